@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Runs every test of the solution: unit, API and real-browser tests.
+# Installs Debian's Chromium first when it is missing (the browser tests drive it with Playwright).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "Chromium is missing: installing Debian's chromium package for the browser tests."
+    sudo_cmd=""
+    [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+    $sudo_cmd apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+fi
+
+dotnet build TalkNTalk.Dashboard.sln -warnaserror -nologo -clp:ErrorsOnly
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test TalkNTalk.Dashboard.sln --no-build -nologo "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line over all test projects, e.g. "tests: 312 passed, 0 failed".
+awk '
+    /(Passed|Failed)!  - / {
+        for (i = 1; i <= NF; i++) {
+            if ($i == "Passed:") passed += $(i + 1)
+            if ($i == "Failed:") failed += $(i + 1)
+        }
+    }
+    END { printf "tests: %d passed, %d failed\n", passed, failed }' "$log"
+exit "$status"

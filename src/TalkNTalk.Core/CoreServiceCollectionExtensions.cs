@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Notifications;
+using TalkNTalk.Core.Organisations;
+using TalkNTalk.Core.Pricing;
+using TalkNTalk.Core.SenderIds;
+using TalkNTalk.Core.Users;
+using TalkNTalk.Core.Wallets;
+
+namespace TalkNTalk.Core;
+
+public static class CoreServiceCollectionExtensions
+{
+    /// <summary>Registers the database, Identity's stores and every application service of Core.</summary>
+    /// <param name="databasePath">Absolute or working-directory-relative path of the SQLite file.</param>
+    public static IServiceCollection AddTalkNTalkCore(this IServiceCollection services, IConfiguration configuration, string databasePath)
+    {
+        var connectionString = DatabaseOptions.ConnectionStringFor(databasePath);
+        services.AddDbContextFactory<TalkNTalkDbContext>(options => ConfigureDb(options, connectionString));
+
+        services.AddIdentityCore<AppUser>(options =>
+            {
+                options.User.RequireUniqueEmail = true;
+                options.Password.RequiredLength = 10;
+                options.Password.RequireNonAlphanumeric = false;
+                options.Password.RequireUppercase = false;
+                options.Password.RequireLowercase = true;
+                options.Password.RequireDigit = true;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddEntityFrameworkStores<TalkNTalkDbContext>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.Configure<PricingOptions>(configuration.GetSection("Pricing"));
+        services.Configure<BootstrapOptions>(configuration.GetSection("Bootstrap"));
+        services.AddSingleton<SmsPricing>();
+        services.AddSingleton<WalletNotifier>();
+        services.AddSingleton<WalletService>();
+        services.AddSingleton<SenderIdService>();
+        services.AddSingleton<MemberService>();
+        services.AddSingleton<OrganisationSetup>();
+        return services;
+    }
+
+    /// <summary>The one place the EF options are set, shared by the app, tests and benchmarks.</summary>
+    public static void ConfigureDb(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseSqlite(connectionString)
+            // Migrations are written by hand (no design-time tooling here), so there is no model snapshot to compare with.
+            .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
+}

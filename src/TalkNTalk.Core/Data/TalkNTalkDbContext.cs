@@ -1,0 +1,86 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Organisations;
+using TalkNTalk.Core.SenderIds;
+using TalkNTalk.Core.Users;
+using TalkNTalk.Core.Wallets;
+
+namespace TalkNTalk.Core.Data;
+
+/// <summary>
+/// The one database. Kept provider-neutral (no SQLite-only column types) so PostgreSQL stays a provider switch.
+/// Schema changes go through hand-written migrations in <c>Data/Migrations</c>; a test keeps them equal to this model.
+/// </summary>
+public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    public DbSet<Organisation> Organisations => Set<Organisation>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<SenderId> SenderIds => Set<SenderId>();
+    public DbSet<Wallet> Wallets => Set<Wallet>();
+    public DbSet<WalletLedgerEntry> WalletLedger => Set<WalletLedgerEntry>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<AppUser>(user =>
+        {
+            user.Property(u => u.DisplayName).HasMaxLength(100);
+        });
+
+        builder.Entity<Organisation>(org =>
+        {
+            org.ToTable("organisations");
+            org.Property(o => o.Name).HasMaxLength(100);
+            org.Property(o => o.TimeZoneId).HasMaxLength(64);
+            org.HasIndex(o => o.Name).IsUnique();
+        });
+
+        builder.Entity<Membership>(m =>
+        {
+            m.ToTable("memberships");
+            m.Property(x => x.Role).HasConversion<string>().HasMaxLength(16);
+            m.HasOne(x => x.Organisation).WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            m.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            m.HasIndex(x => x.UserId).IsUnique();
+            m.HasIndex(x => new { x.OrganisationId, x.Role });
+        });
+
+        builder.Entity<SenderId>(s =>
+        {
+            s.ToTable("sender_ids");
+            s.Property(x => x.Name).HasMaxLength(SenderId.MaxLength);
+            s.Property(x => x.NormalizedName).HasMaxLength(SenderId.MaxLength);
+            s.Property(x => x.Category).HasConversion<string>().HasMaxLength(16);
+            s.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            s.Property(x => x.DecidedBy).HasMaxLength(256);
+            s.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            s.HasIndex(x => new { x.OrganisationId, x.NormalizedName }).IsUnique();
+        });
+
+        builder.Entity<Wallet>(w =>
+        {
+            w.ToTable("wallets");
+            w.HasKey(x => x.OrganisationId);
+            w.Property(x => x.Available).HasPrecision(18, 2);
+            w.Property(x => x.Reserved).HasPrecision(18, 2);
+            w.Property(x => x.Version).IsConcurrencyToken();
+            w.HasOne<Organisation>().WithOne().HasForeignKey<Wallet>(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<WalletLedgerEntry>(e =>
+        {
+            e.ToTable("wallet_ledger");
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(16);
+            e.Property(x => x.Amount).HasPrecision(18, 2);
+            e.Property(x => x.AvailableAfter).HasPrecision(18, 2);
+            e.Property(x => x.ReservedAfter).HasPrecision(18, 2);
+            e.Property(x => x.Note).HasMaxLength(200);
+            e.Property(x => x.Actor).HasMaxLength(256);
+            e.Property(x => x.Reference).HasMaxLength(64);
+            e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(x => new { x.OrganisationId, x.Id });
+            e.HasIndex(x => new { x.OrganisationId, x.Reference });
+        });
+    }
+}

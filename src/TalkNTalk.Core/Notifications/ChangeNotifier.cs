@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+
+namespace TalkNTalk.Core.Notifications;
+
+/// <summary>
+/// In-process publish/subscribe keyed by an id (an organisation, a campaign). A publisher never waits on a
+/// subscriber: each subscription runs at most one callback at a time, and publishes that arrive meanwhile
+/// coalesce into a single re-run, so a slow browser circuit sees the latest state rather than a backlog.
+/// </summary>
+public class ChangeNotifier<TKey> where TKey : notnull
+{
+    private readonly ConcurrentDictionary<TKey, ConcurrentDictionary<Subscription, byte>> _subscribers = new();
+
+    /// <summary>Calls <paramref name="onChange"/> after changes to <paramref name="key"/> until the result is disposed.</summary>
+    public IDisposable Subscribe(TKey key, Func<Task> onChange)
+    {
+        var subscription = new Subscription(this, key, onChange);
+        _subscribers.GetOrAdd(key, static _ => new()).TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    /// <summary>Signals a change; returns at once.</summary>
+    public void Publish(TKey key)
+    {
+        if (!_subscribers.TryGetValue(key, out var set))
+            return;
+        foreach (var subscription in set.Keys)
+            subscription.Signal();
+    }
+
+    /// <summary>How many subscriptions are live for a key; lets tests prove pages unsubscribe.</summary>
+    public int SubscriberCount(TKey key) => _subscribers.TryGetValue(key, out var set) ? set.Count : 0;
+
+    private void Remove(Subscription subscription)
+    {
+        if (_subscribers.TryGetValue(subscription.Key, out var set))
+            set.TryRemove(subscription, out _);
+    }
+
+    private sealed class Subscription(ChangeNotifier<TKey> owner, TKey key, Func<Task> onChange) : IDisposable
+    {
+        private const int Idle = 0, Running = 1, RunningDirty = 2;
+        private int _state;
+        private volatile bool _disposed;
+
+        public TKey Key { get; } = key;
+
+        public void Signal()
+        {
+            while (true)
+            {
+                var state = Volatile.Read(ref _state);
+                if (state == RunningDirty)
+                    return;
+                var next = state == Idle ? Running : RunningDirty;
+                if (Interlocked.CompareExchange(ref _state, next, state) != state)
+                    continue;
+                if (state == Idle)
+                    _ = Task.Run(RunAsync);
+                return;
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            while (true)
+            {
+                if (!_disposed)
+                {
+                    try
+                    {
+                        await onChange();
+                    }
+                    catch
+                    {
+                        // A failing subscriber (e.g. a closed circuit) must not break publishing for others.
+                    }
+                }
+                if (Interlocked.CompareExchange(ref _state, Idle, Running) == Running)
+                    return;
+                // Published while we ran: run once more for all of them.
+                Volatile.Write(ref _state, Running);
+            }
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            owner.Remove(this);
+        }
+    }
+}
+
+/// <summary>Organisation-wide changes the shell shows everywhere, such as the wallet balance in the header.</summary>
+public sealed class WalletNotifier : ChangeNotifier<Guid>;

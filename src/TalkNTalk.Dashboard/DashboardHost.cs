@@ -1,0 +1,107 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.FileProviders;
+using Radzen;
+using TalkNTalk.Core;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Users;
+using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Components;
+
+namespace TalkNTalk.Dashboard;
+
+/// <summary>Builds the web host: services in one place, the request pipeline in another.</summary>
+public static class DashboardHost
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // Package assets (Radzen, blazor.web.js) are served from the build output's manifest in every environment, not only Development.
+        builder.WebHost.UseStaticWebAssets();
+        builder.Services.AddTalkNTalkDashboard(builder.Configuration, builder.Environment);
+        var app = builder.Build();
+        app.UseTalkNTalkDashboard();
+        return app;
+    }
+
+    public static IServiceCollection AddTalkNTalkDashboard(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
+    {
+        var databasePath = ResolveDatabasePath(configuration, environment);
+        services.AddTalkNTalkCore(configuration, databasePath);
+
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddRadzenComponents();
+        services.AddRadzenCookieThemeService(options =>
+        {
+            options.Name = ThemeCookie.Name;
+            options.Duration = TimeSpan.FromDays(365);
+        });
+
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthStateProvider>();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        new IdentityBuilder(typeof(AppUser), services)
+            .AddSignInManager<TalkNTalkSignInManager>()
+            .AddClaimsPrincipalFactory<TalkNTalkClaimsFactory>();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/account/login";
+            cookie.LogoutPath = "/account/logout";
+            cookie.AccessDeniedPath = "/account/access-denied";
+            cookie.Cookie.Name = "TalkNTalk.Auth";
+            cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+            cookie.SlidingExpiration = true;
+        });
+        // Disabling a user or changing a role reaches their open sessions within this interval.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        services.AddAuthorization();
+        services.AddAntiforgery();
+        services.AddHealthChecks();
+        services.AddHostedService<StartupTasks>();
+        // Keys live beside the database, so sign-in cookies survive a restart.
+        services.AddDataProtection()
+            .SetApplicationName("TalkNTalk.Dashboard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(databasePath)!, "keys")));
+        return services;
+    }
+
+    public static WebApplication UseTalkNTalkDashboard(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+        app.UseStatusCodePagesWithReExecute("/not-found");
+        app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(AssetsFolder(app.Environment)) });
+        app.UseMiddleware<FirstRunMiddleware>();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapHealthChecks("/healthz");
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    private static string ResolveDatabasePath(IConfiguration configuration, IWebHostEnvironment environment)
+    {
+        var path = configuration.GetSection("Database").Get<DatabaseOptions>()?.Path ?? new DatabaseOptions().Path;
+        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
+    }
+
+    // wwwroot-assets/ is copied beside the build output; running from the source tree also finds it two folders up.
+    private static string AssetsFolder(IWebHostEnvironment environment)
+    {
+        var candidates = new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "wwwroot-assets"),
+            Path.Combine(environment.ContentRootPath, "wwwroot-assets"),
+            Path.GetFullPath(Path.Combine(environment.ContentRootPath, "..", "..", "wwwroot-assets")),
+        };
+        return candidates.FirstOrDefault(Directory.Exists)
+            ?? throw new DirectoryNotFoundException($"wwwroot-assets not found; looked in {string.Join(", ", candidates)}");
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using TalkNTalk.Core;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Organisations;
+
+namespace TalkNTalk.Core.Tests.Infrastructure;
+
+/// <summary>Core's services exactly as the app registers them, over a real, migrated SQLite file in a temp folder.</summary>
+public sealed class TestServices : IAsyncDisposable
+{
+    private readonly string _folder;
+    private readonly ServiceProvider _provider;
+
+    public ManualClock Clock { get; }
+
+    private TestServices(string folder, ServiceProvider provider, ManualClock clock)
+    {
+        _folder = folder;
+        _provider = provider;
+        Clock = clock;
+    }
+
+    public static async Task<TestServices> StartAsync(Dictionary<string, string?>? settings = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("talkntalk-core-").FullName;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
+        var services = new ServiceCollection().AddLogging();
+        services.AddTalkNTalkCore(configuration, Path.Combine(folder, "talkntalk.db"));
+        var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero));
+        services.AddSingleton<TimeProvider>(clock);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
+        await DatabaseInitializer.MigrateAsync(provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>());
+        return new TestServices(folder, provider, clock);
+    }
+
+    public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
+
+    public TalkNTalkDbContext NewDb() => Get<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContext();
+
+    /// <summary>Creates an organisation with an admin (admin@{slug}.co.ke) and an approved default sender ID.</summary>
+    public async Task<Guid> CreateOrganisationAsync(string name = "Acme Kenya", decimal credit = 0m, string sender = "ACMEKE")
+    {
+        var slug = new string(name.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant();
+        await Get<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
+        {
+            OrganisationName = name,
+            DefaultSenderId = sender,
+            AdminName = $"{name} Admin",
+            AdminEmail = AdminEmailOf(name),
+            AdminPassword = "correct-horse-7",
+            OpeningCredit = credit,
+        });
+        await using var db = NewDb();
+        return await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync();
+    }
+
+    public static string AdminEmailOf(string organisation) =>
+        $"admin@{new string(organisation.Where(char.IsLetterOrDigit).ToArray()).ToLowerInvariant()}.co.ke";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _provider.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>A clock tests move by hand.</summary>
+public sealed class ManualClock(DateTimeOffset start) : TimeProvider
+{
+    private DateTimeOffset _now = start;
+
+    public override DateTimeOffset GetUtcNow() => _now;
+
+    public void SetUtcNow(DateTimeOffset now) => _now = now;
+
+    public void Advance(TimeSpan by) => _now += by;
+}

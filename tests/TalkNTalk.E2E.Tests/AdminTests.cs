@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TalkNTalk.E2E.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TalkNTalk.E2E.Tests;
+
+/// <summary>An admin configuring the organisation: sender IDs, wallet, users.</summary>
+public sealed class AdminTests
+{
+    [Fact]
+    public async Task Admin_registers_and_approves_a_sender_id_and_tops_up_the_wallet()
+    {
+        await using var app = await AppServer.StartAsync(AppServer.Bootstrapped(credit: 1000m));
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await page.OpenAsync("/admin/sender-ids");
+
+        // A name that breaks the operator rules is refused next to the field.
+        await page.GetByLabel("Name").FillAsync("TOO-LONG-NAME");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Expect(page.Locator("[data-field=name]")).ToBeVisibleAsync();
+
+        await page.GetByLabel("Name").FillAsync("ACMEPROMO");
+        await page.GetByText("Promotional: offers").ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Expect(page.GetByTestId("status-ACMEPROMO")).ToHaveTextAsync("Pending");
+
+        // The same name again, in another case, is a duplicate.
+        await page.GetByLabel("Name").FillAsync("acmepromo");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Register" }).ClickAsync();
+        await Expect(page.Locator("[data-field=name]")).ToContainTextAsync("already registered");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Approve ACMEPROMO" }).ClickAsync();
+        await Expect(page.GetByTestId("status-ACMEPROMO")).ToHaveTextAsync("Approved");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make ACMEPROMO the default" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "ACMEPROMO" })).ToContainTextAsync("Default");
+        await Screenshots.SaveAsync(page, "admin-sender-ids-after-1366");
+
+        // Wallet: zero is refused; a real top-up changes the header balance without a reload.
+        await page.OpenAsync("/admin/wallet");
+        await Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("KES 1,000.00");
+        await page.GetByLabel("Amount (KES)").FillAsync("0");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add credit" }).ClickAsync();
+        await Expect(page.Locator("[data-field=amount]")).ToContainTextAsync("greater than zero");
+        await Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("KES 1,000.00");
+
+        await page.GetByLabel("Amount (KES)").FillAsync("2500");
+        await page.GetByLabel("Note").FillAsync("M-Pesa QJK7H2XYZ1");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add credit" }).ClickAsync();
+        await Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("KES 3,500.00");
+        await Expect(page.GetByTestId("ledger-grid")).ToContainTextAsync("M-Pesa QJK7H2XYZ1");
+        await Screenshots.SaveAsync(page, "admin-wallet-after-1366");
+    }
+
+    [Fact]
+    public async Task A_member_sees_no_admin_pages()
+    {
+        await using var app = await AppServer.StartAsync(AppServer.Bootstrapped());
+        await using var browser = await Browser.LaunchAsync();
+        var admin = await browser.NewPageAsync(app.BaseUrl);
+        await admin.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await admin.OpenAsync("/admin/users");
+        await admin.GetByLabel("Name").FillAsync("Kamau Member");
+        await admin.GetByLabel("E-mail").FillAsync("kamau@acme.co.ke");
+        await admin.GetByLabel("Temporary password").FillAsync("temporary-pass-1");
+        await admin.GetByRole(AriaRole.Button, new() { Name = "Create account" }).ClickAsync();
+        await Expect(admin.GetByTestId("users-grid")).ToContainTextAsync("kamau@acme.co.ke");
+
+        // First sign-in asks for a new password.
+        var member = await browser.NewPageAsync(app.BaseUrl);
+        await member.SignInAsync("kamau@acme.co.ke", "temporary-pass-1");
+        await Expect(member).ToHaveURLAsync(new Regex("/account/change-password\\?first=true"));
+        await member.GetByLabel("Current password").FillAsync("temporary-pass-1");
+        await member.GetByLabel("New password", new() { Exact = true }).FillAsync("kamau-own-pass-9");
+        await member.GetByLabel("New password again").FillAsync("kamau-own-pass-9");
+        await member.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
+        await Expect(member.GetByTestId("password-changed")).ToBeVisibleAsync();
+
+        await member.OpenAsync("/");
+        await Expect(member.GetByRole(AriaRole.Navigation, new() { Name = "Main" })).Not.ToContainTextAsync("Sender IDs");
+        var response = await member.GotoAsync("/admin/wallet");
+        await Expect(member).ToHaveURLAsync(new Regex("/account/access-denied"));
+    }
+}

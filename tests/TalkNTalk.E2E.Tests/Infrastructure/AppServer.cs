@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace TalkNTalk.E2E.Tests.Infrastructure;
+
+/// <summary>
+/// The real dashboard, started as its own process from its build output on a free loopback port with a fresh
+/// SQLite file in a temporary folder. Environment variables configure it exactly as an operator would.
+/// </summary>
+public sealed class AppServer : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    public string BaseUrl { get; }
+    public string DataFolder { get; }
+
+    private AppServer(Process process, string baseUrl, string dataFolder)
+    {
+        _process = process;
+        BaseUrl = baseUrl;
+        DataFolder = dataFolder;
+    }
+
+    /// <summary>What the app printed so far; handy in assertion messages.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static async Task<AppServer> StartAsync(IDictionary<string, string>? environment = null)
+    {
+        var dataFolder = Directory.CreateTempSubdirectory("talkntalk-e2e-").FullName;
+        var port = FreePort();
+        var baseUrl = $"http://127.0.0.1:{port}";
+        var executable = DashboardExecutable();
+        var start = new ProcessStartInfo(executable, ["--urls", baseUrl])
+        {
+            WorkingDirectory = Path.GetDirectoryName(executable)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Database__Path"] = Path.Combine(dataFolder, "talkntalk.db");
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[key] = value;
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}");
+        var server = new AppServer(process, baseUrl, dataFolder);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await server.WaitUntilHealthyAsync();
+        return server;
+    }
+
+    /// <summary>Bootstrap settings for an app that starts with an organisation, an admin and credit.</summary>
+    public static Dictionary<string, string> Bootstrapped(string organisation = "Acme Kenya", decimal credit = 1000m) => new()
+    {
+        ["Bootstrap__OrganisationName"] = organisation,
+        ["Bootstrap__DefaultSenderId"] = "ACMEKE",
+        ["Bootstrap__AdminName"] = "Wanjiku Admin",
+        ["Bootstrap__AdminEmail"] = TestUsers.AdminEmail,
+        ["Bootstrap__AdminPassword"] = TestUsers.AdminPassword,
+        ["Bootstrap__OpeningCredit"] = credit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    private void Append(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output) _output.AppendLine(line);
+    }
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"The app exited with code {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync($"{BaseUrl}/healthz")).StatusCode == HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            catch (TaskCanceledException)
+            {
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The app did not answer /healthz within 60 s:\n{Output}");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // The test runs from tests/TalkNTalk.E2E.Tests/bin/<config>/<tfm>/<rid>/; the app was built to the same
+    // relative folder under src/TalkNTalk.Dashboard.
+    private static string DashboardExecutable()
+    {
+        var root = RepositoryRoot();
+        var relative = Path.GetRelativePath(Path.Combine(root, "tests", "TalkNTalk.E2E.Tests"), AppContext.BaseDirectory);
+        var folder = Path.Combine(root, "src", "TalkNTalk.Dashboard", relative);
+        var executable = Path.Combine(folder, OperatingSystem.IsWindows() ? "TalkNTalk.Dashboard.exe" : "TalkNTalk.Dashboard");
+        return File.Exists(executable) ? executable : throw new FileNotFoundException("Build the solution first: the dashboard executable is missing.", executable);
+    }
+
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "TalkNTalk.Dashboard.sln")))
+                return dir.FullName;
+        throw new DirectoryNotFoundException("TalkNTalk.Dashboard.sln not found above the test output folder.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+public static class TestUsers
+{
+    public const string AdminEmail = "admin@acme.co.ke";
+    public const string AdminPassword = "correct-horse-7";
+}
