@@ -3,6 +3,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.AddressBooks.Import;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Organisations;
@@ -45,6 +47,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SenderIdService>();
         services.AddSingleton<MemberService>();
         services.AddSingleton<OrganisationSetup>();
+        services.AddSingleton<AddressBookService>();
+        services.AddSingleton<ContactService>();
+        services.Configure<ImportOptions>(configuration.GetSection("Import"));
+        services.AddSingleton<ContactImporter>();
+        services.AddSingleton<RecipientResolver>();
+        services.AddSingleton<ContactExporter>();
         return services;
     }
 

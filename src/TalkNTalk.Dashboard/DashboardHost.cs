@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.FileProviders;
 using Radzen;
 using TalkNTalk.Core;
+using TalkNTalk.Dashboard.AddressBooks;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Users;
 using TalkNTalk.Dashboard.Auth;
@@ -58,6 +59,7 @@ public static class DashboardHost
         services.AddAntiforgery();
         services.AddHealthChecks();
         services.AddHostedService<StartupTasks>();
+        services.AddSingleton<ImportReportStore>();
         // Keys live beside the database, so sign-in cookies survive a restart.
         services.AddDataProtection()
             .SetApplicationName("TalkNTalk.Dashboard")
@@ -82,6 +84,7 @@ public static class DashboardHost
         app.MapStaticAssets();
         app.MapHealthChecks("/healthz");
         app.MapAccountEndpoints();
+        app.MapAddressBookDownloads();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

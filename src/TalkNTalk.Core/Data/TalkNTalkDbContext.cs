@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Users;
@@ -18,6 +19,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<SenderId> SenderIds => Set<SenderId>();
     public DbSet<Wallet> Wallets => Set<Wallet>();
     public DbSet<WalletLedgerEntry> WalletLedger => Set<WalletLedgerEntry>();
+    public DbSet<AddressBook> AddressBooks => Set<AddressBook>();
+    public DbSet<Contact> Contacts => Set<Contact>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -81,6 +84,33 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             e.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
             e.HasIndex(x => new { x.OrganisationId, x.Id });
             e.HasIndex(x => new { x.OrganisationId, x.Reference });
+        });
+
+        builder.Entity<AddressBook>(b =>
+        {
+            b.ToTable("address_books");
+            b.Property(x => x.Name).HasMaxLength(AddressBook.MaxNameLength);
+            b.Property(x => x.NormalizedName).HasMaxLength(AddressBook.MaxNameLength);
+            b.Property(x => x.Description).HasMaxLength(AddressBook.MaxDescriptionLength);
+            b.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            b.HasIndex(x => new { x.OrganisationId, x.NormalizedName }).IsUnique();
+        });
+
+        builder.Entity<Contact>(c =>
+        {
+            c.ToTable("contacts");
+            c.Property(x => x.Mobile).HasMaxLength(12);
+            c.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.FirstName).HasMaxLength(Contact.MaxNameLength);
+            c.Property(x => x.LastName).HasMaxLength(Contact.MaxNameLength);
+            c.HasOne<AddressBook>().WithMany().HasForeignKey(x => x.AddressBookId).OnDelete(DeleteBehavior.Cascade);
+            // One number once per book; also the book's page order and the upsert key of imports.
+            c.HasIndex(x => new { x.AddressBookId, x.Mobile }).IsUnique();
+            c.HasIndex(x => new { x.AddressBookId, x.Status, x.Network });
+            c.HasIndex(x => new { x.AddressBookId, x.LastName, x.FirstName });
+            // Organisation-wide opt-outs, checked when resolving recipients.
+            c.HasIndex(x => new { x.OrganisationId, x.Status, x.Mobile });
         });
     }
 }

@@ -1,0 +1,300 @@
+using System.Data.Common;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using CsvHelper;
+using CsvHelper.Configuration;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TalkNTalk.Core.Common;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Phones;
+
+namespace TalkNTalk.Core.AddressBooks.Import;
+
+/// <summary>
+/// Imports contacts from CSV into a book: numbers normalised, de-duplicated within the file and against the book,
+/// existing contacts updated (never re-activated), bad rows reported with their line. One transaction: a failed
+/// or cancelled import changes nothing. Bulk writes use prepared commands on the context's connection.
+/// </summary>
+public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, IOptions<ImportOptions> options)
+{
+    private static readonly char[] Delimiters = [',', ';', '\t'];
+    private static readonly string[] MobileHeaders = ["mobile", "phone", "msisdn", "number", "simu", "namba", "cell", "telephone", "tel"];
+    private static readonly string[] FirstNameHeaders = ["first name", "firstname", "first_name", "given name", "jina", "name"];
+    private static readonly string[] LastNameHeaders = ["last name", "lastname", "last_name", "surname", "family name", "jina la ukoo"];
+
+    /// <summary>Reads the header and the first rows, after checking the file is a CSV at all.</summary>
+    public async Task<CsvPreview> PreviewAsync(Stream csv, int maxRows = 10, CancellationToken ct = default)
+    {
+        using var input = await OpenAsync(csv, ct);
+        var headers = input.Headers;
+        var rows = new List<IReadOnlyList<string>>();
+        while (rows.Count < maxRows && await input.Csv.ReadAsync())
+            rows.Add(Enumerable.Range(0, headers.Count).Select(i => input.Csv.TryGetField<string>(i, out var v) ? v ?? "" : "").ToList());
+        if (rows.Count == 0)
+            throw DomainException.Validation("file", "The file has a header row but no contacts under it.");
+        return new CsvPreview(input.Delimiter, headers, rows,
+            Suggest(headers, MobileHeaders), Suggest(headers, FirstNameHeaders), Suggest(headers, LastNameHeaders));
+    }
+
+    public async Task<ImportReport> ImportAsync(Guid organisationId, Guid addressBookId, Stream csv, ColumnMapping mapping, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
+        using var input = await OpenAsync(csv, ct);
+        if (mapping.MobileColumn < 0 || mapping.MobileColumn >= input.Headers.Count)
+            throw DomainException.Validation("mapping", "Choose which column holds the mobile numbers.");
+
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var existing = await LoadExistingAsync(connection, addressBookId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var stamp = now.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        await using var insert = Prepare(connection, """
+            INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
+            VALUES ($org, $book, $mobile, $network, $first, $last, $fields, 'Active', $now, $now)
+            """, "$org", "$book", "$mobile", "$network", "$first", "$last", "$fields", "$now");
+        await using var update = Prepare(connection,
+            "UPDATE contacts SET FirstName = $first, LastName = $last, CustomFields = $fields, UpdatedAt = $now WHERE Id = $id",
+            "$first", "$last", "$fields", "$now", "$id");
+        insert.Parameters["$org"].Value = organisationId.ToString().ToUpperInvariant();
+        insert.Parameters["$book"].Value = addressBookId.ToString().ToUpperInvariant();
+        insert.Parameters["$now"].Value = stamp;
+        update.Parameters["$now"].Value = stamp;
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var invalid = new List<InvalidRow>();
+        int rows = 0, imported = 0, updated = 0, duplicates = 0, unchanged = 0;
+        var lastReport = Stopwatch.StartNew();
+        while (await input.Csv.ReadAsync())
+        {
+            ct.ThrowIfCancellationRequested();
+            rows++;
+            var line = input.Csv.Parser.RawRow;
+            var raw = input.Csv.Parser.RawRecord;
+            if (raw.Length > options.Value.MaxRowCharacters)
+            {
+                invalid.Add(new InvalidRow(line, Truncate(raw), $"The row is {raw.Length:N0} characters long; a row may have at most {options.Value.MaxRowCharacters:N0}."));
+                continue;
+            }
+            var value = Field(input.Csv, mapping.MobileColumn);
+            if (!PhoneNumber.TryParse(value, out var phone, out var error))
+            {
+                invalid.Add(new InvalidRow(line, Truncate(value ?? ""), error ?? "Not a Kenyan mobile number."));
+                continue;
+            }
+            if (!seen.Add(phone.Msisdn))
+            {
+                duplicates++;
+                continue;
+            }
+            var first = Name(Field(input.Csv, mapping.FirstNameColumn));
+            var last = Name(Field(input.Csv, mapping.LastNameColumn));
+            var fields = CustomFields(input.Csv, mapping);
+            if (existing.TryGetValue(phone.Msisdn, out var current))
+            {
+                // Only mapped, non-empty values overwrite; the status (an opt-out) is never touched.
+                var merged = current.Merge(first, last, fields);
+                if (merged == current)
+                {
+                    unchanged++;
+                    continue;
+                }
+                Set(update, "$first", merged.FirstName);
+                Set(update, "$last", merged.LastName);
+                Set(update, "$fields", merged.CustomFields);
+                update.Parameters["$id"].Value = current.Id;
+                await update.ExecuteNonQueryAsync(ct);
+                updated++;
+            }
+            else
+            {
+                insert.Parameters["$mobile"].Value = phone.Msisdn;
+                insert.Parameters["$network"].Value = phone.Network.ToString();
+                Set(insert, "$first", first);
+                Set(insert, "$last", last);
+                Set(insert, "$fields", ContactFields.Serialize(fields));
+                await insert.ExecuteNonQueryAsync(ct);
+                imported++;
+            }
+            if (progress is not null && lastReport.ElapsedMilliseconds >= 100)
+            {
+                progress.Report(new ImportProgress(input.BytesRead, input.TotalBytes, rows));
+                lastReport.Restart();
+            }
+        }
+        if (imported + updated > 0)
+        {
+            book.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        progress?.Report(new ImportProgress(input.TotalBytes, input.TotalBytes, rows));
+        return new ImportReport(rows, imported, updated, duplicates, unchanged, invalid);
+    }
+
+    /// <summary>The invalid rows of a report as CSV (line, value, reason), for the user to fix and re-import.</summary>
+    public static async Task WriteInvalidRowsCsvAsync(IEnumerable<InvalidRow> rows, TextWriter writer)
+    {
+        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        csv.WriteField("line");
+        csv.WriteField("value");
+        csv.WriteField("reason");
+        await csv.NextRecordAsync();
+        foreach (var row in rows)
+        {
+            csv.WriteField(row.Line);
+            csv.WriteField(row.Value);
+            csv.WriteField(row.Reason);
+            await csv.NextRecordAsync();
+        }
+        await csv.FlushAsync();
+    }
+
+    private async Task<CsvInput> OpenAsync(Stream csv, CancellationToken ct)
+    {
+        var limit = options.Value.MaxFileBytes;
+        if (csv.CanSeek && csv.Length > limit)
+            throw DomainException.Validation("file", $"The file is {csv.Length / (1024.0 * 1024):N1} MB; the limit is {limit / (1024 * 1024)} MB. Split it into smaller files.");
+        var counting = new CountingStream(csv, limit);
+        var head = new byte[4096];
+        var length = await ReadHeadAsync(counting, head, ct);
+        if (length == 0)
+            throw DomainException.Validation("file", "The file is empty: choose a CSV file with a header row and contacts.");
+        if (LooksBinary(head.AsSpan(0, length)))
+            throw DomainException.Validation("file", "This is not a CSV text file (it looks like a spreadsheet, image or other binary file). In Excel use File › Save as › CSV UTF-8.");
+        var rest = new ConcatStream(head.AsMemory(0, length), counting);
+        var reader = new StreamReader(rest, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        var firstLine = Encoding.UTF8.GetString(head, 0, length).TrimStart('\uFEFF').Split('\n')[0];
+        var delimiter = Delimiters.OrderByDescending(d => firstLine.Count(c => c == d)).First();
+        var csvReader = new CsvReader(reader, new CsvConfiguration(CultureInfo.InvariantCulture)
+        {
+            Delimiter = delimiter.ToString(),
+            HasHeaderRecord = true,
+            DetectDelimiter = false,
+            BadDataFound = null,
+            MissingFieldFound = null,
+            TrimOptions = TrimOptions.Trim,
+            IgnoreBlankLines = true,
+        });
+        if (!await csvReader.ReadAsync() || !csvReader.ReadHeader() || csvReader.HeaderRecord is not { Length: > 0 } headers || headers.All(string.IsNullOrWhiteSpace))
+            throw DomainException.Validation("file", "The file has no header row: the first line should name the columns, e.g. mobile,first_name,last_name.");
+        return new CsvInput(csvReader, reader, headers.Select((h, i) => string.IsNullOrWhiteSpace(h) ? $"Column {i + 1}" : h.Trim()).ToList(), delimiter, counting, csv.CanSeek ? csv.Length : 0);
+    }
+
+    private static async Task<int> ReadHeadAsync(Stream stream, byte[] buffer, CancellationToken ct)
+    {
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct)) > 0)
+            total += read;
+        return total;
+    }
+
+    // NUL bytes, or text that is not UTF-8, mean a binary file (xlsx, image) renamed .csv.
+    private static bool LooksBinary(ReadOnlySpan<byte> head)
+    {
+        if (head.Contains((byte)0))
+            return true;
+        var decoded = new UTF8Encoding(false, throwOnInvalidBytes: false).GetString(head);
+        var replacements = decoded.Count(c => c == '\uFFFD');
+        return replacements > Math.Max(3, decoded.Length / 50);
+    }
+
+    private static async Task<Dictionary<string, ExistingContact>> LoadExistingAsync(DbConnection connection, Guid addressBookId, CancellationToken ct)
+    {
+        var existing = new Dictionary<string, ExistingContact>(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT Id, Mobile, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = $book";
+        var book = command.CreateParameter();
+        book.ParameterName = "$book";
+        book.Value = addressBookId.ToString().ToUpperInvariant();
+        command.Parameters.Add(book);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            existing[reader.GetString(1)] = new ExistingContact(reader.GetInt64(0),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.IsDBNull(4) ? null : reader.GetString(4));
+        return existing;
+    }
+
+    private static DbCommand Prepare(DbConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        command.Prepare();
+        return command;
+    }
+
+    private static void Set(DbCommand command, string name, string? value) => command.Parameters[name].Value = (object?)value ?? DBNull.Value;
+
+    private static string? Field(CsvReader csv, int? column) =>
+        column is { } i && csv.TryGetField<string>(i, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+    private static string? Name(string? value) => value is null ? null : value.Length <= Contact.MaxNameLength ? value : value[..Contact.MaxNameLength];
+
+    private static Dictionary<string, string>? CustomFields(CsvReader csv, ColumnMapping mapping)
+    {
+        Dictionary<string, string>? fields = null;
+        foreach (var (column, key) in mapping.CustomFieldColumns.Take(ContactFields.MaxFields))
+        {
+            if (Field(csv, column) is not { } value)
+                continue;
+            fields ??= new Dictionary<string, string>(StringComparer.Ordinal);
+            fields[key.Length <= ContactFields.MaxKeyLength ? key : key[..ContactFields.MaxKeyLength]] =
+                value.Length <= ContactFields.MaxValueLength ? value : value[..ContactFields.MaxValueLength];
+        }
+        return fields;
+    }
+
+    private static int? Suggest(IReadOnlyList<string> headers, string[] names)
+    {
+        for (var i = 0; i < headers.Count; i++)
+            if (names.Contains(headers[i].Trim().ToLowerInvariant().Replace('_', ' ')) || names.Contains(headers[i].Trim().ToLowerInvariant()))
+                return i;
+        return null;
+    }
+
+    private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
+
+    private sealed record ExistingContact(long Id, string? FirstName, string? LastName, string? CustomFields)
+    {
+        public ExistingContact Merge(string? first, string? last, IReadOnlyDictionary<string, string>? fields)
+        {
+            var mergedFields = CustomFields;
+            if (fields is { Count: > 0 })
+            {
+                var all = new Dictionary<string, string>(ContactFields.Parse(CustomFields));
+                foreach (var (key, value) in fields)
+                    all[key] = value;
+                mergedFields = ContactFields.Serialize(all);
+            }
+            return this with { FirstName = first ?? FirstName, LastName = last ?? LastName, CustomFields = mergedFields };
+        }
+    }
+
+    private sealed class CsvInput(CsvReader csv, StreamReader reader, IReadOnlyList<string> headers, char delimiter, CountingStream counting, long totalBytes) : IDisposable
+    {
+        public CsvReader Csv { get; } = csv;
+        public IReadOnlyList<string> Headers { get; } = headers;
+        public char Delimiter { get; } = delimiter;
+        public long BytesRead => counting.BytesRead;
+        public long TotalBytes => totalBytes > 0 ? totalBytes : counting.BytesRead;
+
+        public void Dispose()
+        {
+            Csv.Dispose();
+            reader.Dispose();
+        }
+    }
+}

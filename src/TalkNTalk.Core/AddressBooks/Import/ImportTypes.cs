@@ -1,0 +1,31 @@
+namespace TalkNTalk.Core.AddressBooks.Import;
+
+/// <summary>Limits of a CSV import (section <c>Import</c>).</summary>
+public sealed class ImportOptions
+{
+    public long MaxFileBytes { get; set; } = 20 * 1024 * 1024;
+    public int MaxRowCharacters { get; set; } = 10_000;
+}
+
+/// <summary>The first rows of a file, and the columns that look like mobile and names.</summary>
+public sealed record CsvPreview(
+    char Delimiter,
+    IReadOnlyList<string> Headers,
+    IReadOnlyList<IReadOnlyList<string>> Rows,
+    int? SuggestedMobileColumn,
+    int? SuggestedFirstNameColumn,
+    int? SuggestedLastNameColumn);
+
+/// <summary>Which column holds what (0-based). Custom field keys are normalised placeholder names.</summary>
+public sealed record ColumnMapping(int MobileColumn, int? FirstNameColumn, int? LastNameColumn, IReadOnlyDictionary<int, string> CustomFieldColumns);
+
+public sealed record ImportProgress(long BytesRead, long TotalBytes, int RowsRead);
+
+/// <summary>A row the import could not use: its line in the file, the value, and why.</summary>
+public sealed record InvalidRow(int Line, string Value, string Reason);
+
+public sealed record ImportReport(int Rows, int Imported, int Updated, int DuplicatesInFile, int AlreadyInBook, IReadOnlyList<InvalidRow> Invalid)
+{
+    /// <summary>True when the book is exactly as before (a re-import of the same file).</summary>
+    public bool ChangedNothing => Imported == 0 && Updated == 0;
+}
