@@ -14,56 +14,56 @@ public sealed record ResolvedRecipients(IReadOnlyList<Recipient> Recipients, int
 
 /// <summary>
 /// Turns address books into recipients: unique active numbers across the books, leaving out any number that is
-/// opted out in any book of the organisation. One SQL query, so 300,000 contacts resolve in well under a second.
+/// opted out in any book of the organisation. Reads each book's active rows once through an index and
+/// de-duplicates in memory, which beats SQL's GROUP BY with a per-row opt-out sub-query several times over.
 /// </summary>
 public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFactory)
 {
-    public async Task<ResolvedRecipients> ResolveAsync(Guid organisationId, IReadOnlyCollection<Guid> addressBookIds, CancellationToken ct = default)
+    /// <summary>The unique sendable numbers of the books with their networks; names and custom fields only when asked
+    /// for (personalised messages), since reading them costs a table look-up per contact.</summary>
+    public async Task<ResolvedRecipients> ResolveAsync(Guid organisationId, IReadOnlyCollection<Guid> addressBookIds, bool withDetails = false, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var books = await CheckBooksAsync(db, organisationId, addressBookIds, ct);
-        var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(ct);
-
-        int contactRows, optedOut;
-        await using (var counts = connection.CreateCommand())
+        var connection = db.Database.GetDbConnection();
+        var optedOut = await OptedOutAsync(connection, organisationId, ct);
+        await using (var cache = connection.CreateCommand())
         {
-            counts.CommandText = $"""
-                SELECT COUNT(*), COALESCE(SUM(c.Status = 'OptedOut' OR EXISTS (
-                           SELECT 1 FROM contacts o WHERE o.OrganisationId = $org AND o.Status = 'OptedOut' AND o.Mobile = c.Mobile)), 0)
-                FROM contacts c WHERE c.AddressBookId IN ({Parameters(counts, books)})
-                """;
-            Add(counts, "$org", organisationId.ToString().ToUpperInvariant());
-            await using var reader = await counts.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            contactRows = reader.GetInt32(0);
-            optedOut = reader.GetInt32(1);
+            cache.CommandText = "PRAGMA cache_size = -65536";
+            await cache.ExecuteNonQueryAsync(ct);
         }
 
+        // Books in the order given, rows as the index yields them: the first row of a number wins.
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var recipients = new List<Recipient>();
-        await using (var query = connection.CreateCommand())
+        int rows = 0, excluded = 0;
+        foreach (var book in books)
         {
-            // Within a number, the row with the smallest id wins: the oldest entry, from whichever book.
-            query.CommandText = $"""
-                SELECT c.Mobile, c.Network, c.FirstName, c.LastName, c.CustomFields, MIN(c.Id)
-                FROM contacts c
-                WHERE c.AddressBookId IN ({Parameters(query, books)}) AND c.Status = 'Active'
-                  AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.OrganisationId = $org AND o.Status = 'OptedOut' AND o.Mobile = c.Mobile)
-                GROUP BY c.Mobile
-                ORDER BY c.Mobile
-                """;
-            Add(query, "$org", organisationId.ToString().ToUpperInvariant());
-            await using var reader = await query.ExecuteReaderAsync(ct);
+            await using var command = Command(connection, withDetails
+                ? "SELECT Mobile, Network, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = $book AND Status = 'Active'"
+                : "SELECT Mobile, Network, NULL, NULL, NULL FROM contacts WHERE AddressBookId = $book AND Status = 'Active'", book);
+            await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
-                recipients.Add(new Recipient(
-                    reader.GetString(0),
-                    Enum.TryParse<Network>(reader.GetString(1), out var network) ? network : Network.Unknown,
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4)));
+            {
+                rows++;
+                var mobile = reader.GetString(0);
+                if (optedOut.Contains(mobile))
+                    excluded++;
+                else if (seen.Add(mobile))
+                    recipients.Add(new Recipient(
+                        mobile,
+                        NetworkOf(reader.GetString(1)),
+                        reader.IsDBNull(2) ? null : reader.GetString(2),
+                        reader.IsDBNull(3) ? null : reader.GetString(3),
+                        reader.IsDBNull(4) ? null : reader.GetString(4)));
+            }
+            await using var optedOutRows = Command(connection, "SELECT COUNT(*) FROM contacts WHERE AddressBookId = $book AND Status = 'OptedOut'", book);
+            var bookOptedOut = Convert.ToInt32(await optedOutRows.ExecuteScalarAsync(ct));
+            rows += bookOptedOut;
+            excluded += bookOptedOut;
         }
-        var activeRows = contactRows - optedOut;
-        return new ResolvedRecipients(recipients, contactRows, activeRows - recipients.Count, optedOut);
+        return new ResolvedRecipients(recipients, rows, rows - excluded - recipients.Count, excluded);
     }
 
     /// <summary>Just the number of unique sendable recipients, for a live count on the compose page.</summary>
@@ -72,14 +72,52 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var books = await CheckBooksAsync(db, organisationId, addressBookIds, ct);
         await db.Database.OpenConnectionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = $"""
-            SELECT COUNT(DISTINCT c.Mobile) FROM contacts c
-            WHERE c.AddressBookId IN ({Parameters(command, books)}) AND c.Status = 'Active'
-              AND NOT EXISTS (SELECT 1 FROM contacts o WHERE o.OrganisationId = $org AND o.Status = 'OptedOut' AND o.Mobile = c.Mobile)
-            """;
+        var connection = db.Database.GetDbConnection();
+        var optedOut = await OptedOutAsync(connection, organisationId, ct);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var book in books)
+        {
+            // Answered from the (book, status, mobile, network) index alone.
+            await using var command = Command(connection, "SELECT Mobile FROM contacts WHERE AddressBookId = $book AND Status = 'Active'", book);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var mobile = reader.GetString(0);
+                if (!optedOut.Contains(mobile))
+                    seen.Add(mobile);
+            }
+        }
+        return seen.Count;
+    }
+
+    // Opt-outs are few next to contacts: one index range read, then set look-ups instead of a sub-query per row.
+    private static async Task<HashSet<string>> OptedOutAsync(DbConnection connection, Guid organisationId, CancellationToken ct)
+    {
+        var optedOut = new HashSet<string>(StringComparer.Ordinal);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT Mobile FROM contacts WHERE OrganisationId = $org AND Status = 'OptedOut'";
         Add(command, "$org", organisationId.ToString().ToUpperInvariant());
-        return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            optedOut.Add(reader.GetString(0));
+        return optedOut;
+    }
+
+    // Stored as the enum's name; a switch beats Enum.TryParse on a hot path of hundreds of thousands of rows.
+    private static Network NetworkOf(string stored) => stored switch
+    {
+        nameof(Network.Safaricom) => Network.Safaricom,
+        nameof(Network.Airtel) => Network.Airtel,
+        nameof(Network.Telkom) => Network.Telkom,
+        _ => Network.Unknown,
+    };
+
+    private static DbCommand Command(DbConnection connection, string sql, Guid book)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        Add(command, "$book", book.ToString().ToUpperInvariant());
+        return command;
     }
 
     // Every id must be one of the organisation's books; an unknown one is "not found", whoever owns it.
@@ -92,17 +130,6 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         if (found.Count != distinct.Count)
             throw DomainException.NotFound("Address book");
         return found;
-    }
-
-    private static string Parameters(DbCommand command, IReadOnlyList<Guid> books)
-    {
-        var names = new List<string>();
-        for (var i = 0; i < books.Count; i++)
-        {
-            names.Add($"$b{i}");
-            Add(command, $"$b{i}", books[i].ToString().ToUpperInvariant());
-        }
-        return string.Join(", ", names);
     }
 
     private static void Add(DbCommand command, string name, object value)

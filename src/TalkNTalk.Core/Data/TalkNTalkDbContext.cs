@@ -107,7 +107,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             c.HasOne<AddressBook>().WithMany().HasForeignKey(x => x.AddressBookId).OnDelete(DeleteBehavior.Cascade);
             // One number once per book; also the book's page order and the upsert key of imports.
             c.HasIndex(x => new { x.AddressBookId, x.Mobile }).IsUnique();
-            c.HasIndex(x => new { x.AddressBookId, x.Status, x.Network });
+            // Covers recipient resolution (active numbers of a book) without touching the table.
+            c.HasIndex(x => new { x.AddressBookId, x.Status, x.Mobile, x.Network });
             c.HasIndex(x => new { x.AddressBookId, x.LastName, x.FirstName });
             // Organisation-wide opt-outs, checked when resolving recipients.
             c.HasIndex(x => new { x.OrganisationId, x.Status, x.Mobile });

@@ -80,9 +80,9 @@ public sealed class AddressBooks : Migration
             unique: true);
 
         migrationBuilder.CreateIndex(
-            name: "IX_contacts_AddressBookId_Status_Network",
+            name: "IX_contacts_AddressBookId_Status_Mobile_Network",
             table: "contacts",
-            columns: ["AddressBookId", "Status", "Network"]);
+            columns: ["AddressBookId", "Status", "Mobile", "Network"]);
 
         migrationBuilder.CreateIndex(
             name: "IX_contacts_OrganisationId_Status_Mobile",
