@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.AddressBooks.Import;
+using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Organisations;
@@ -53,6 +54,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ContactImporter>();
         services.AddSingleton<RecipientResolver>();
         services.AddSingleton<ContactExporter>();
+        services.Configure<SendingOptions>(configuration.GetSection("Sending"));
+        services.AddSingleton<CampaignService>();
         return services;
     }
 

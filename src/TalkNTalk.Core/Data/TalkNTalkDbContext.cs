@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Users;
@@ -21,6 +23,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<WalletLedgerEntry> WalletLedger => Set<WalletLedgerEntry>();
     public DbSet<AddressBook> AddressBooks => Set<AddressBook>();
     public DbSet<Contact> Contacts => Set<Contact>();
+    public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<OutboundMessage> Messages => Set<OutboundMessage>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -112,6 +116,47 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             c.HasIndex(x => new { x.AddressBookId, x.LastName, x.FirstName });
             // Organisation-wide opt-outs, checked when resolving recipients.
             c.HasIndex(x => new { x.OrganisationId, x.Status, x.Mobile });
+        });
+
+        builder.Entity<Campaign>(c =>
+        {
+            c.ToTable("campaigns");
+            c.Property(x => x.Name).HasMaxLength(Campaign.MaxNameLength);
+            c.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
+            c.Property(x => x.SenderCategory).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.Source).HasConversion<string>().HasMaxLength(8);
+            c.Property(x => x.CreatedBy).HasMaxLength(256);
+            c.Property(x => x.EstimatedCost).HasPrecision(18, 2);
+            c.Property(x => x.ActualCost).HasPrecision(18, 2);
+            c.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            c.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
+            c.HasIndex(x => new { x.Status, x.ScheduledAt });
+        });
+
+        builder.Entity<OutboundMessage>(m =>
+        {
+            m.ToTable("messages");
+            m.Property(x => x.Mobile).HasMaxLength(12);
+            m.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
+            m.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
+            m.Property(x => x.Encoding).HasConversion<string>().HasMaxLength(8);
+            m.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            m.Property(x => x.Source).HasConversion<string>().HasMaxLength(8);
+            m.Property(x => x.Cost).HasPrecision(18, 2);
+            m.Property(x => x.ProviderMessageId).HasMaxLength(100);
+            m.Property(x => x.ErrorCode).HasMaxLength(64);
+            m.Property(x => x.ErrorDetail).HasMaxLength(500);
+            m.HasOne<Campaign>().WithMany().HasForeignKey(x => x.CampaignId).OnDelete(DeleteBehavior.Cascade);
+            // The dispatcher's claim: due queued messages, oldest first.
+            m.HasIndex(x => new { x.Status, x.ScheduledAt });
+            m.HasIndex(x => new { x.CampaignId, x.Status });
+            m.HasIndex(x => x.ProviderMessageId);
+            // The explorer's filters, newest first within an organisation.
+            m.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
+            m.HasIndex(x => new { x.OrganisationId, x.Status, x.CreatedAt });
+            m.HasIndex(x => new { x.OrganisationId, x.Mobile });
+            m.HasIndex(x => new { x.OrganisationId, x.SenderId, x.CreatedAt });
         });
     }
 }

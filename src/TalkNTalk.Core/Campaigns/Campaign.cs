@@ -1,0 +1,42 @@
+using TalkNTalk.Core.SenderIds;
+
+namespace TalkNTalk.Core.Campaigns;
+
+/// <summary>The campaign state machine; <see cref="CampaignStateMachine"/> checks every transition.</summary>
+public enum CampaignStatus { Draft, Scheduled, Queued, Running, Paused, Completed, Failed, Cancelled }
+
+/// <summary>Where a send came from: the dashboard or an API key.</summary>
+public enum MessageSource { Web, Api }
+
+/// <summary>One send to many recipients: the message, who it went to, and live counts kept by the dispatcher.</summary>
+public sealed class Campaign
+{
+    public const int MaxNameLength = 120;
+
+    public Guid Id { get; set; } = Guid.NewGuid();
+    public Guid OrganisationId { get; set; }
+    public required string Name { get; set; }
+
+    /// <summary>The message as written, before personalisation and the promotional opt-out suffix.</summary>
+    public required string Message { get; set; }
+
+    public required string SenderId { get; set; }
+    public SenderIdCategory SenderCategory { get; set; }
+    public CampaignStatus Status { get; set; }
+    public MessageSource Source { get; set; }
+
+    /// <summary>Address book ids used, comma-separated; empty for pasted numbers and bulk API sends.</summary>
+    public string? AddressBookIds { get; set; }
+
+    public int RecipientsCount { get; set; }
+    public int SentCount { get; set; }
+    public int DeliveredCount { get; set; }
+    public int FailedCount { get; set; }
+    public decimal EstimatedCost { get; set; }
+    public decimal ActualCost { get; set; }
+    public string? CreatedBy { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? ScheduledAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+}

@@ -1,0 +1,276 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
+using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.Common;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Messaging;
+using TalkNTalk.Core.Notifications;
+using TalkNTalk.Core.Phones;
+using TalkNTalk.Core.Pricing;
+using TalkNTalk.Core.SenderIds;
+using TalkNTalk.Core.Wallets;
+
+namespace TalkNTalk.Core.Campaigns;
+
+/// <summary>
+/// Accepts sends: validates, resolves and de-duplicates recipients, personalises and prices each message, reserves
+/// wallet credit and stores the campaign with all its messages as queued, in one transaction.
+/// </summary>
+public sealed partial class CampaignService(
+    IDbContextFactory<TalkNTalkDbContext> dbFactory,
+    RecipientResolver resolver,
+    SmsPricing pricing,
+    IOptions<SendingOptions> sending,
+    TimeProvider clock,
+    WalletNotifier walletChanges)
+{
+    /// <summary>The address-book path: all or nothing. A balance that cannot cover every message refuses the send.</summary>
+    public Task<SendResult> SendToAddressBooksAsync(SendRequest request, CancellationToken ct = default) =>
+        SendAsync(request, partial: false, ct);
+
+    /// <summary>The bulk path: queues the recipients the balance covers, in order, and reports the rest as skipped.</summary>
+    public Task<SendResult> SendBulkAsync(SendRequest request, CancellationToken ct = default) =>
+        SendAsync(request, partial: true, ct);
+
+    private async Task<SendResult> SendAsync(SendRequest request, bool partial, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var options = sending.Value;
+        var message = request.Message?.Trim() ?? "";
+        if (message.Length == 0)
+            throw DomainException.Validation("message", "Write the message to send.");
+        if (request.ScheduledAt is { } at && at < now.AddMinutes(-1))
+            throw DomainException.Validation("scheduledAt", "The scheduled time is in the past: choose a later time, or send now.");
+        if (request.Numbers.Count > options.MaxRecipientsPerBulkCall)
+            throw DomainException.Validation("recipients", $"A send can have at most {options.MaxRecipientsPerBulkCall:N0} numbers; this one has {request.Numbers.Count:N0}.");
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var sender = await FindSenderAsync(db, request.OrganisationId, request.SenderId, ct);
+        var (recipients, errors, groupNames) = await RecipientsAsync(db, request, message, ct);
+        if (recipients.Count == 0)
+            throw DomainException.Validation("recipients", errors.Count > 0
+                ? $"No valid recipients: {errors.Count:N0} number{(errors.Count == 1 ? " was" : "s were")} invalid or opted out."
+                : "No recipients: choose address books with active contacts, or enter numbers.");
+
+        var drafts = DraftAll(recipients, message, sender, options);
+        var total = drafts.Count;
+        var scheduled = request.ScheduledAt is { } requested && requested > now ? requested : (DateTime?)null;
+        var dueAt = sender.Category == SenderIdCategory.Promotional ? PromotionalWindow.NextOpen(scheduled ?? now, options) : scheduled;
+        if (dueAt <= now)
+            dueAt = null;
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == request.OrganisationId, ct);
+        var cost = drafts.Sum(d => d.Cost);
+        if (cost > wallet.Available)
+        {
+            if (!partial)
+                throw new DomainException("insufficient_balance",
+                    $"Insufficient balance. Required {Money.Format(cost)}, available {Money.Format(wallet.Available)}. Top up the wallet or send to fewer recipients.");
+            drafts = Affordable(drafts, wallet.Available, errors);
+            cost = drafts.Sum(d => d.Cost);
+        }
+        if (drafts.Count == 0)
+            return new SendResult(null, CampaignStatus.Failed, sender.Name, groupNames, total, [], errors, 0, scheduled);
+
+        var campaign = new Campaign
+        {
+            OrganisationId = request.OrganisationId,
+            Name = CampaignName(request.Name, groupNames, now),
+            Message = message,
+            SenderId = sender.Name,
+            SenderCategory = sender.Category,
+            Status = dueAt is null ? CampaignStatus.Queued : CampaignStatus.Scheduled,
+            Source = request.Source,
+            AddressBookIds = request.AddressBookIds.Count == 0 ? null : string.Join(',', request.AddressBookIds.Distinct()),
+            RecipientsCount = drafts.Count,
+            EstimatedCost = cost,
+            CreatedBy = request.CreatedBy,
+            CreatedAt = now,
+            ScheduledAt = dueAt,
+        };
+        db.Campaigns.Add(campaign);
+        db.WalletLedger.Add(wallet.Reserve(cost, $"campaign:{campaign.Id:N}", now));
+        await db.SaveChangesAsync(ct);
+        var queued = await InsertMessagesAsync(db, campaign, drafts, now, ct);
+        await transaction.CommitAsync(ct);
+        walletChanges.Publish(request.OrganisationId);
+        return new SendResult(campaign.Id, campaign.Status, sender.Name, groupNames, total, queued, errors, cost, dueAt);
+    }
+
+    private static async Task<SenderId> FindSenderAsync(TalkNTalkDbContext db, Guid organisationId, string? name, CancellationToken ct)
+    {
+        var senders = db.SenderIds.AsNoTracking().Where(s => s.OrganisationId == organisationId);
+        SenderId? sender;
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            sender = await senders.SingleOrDefaultAsync(s => s.IsDefault, ct)
+                ?? throw DomainException.Validation("senderId", "Your organisation has no default sender ID: an admin can choose one under Admin › Sender IDs.");
+        }
+        else
+        {
+            var normalized = name.Trim().ToUpperInvariant();
+            sender = await senders.SingleOrDefaultAsync(s => s.NormalizedName == normalized, ct)
+                ?? throw DomainException.Validation("senderId", $"'{name.Trim()}' is not one of your registered sender IDs.");
+        }
+        if (sender.Status != SenderIdStatus.Approved)
+            throw DomainException.Validation("senderId", $"'{sender.Name}' is {sender.Status.ToString().ToLowerInvariant()}, not approved: only approved sender IDs can send.");
+        return sender;
+    }
+
+    private async Task<(List<Recipient> Recipients, List<RecipientError> Errors, List<string> GroupNames)> RecipientsAsync(
+        TalkNTalkDbContext db, SendRequest request, string message, CancellationToken ct)
+    {
+        var recipients = new List<Recipient>();
+        var errors = new List<RecipientError>();
+        var groupNames = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        if (request.AddressBookIds.Count > 0)
+        {
+            var ids = request.AddressBookIds.Distinct().ToList();
+            var names = await db.AddressBooks.AsNoTracking()
+                .Where(b => b.OrganisationId == request.OrganisationId && ids.Contains(b.Id))
+                .ToDictionaryAsync(b => b.Id, b => b.Name, ct);
+            var resolved = await resolver.ResolveAsync(request.OrganisationId, ids, withDetails: message.Contains('{'), ct);
+            groupNames.AddRange(ids.Select(id => names[id]));
+            foreach (var recipient in resolved.Recipients)
+                if (seen.Add(recipient.Mobile))
+                    recipients.Add(recipient);
+        }
+        if (request.Numbers.Count > 0)
+        {
+            var optedOut = await db.Contacts.AsNoTracking()
+                .Where(c => c.OrganisationId == request.OrganisationId && c.Status == ContactStatus.OptedOut)
+                .Select(c => c.Mobile).Distinct().ToListAsync(ct);
+            var blocked = optedOut.ToHashSet(StringComparer.Ordinal);
+            foreach (var raw in request.Numbers)
+            {
+                if (!PhoneNumber.TryParse(raw, out var phone, out var error))
+                    errors.Add(new RecipientError(raw ?? "", "invalid_mobile", error ?? "Not a Kenyan mobile number."));
+                else if (blocked.Contains(phone.Msisdn))
+                    errors.Add(new RecipientError(phone.Msisdn, "opted_out", "This number opted out of your messages."));
+                else if (seen.Add(phone.Msisdn))
+                    recipients.Add(new Recipient(phone.Msisdn, phone.Network, null, null, null));
+            }
+        }
+        return (recipients, errors, groupNames);
+    }
+
+    private List<Draft> DraftAll(List<Recipient> recipients, string message, SenderId sender, SendingOptions options)
+    {
+        var personalised = PlaceholderPattern().IsMatch(message);
+        var suffix = sender.Category == SenderIdCategory.Promotional ? "\n" + options.OptOutSuffix : "";
+        var drafts = new List<Draft>(recipients.Count);
+        SmsAnalysis? shared = null;
+        foreach (var recipient in recipients)
+        {
+            var body = (personalised ? Personalise(message, recipient) : message) + suffix;
+            var analysis = personalised || shared is null ? SmsText.Analyse(body) : shared;
+            shared ??= analysis;
+            if (analysis.Segments > SmsText.MaxSegments)
+                throw DomainException.Validation("message",
+                    $"The message is {analysis.Segments} SMS parts long{(suffix.Length > 0 ? " with the opt-out text" : "")}; the limit is {SmsText.MaxSegments}. Shorten it.");
+            drafts.Add(new Draft(recipient, body, analysis, pricing.CostOf(analysis.Segments)));
+        }
+        return drafts;
+    }
+
+    /// <summary>Fills <c>{first_name}</c>, <c>{last_name}</c>, <c>{mobile}</c> and custom fields; unknown ones become empty.</summary>
+    public static string Personalise(string message, Recipient recipient)
+    {
+        var fields = ContactFields.Parse(recipient.CustomFields);
+        return PlaceholderPattern().Replace(message, match => match.Groups[1].Value.ToLowerInvariant() switch
+        {
+            "first_name" => recipient.FirstName ?? "",
+            "last_name" => recipient.LastName ?? "",
+            "name" => $"{recipient.FirstName} {recipient.LastName}".Trim(),
+            "mobile" => recipient.Mobile,
+            var key => fields.GetValueOrDefault(key) ?? "",
+        }).Trim();
+    }
+
+    // Stops at the first message the balance cannot cover; that one and every later one are reported.
+    private static List<Draft> Affordable(List<Draft> drafts, decimal available, List<RecipientError> errors)
+    {
+        var covered = new List<Draft>();
+        var spent = 0m;
+        for (var i = 0; i < drafts.Count; i++)
+        {
+            if (spent + drafts[i].Cost <= available)
+            {
+                covered.Add(drafts[i]);
+                spent += drafts[i].Cost;
+                continue;
+            }
+            errors.Add(new RecipientError(drafts[i].Recipient.Mobile, "insufficient_balance",
+                $"Insufficient balance. Required {Money.Format(drafts[i].Cost)}, available {Money.Format(available - spent)}."));
+            foreach (var rest in drafts.Skip(i + 1))
+                errors.Add(new RecipientError(rest.Recipient.Mobile, "skipped", "Processing stopped due to insufficient balance."));
+            break;
+        }
+        return covered;
+    }
+
+    private static async Task<List<QueuedMessage>> InsertMessagesAsync(TalkNTalkDbContext db, Campaign campaign, List<Draft> drafts, DateTime now, CancellationToken ct)
+    {
+        var connection = db.Database.GetDbConnection();
+        await using var insert = connection.CreateCommand();
+        insert.CommandText = """
+            INSERT INTO messages (Id, OrganisationId, CampaignId, Mobile, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source, ScheduledAt, CreatedAt, UpdatedAt)
+            VALUES ($id, $org, $campaign, $mobile, $network, $sender, $body, $segments, $encoding, $cost, 'Queued', $source, $scheduled, $now, $now)
+            """;
+        foreach (var name in new[] { "$id", "$org", "$campaign", "$mobile", "$network", "$sender", "$body", "$segments", "$encoding", "$cost", "$source", "$scheduled", "$now" })
+        {
+            var parameter = insert.CreateParameter();
+            parameter.ParameterName = name;
+            insert.Parameters.Add(parameter);
+        }
+        insert.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        insert.Prepare();
+        Set(insert, "$org", Text(campaign.OrganisationId));
+        Set(insert, "$campaign", Text(campaign.Id));
+        Set(insert, "$sender", campaign.SenderId);
+        Set(insert, "$source", campaign.Source.ToString());
+        Set(insert, "$scheduled", campaign.ScheduledAt is { } due ? Text(due) : DBNull.Value);
+        Set(insert, "$now", Text(now));
+        var queued = new List<QueuedMessage>(drafts.Count);
+        foreach (var draft in drafts)
+        {
+            var id = Guid.CreateVersion7();
+            Set(insert, "$id", Text(id));
+            Set(insert, "$mobile", draft.Recipient.Mobile);
+            Set(insert, "$network", draft.Recipient.Network.ToString());
+            Set(insert, "$body", draft.Body);
+            Set(insert, "$segments", draft.Analysis.Segments);
+            Set(insert, "$encoding", draft.Analysis.Encoding.ToString());
+            Set(insert, "$cost", draft.Cost.ToString(CultureInfo.InvariantCulture));
+            await insert.ExecuteNonQueryAsync(ct);
+            queued.Add(new QueuedMessage(id, draft.Recipient.Mobile));
+        }
+        return queued;
+    }
+
+    // The text forms EF Core's SQLite provider uses, so EF reads these rows back like its own.
+    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
+
+    private static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+
+    private static void Set(DbCommand command, string name, object value) => command.Parameters[name].Value = value;
+
+    private static string CampaignName(string? requested, List<string> groupNames, DateTime now)
+    {
+        var name = requested?.Trim();
+        if (string.IsNullOrEmpty(name))
+            name = groupNames.Count > 0 ? string.Join(", ", groupNames) : $"Send of {now:d MMM yyyy HH:mm} UTC";
+        return name.Length <= Campaign.MaxNameLength ? name : name[..Campaign.MaxNameLength];
+    }
+
+    [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
+    private static partial Regex PlaceholderPattern();
+
+    private sealed record Draft(Recipient Recipient, string Body, SmsAnalysis Analysis, decimal Cost);
+}

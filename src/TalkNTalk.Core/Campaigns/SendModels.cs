@@ -1,0 +1,38 @@
+namespace TalkNTalk.Core.Campaigns;
+
+/// <summary>What a send asks for: the message, a sender, recipients from books and/or typed numbers, and when.</summary>
+public sealed record SendRequest
+{
+    public required Guid OrganisationId { get; init; }
+    public string? Name { get; init; }
+    public string? Message { get; init; }
+
+    /// <summary>An approved sender ID of the organisation; null for its default.</summary>
+    public string? SenderId { get; init; }
+
+    public IReadOnlyCollection<Guid> AddressBookIds { get; init; } = [];
+    public IReadOnlyCollection<string> Numbers { get; init; } = [];
+
+    /// <summary>UTC; null to send now. Must not be in the past.</summary>
+    public DateTime? ScheduledAt { get; init; }
+
+    public MessageSource Source { get; init; } = MessageSource.Web;
+    public string? CreatedBy { get; init; }
+}
+
+/// <summary>A recipient that was not queued, with a machine code (<c>invalid_mobile</c>, <c>skipped</c>…) and a reason.</summary>
+public sealed record RecipientError(string Mobile, string Error, string Detail);
+
+public sealed record QueuedMessage(Guid Id, string Mobile);
+
+/// <summary>What a send did. <see cref="CampaignId"/> is null only when a bulk send could queue nothing.</summary>
+public sealed record SendResult(
+    Guid? CampaignId,
+    CampaignStatus Status,
+    string SenderId,
+    IReadOnlyList<string> GroupNames,
+    int Total,
+    IReadOnlyList<QueuedMessage> Queued,
+    IReadOnlyList<RecipientError> Errors,
+    decimal Cost,
+    DateTime? ScheduledAt);

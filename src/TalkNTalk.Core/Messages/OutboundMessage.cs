@@ -1,0 +1,43 @@
+using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Messaging;
+using TalkNTalk.Core.Phones;
+
+namespace TalkNTalk.Core.Messages;
+
+/// <summary>The eight statuses of an outbound message, as <c>bulk-sms-fetch-messages.txt</c> lists them.</summary>
+public enum MessageStatus { Queued, Sent, Delivered, Undelivered, Failed, Cancelled, Held, Blocked }
+
+/// <summary>One SMS to one number. The database row is the truth the dispatcher resumes from after a restart.</summary>
+public sealed class OutboundMessage
+{
+    /// <summary>UUID v7: time-ordered, so new rows append to the primary key index.</summary>
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public Guid OrganisationId { get; set; }
+    public Guid CampaignId { get; set; }
+    public required string Mobile { get; set; }
+    public Network Network { get; set; }
+    public required string SenderId { get; set; }
+
+    /// <summary>The exact text sent: personalised, with the opt-out suffix for promotional senders.</summary>
+    public required string Body { get; set; }
+
+    public int Segments { get; set; }
+    public SmsEncoding Encoding { get; set; }
+    public decimal Cost { get; set; }
+    public MessageStatus Status { get; set; }
+    public MessageSource Source { get; set; }
+    public string? ProviderMessageId { get; set; }
+    public string? ErrorCode { get; set; }
+    public string? ErrorDetail { get; set; }
+
+    /// <summary>Not before this time (a scheduled campaign, or the next promotional window).</summary>
+    public DateTime? ScheduledAt { get; set; }
+
+    /// <summary>Set when the dispatcher takes the message for submission; a restart finds unfinished claims here.</summary>
+    public DateTime? ClaimedAt { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public DateTime? SentAt { get; set; }
+    public DateTime? DeliveredAt { get; set; }
+}
