@@ -7,6 +7,8 @@ using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.AddressBooks.Import;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Dispatch;
+using TalkNTalk.Core.Providers;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Pricing;
@@ -56,6 +58,17 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ContactExporter>();
         services.Configure<SendingOptions>(configuration.GetSection("Sending"));
         services.AddSingleton<CampaignService>();
+        services.AddSingleton<CampaignNotifier>();
+        services.AddSingleton<OrganisationCampaignsNotifier>();
+        services.Configure<DispatchOptions>(configuration.GetSection("Dispatch"));
+        services.Configure<SimulatedProviderOptions>(configuration.GetSection("SimulatedProvider"));
+        services.AddSingleton<DeliveryReceiptQueue>();
+        services.AddSingleton<IDeliveryReceiptSink>(sp => sp.GetRequiredService<DeliveryReceiptQueue>());
+        services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<SimulatedSmsProvider>();
+        services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<SimulatedSmsProvider>());
+        services.AddSingleton<Dispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         return services;
     }
 

@@ -96,7 +96,7 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         var optedOut = new HashSet<string>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT DISTINCT Mobile FROM contacts WHERE OrganisationId = $org AND Status = 'OptedOut'";
-        Add(command, "$org", organisationId.ToString().ToUpperInvariant());
+        Sql.Add(command, "$org", Sql.Text(organisationId));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             optedOut.Add(reader.GetString(0));
@@ -116,7 +116,7 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        Add(command, "$book", book.ToString().ToUpperInvariant());
+        Sql.Add(command, "$book", Sql.Text(book));
         return command;
     }
 
@@ -132,11 +132,4 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         return found;
     }
 
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
 }

@@ -1,5 +1,3 @@
-using System.Data.Common;
-using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -7,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messaging;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Phones;
@@ -26,7 +25,8 @@ public sealed partial class CampaignService(
     SmsPricing pricing,
     IOptions<SendingOptions> sending,
     TimeProvider clock,
-    WalletNotifier walletChanges)
+    WalletNotifier walletChanges,
+    DispatchSignal dispatch)
 {
     /// <summary>The address-book path: all or nothing. A balance that cannot cover every message refuses the send.</summary>
     public Task<SendResult> SendToAddressBooksAsync(SendRequest request, CancellationToken ct = default) =>
@@ -99,6 +99,7 @@ public sealed partial class CampaignService(
         var queued = await InsertMessagesAsync(db, campaign, drafts, now, ct);
         await transaction.CommitAsync(ct);
         walletChanges.Publish(request.OrganisationId);
+        dispatch.Wake();
         return new SendResult(campaign.Id, campaign.Status, sender.Name, groupNames, total, queued, errors, cost, dueAt);
     }
 
@@ -224,42 +225,31 @@ public sealed partial class CampaignService(
             VALUES ($id, $org, $campaign, $mobile, $network, $sender, $body, $segments, $encoding, $cost, 'Queued', $source, $scheduled, $now, $now)
             """;
         foreach (var name in new[] { "$id", "$org", "$campaign", "$mobile", "$network", "$sender", "$body", "$segments", "$encoding", "$cost", "$source", "$scheduled", "$now" })
-        {
-            var parameter = insert.CreateParameter();
-            parameter.ParameterName = name;
-            insert.Parameters.Add(parameter);
-        }
+            Sql.Add(insert, name);
         insert.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         insert.Prepare();
-        Set(insert, "$org", Text(campaign.OrganisationId));
-        Set(insert, "$campaign", Text(campaign.Id));
-        Set(insert, "$sender", campaign.SenderId);
-        Set(insert, "$source", campaign.Source.ToString());
-        Set(insert, "$scheduled", campaign.ScheduledAt is { } due ? Text(due) : DBNull.Value);
-        Set(insert, "$now", Text(now));
+        Sql.Set(insert, "$org", Sql.Text(campaign.OrganisationId));
+        Sql.Set(insert, "$campaign", Sql.Text(campaign.Id));
+        Sql.Set(insert, "$sender", campaign.SenderId);
+        Sql.Set(insert, "$source", campaign.Source.ToString());
+        Sql.Set(insert, "$scheduled", campaign.ScheduledAt is { } due ? Sql.Text(due) : null);
+        Sql.Set(insert, "$now", Sql.Text(now));
         var queued = new List<QueuedMessage>(drafts.Count);
         foreach (var draft in drafts)
         {
             var id = Guid.CreateVersion7();
-            Set(insert, "$id", Text(id));
-            Set(insert, "$mobile", draft.Recipient.Mobile);
-            Set(insert, "$network", draft.Recipient.Network.ToString());
-            Set(insert, "$body", draft.Body);
-            Set(insert, "$segments", draft.Analysis.Segments);
-            Set(insert, "$encoding", draft.Analysis.Encoding.ToString());
-            Set(insert, "$cost", draft.Cost.ToString(CultureInfo.InvariantCulture));
+            Sql.Set(insert, "$id", Sql.Text(id));
+            Sql.Set(insert, "$mobile", draft.Recipient.Mobile);
+            Sql.Set(insert, "$network", draft.Recipient.Network.ToString());
+            Sql.Set(insert, "$body", draft.Body);
+            Sql.Set(insert, "$segments", draft.Analysis.Segments);
+            Sql.Set(insert, "$encoding", draft.Analysis.Encoding.ToString());
+            Sql.Set(insert, "$cost", Sql.Text(draft.Cost));
             await insert.ExecuteNonQueryAsync(ct);
             queued.Add(new QueuedMessage(id, draft.Recipient.Mobile));
         }
         return queued;
     }
-
-    // The text forms EF Core's SQLite provider uses, so EF reads these rows back like its own.
-    private static string Text(Guid id) => id.ToString().ToUpperInvariant();
-
-    private static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
-
-    private static void Set(DbCommand command, string name, object value) => command.Parameters[name].Value = value;
 
     private static string CampaignName(string? requested, List<string> groupNames, DateTime now)
     {

@@ -93,3 +93,9 @@ public class ChangeNotifier<TKey> where TKey : notnull
 
 /// <summary>Organisation-wide changes the shell shows everywhere, such as the wallet balance in the header.</summary>
 public sealed class WalletNotifier : ChangeNotifier<Guid>;
+
+/// <summary>Progress of one campaign (counts, status), keyed by campaign id: detail pages subscribe.</summary>
+public sealed class CampaignNotifier : ChangeNotifier<Guid>;
+
+/// <summary>Any campaign of an organisation changed, keyed by organisation id: lists and the monitor subscribe.</summary>
+public sealed class OrganisationCampaignsNotifier : ChangeNotifier<Guid>;

@@ -51,7 +51,7 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         var connection = db.Database.GetDbConnection();
         var existing = await LoadExistingAsync(connection, addressBookId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var stamp = now.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+        var stamp = Sql.Text(now);
         await using var insert = Prepare(connection, """
             INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
             VALUES ($org, $book, $mobile, $network, $first, $last, $fields, 'Active', $now, $now)
@@ -59,8 +59,8 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         await using var update = Prepare(connection,
             "UPDATE contacts SET FirstName = $first, LastName = $last, CustomFields = $fields, UpdatedAt = $now WHERE Id = $id",
             "$first", "$last", "$fields", "$now", "$id");
-        insert.Parameters["$org"].Value = organisationId.ToString().ToUpperInvariant();
-        insert.Parameters["$book"].Value = addressBookId.ToString().ToUpperInvariant();
+        insert.Parameters["$org"].Value = Sql.Text(organisationId);
+        insert.Parameters["$book"].Value = Sql.Text(addressBookId);
         insert.Parameters["$now"].Value = stamp;
         update.Parameters["$now"].Value = stamp;
 
@@ -102,9 +102,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                     unchanged++;
                     continue;
                 }
-                Set(update, "$first", merged.FirstName);
-                Set(update, "$last", merged.LastName);
-                Set(update, "$fields", merged.CustomFields);
+                Sql.Set(update, "$first", merged.FirstName);
+                Sql.Set(update, "$last", merged.LastName);
+                Sql.Set(update, "$fields", merged.CustomFields);
                 update.Parameters["$id"].Value = current.Id;
                 await update.ExecuteNonQueryAsync(ct);
                 updated++;
@@ -113,9 +113,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
             {
                 insert.Parameters["$mobile"].Value = phone.Msisdn;
                 insert.Parameters["$network"].Value = phone.Network.ToString();
-                Set(insert, "$first", first);
-                Set(insert, "$last", last);
-                Set(insert, "$fields", ContactFields.Serialize(fields));
+                Sql.Set(insert, "$first", first);
+                Sql.Set(insert, "$last", last);
+                Sql.Set(insert, "$fields", ContactFields.Serialize(fields));
                 await insert.ExecuteNonQueryAsync(ct);
                 imported++;
             }
@@ -208,10 +208,7 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         var existing = new Dictionary<string, ExistingContact>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT Id, Mobile, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = $book";
-        var book = command.CreateParameter();
-        book.ParameterName = "$book";
-        book.Value = addressBookId.ToString().ToUpperInvariant();
-        command.Parameters.Add(book);
+        Sql.Add(command, "$book", Sql.Text(addressBookId));
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             existing[reader.GetString(1)] = new ExistingContact(reader.GetInt64(0),
@@ -226,17 +223,10 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         var command = connection.CreateCommand();
         command.CommandText = sql;
         foreach (var name in parameters)
-        {
-            var parameter = command.CreateParameter();
-            parameter.ParameterName = name;
-            parameter.Value = DBNull.Value;
-            command.Parameters.Add(parameter);
-        }
+            Sql.Add(command, name);
         command.Prepare();
         return command;
     }
-
-    private static void Set(DbCommand command, string name, string? value) => command.Parameters[name].Value = (object?)value ?? DBNull.Value;
 
     private static string? Field(CsvReader csv, int? column) =>
         column is { } i && csv.TryGetField<string>(i, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;

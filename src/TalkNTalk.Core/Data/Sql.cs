@@ -1,0 +1,32 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace TalkNTalk.Core.Data;
+
+/// <summary>
+/// Helpers for the few hot paths that use ADO.NET commands on the context's connection instead of EF
+/// (imports, sends, the dispatcher). Values are written exactly as EF Core's SQLite provider writes them,
+/// so EF reads those rows back like its own.
+/// </summary>
+internal static class Sql
+{
+    /// <summary>EF stores a Guid as upper-case text.</summary>
+    public static string Text(Guid id) => id.ToString().ToUpperInvariant();
+
+    /// <summary>EF stores a DateTime as sortable text, so range filters compare as strings.</summary>
+    public static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
+
+    public static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static DbParameter Add(DbCommand command, string name, object? value = null)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        command.Parameters.Add(parameter);
+        return parameter;
+    }
+
+    /// <summary>Sets a parameter, mapping null to SQL NULL.</summary>
+    public static void Set(DbCommand command, string name, object? value) => command.Parameters[name].Value = value ?? DBNull.Value;
+}

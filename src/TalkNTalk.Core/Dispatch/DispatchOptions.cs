@@ -1,0 +1,17 @@
+namespace TalkNTalk.Core.Dispatch;
+
+/// <summary>How fast and how wide the dispatcher sends (section <c>Dispatch</c>).</summary>
+public sealed class DispatchOptions
+{
+    /// <summary>Submissions per second to the provider, across all campaigns.</summary>
+    public int MessagesPerSecond { get; set; } = 100;
+
+    /// <summary>Messages claimed and recorded per database transaction.</summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>Submissions in flight at once (hides provider latency).</summary>
+    public int MaxConcurrency { get; set; } = 32;
+
+    /// <summary>How long an idle dispatcher sleeps before looking again, unless a send wakes it.</summary>
+    public int IdleDelayMs { get; set; } = 500;
+}
