@@ -58,6 +58,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ContactExporter>();
         services.Configure<SendingOptions>(configuration.GetSection("Sending"));
         services.AddSingleton<CampaignService>();
+        services.AddSingleton<CampaignQueries>();
         services.AddSingleton<CampaignNotifier>();
         services.AddSingleton<OrganisationCampaignsNotifier>();
         services.Configure<DispatchOptions>(configuration.GetSection("Dispatch"));

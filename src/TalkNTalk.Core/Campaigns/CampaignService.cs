@@ -80,7 +80,7 @@ public sealed partial class CampaignService(
         var campaign = new Campaign
         {
             OrganisationId = request.OrganisationId,
-            Name = CampaignName(request.Name, groupNames, now),
+            Name = CampaignName(request.Name, groupNames, await LocalNowAsync(db, request.OrganisationId, now, ct)),
             Message = message,
             SenderId = sender.Name,
             SenderCategory = sender.Category,
@@ -251,11 +251,17 @@ public sealed partial class CampaignService(
         return queued;
     }
 
-    private static string CampaignName(string? requested, List<string> groupNames, DateTime now)
+    private static async Task<DateTimeOffset> LocalNowAsync(TalkNTalkDbContext db, Guid organisationId, DateTime now, CancellationToken ct)
+    {
+        var zone = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.TimeZoneId).SingleAsync(ct);
+        return Organisations.OrganisationTime.ToLocal(now, zone);
+    }
+
+    private static string CampaignName(string? requested, List<string> groupNames, DateTimeOffset localNow)
     {
         var name = requested?.Trim();
         if (string.IsNullOrEmpty(name))
-            name = groupNames.Count > 0 ? string.Join(", ", groupNames) : $"Send of {now:d MMM yyyy HH:mm} UTC";
+            name = groupNames.Count > 0 ? string.Join(", ", groupNames) : $"Send of {localNow:d MMM yyyy, HH:mm}";
         return name.Length <= Campaign.MaxNameLength ? name : name[..Campaign.MaxNameLength];
     }
 

@@ -1,0 +1,160 @@
+using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Common;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Dispatch;
+using TalkNTalk.Core.Messages;
+using TalkNTalk.Core.Notifications;
+using TalkNTalk.Core.SenderIds;
+using TalkNTalk.Core.Wallets;
+
+namespace TalkNTalk.Core.Campaigns;
+
+public sealed record CampaignView(
+    Guid Id, string Name, string Message, string SenderId, SenderIdCategory SenderCategory, CampaignStatus Status, MessageSource Source,
+    int RecipientsCount, int SentCount, int DeliveredCount, int FailedCount, int QueuedCount, int HeldCount, int CancelledCount,
+    decimal EstimatedCost, decimal ActualCost, string? CreatedBy, DateTime CreatedAt, DateTime? ScheduledAt, DateTime? StartedAt, DateTime? FinishedAt)
+{
+    /// <summary>Messages that reached a final or submitted state, for the progress bar.</summary>
+    public int ProcessedCount => SentCount + FailedCount + CancelledCount;
+
+    /// <summary>sent_count / recipients_count × 100, rounded to one decimal, as the campaign-status document defines it.</summary>
+    public decimal DeliveryRate => RecipientsCount == 0 ? 0 : Math.Round(100m * SentCount / RecipientsCount, 1, MidpointRounding.AwayFromZero);
+}
+
+public sealed record CampaignFilter(CampaignStatus? Status = null, MessageSource? Source = null, DateTime? From = null, DateTime? To = null, string? Search = null);
+
+public sealed record CampaignMessageView(Guid Id, string Mobile, string Body, MessageStatus Status, int Segments, decimal Cost, string? ErrorDetail, DateTime CreatedAt, DateTime UpdatedAt);
+
+/// <summary>Reads campaigns for lists and detail pages, and applies the controls a person has: pause, resume, cancel.</summary>
+public sealed class CampaignQueries(
+    IDbContextFactory<TalkNTalkDbContext> dbFactory,
+    TimeProvider clock,
+    CampaignNotifier campaignChanges,
+    OrganisationCampaignsNotifier organisationChanges,
+    WalletNotifier walletChanges,
+    DispatchSignal dispatch)
+{
+    public async Task<(IReadOnlyList<CampaignView> Items, int Total)> ListAsync(Guid organisationId, CampaignFilter filter, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = db.Campaigns.AsNoTracking().Where(c => c.OrganisationId == organisationId);
+        if (filter.Status is { } status)
+            query = query.Where(c => c.Status == status);
+        if (filter.Source is { } source)
+            query = query.Where(c => c.Source == source);
+        if (filter.From is { } from)
+            query = query.Where(c => c.CreatedAt >= from);
+        if (filter.To is { } to)
+            query = query.Where(c => c.CreatedAt < to);
+        if (!string.IsNullOrWhiteSpace(filter.Search))
+            query = query.Where(c => EF.Functions.Like(c.Name, Like.Contains(filter.Search.Trim()), Like.Escape));
+        var total = await query.CountAsync(ct);
+        var campaigns = await query.OrderByDescending(c => c.CreatedAt).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
+        var pending = await PendingCountsAsync(db, campaigns.Select(c => c.Id).ToList(), ct);
+        return (campaigns.Select(c => ToView(c, pending)).ToList(), total);
+    }
+
+    /// <summary>Campaigns running now or finished in the last <paramref name="recent"/>, for the wall-screen monitor.</summary>
+    public async Task<IReadOnlyList<CampaignView>> LiveAsync(Guid organisationId, TimeSpan recent, CancellationToken ct = default)
+    {
+        var since = clock.GetUtcNow().UtcDateTime - recent;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var campaigns = await db.Campaigns.AsNoTracking()
+            .Where(c => c.OrganisationId == organisationId
+                        && (c.Status == CampaignStatus.Running || c.Status == CampaignStatus.Queued || c.Status == CampaignStatus.Paused
+                            || c.FinishedAt >= since))
+            .OrderByDescending(c => c.CreatedAt).Take(24).ToListAsync(ct);
+        var pending = await PendingCountsAsync(db, campaigns.Select(c => c.Id).ToList(), ct);
+        return campaigns.Select(c => ToView(c, pending)).ToList();
+    }
+
+    public async Task<CampaignView> GetAsync(Guid organisationId, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var campaign = await FindAsync(db, organisationId, id, ct);
+        return ToView(campaign, await PendingCountsAsync(db, [id], ct));
+    }
+
+    public async Task<(IReadOnlyList<CampaignMessageView> Items, int Total)> MessagesAsync(Guid organisationId, Guid campaignId, MessageStatus? status, int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await FindAsync(db, organisationId, campaignId, ct);
+        var query = db.Messages.AsNoTracking().Where(m => m.CampaignId == campaignId);
+        if (status is { } s)
+            query = query.Where(m => m.Status == s);
+        var total = await query.CountAsync(ct);
+        var rows = await query.OrderBy(m => m.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))
+            .Select(m => new CampaignMessageView(m.Id, m.Mobile, m.Body, m.Status, m.Segments, m.Cost, m.ErrorDetail, m.CreatedAt, m.UpdatedAt))
+            .ToListAsync(ct);
+        return (rows, total);
+    }
+
+    /// <summary>Stops sending; messages already with the provider finish, the rest wait.</summary>
+    public Task PauseAsync(Guid organisationId, Guid id, CancellationToken ct = default) => MoveAsync(organisationId, id, CampaignStatus.Paused, ct);
+
+    public Task ResumeAsync(Guid organisationId, Guid id, CancellationToken ct = default) => MoveAsync(organisationId, id, CampaignStatus.Running, ct);
+
+    /// <summary>Cancels every message not yet handed to the provider and refunds their reserved credit.</summary>
+    public async Task<int> CancelAsync(Guid organisationId, Guid id, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        // A claim older than this belongs to a dispatcher that died; a younger one may be with the provider now.
+        var staleClaim = now.AddMinutes(-5);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await FindAsync(db, organisationId, id, ct);
+        CampaignStateMachine.Move(campaign, CampaignStatus.Cancelled, now);
+        var cancellable = db.Messages.Where(m => m.CampaignId == id
+            && (m.Status == MessageStatus.Held || (m.Status == MessageStatus.Queued && (m.ClaimedAt == null || m.ClaimedAt < staleClaim))));
+        var costs = await cancellable.Select(m => m.Cost).ToListAsync(ct);
+        var cancelled = await cancellable.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Cancelled).SetProperty(m => m.UpdatedAt, now), ct);
+        var refund = costs.Sum();
+        if (refund > 0)
+        {
+            var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == organisationId, ct);
+            db.WalletLedger.Add(wallet.Refund(refund, $"campaign:{id:N}", now));
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        walletChanges.Publish(organisationId);
+        Publish(organisationId, id);
+        return cancelled;
+    }
+
+    private async Task MoveAsync(Guid organisationId, Guid id, CampaignStatus to, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var campaign = await FindAsync(db, organisationId, id, ct);
+        CampaignStateMachine.Move(campaign, to, clock.GetUtcNow().UtcDateTime);
+        await db.SaveChangesAsync(ct);
+        Publish(organisationId, id);
+        dispatch.Wake();
+    }
+
+    private void Publish(Guid organisationId, Guid id)
+    {
+        campaignChanges.Publish(id);
+        organisationChanges.Publish(organisationId);
+    }
+
+    private static async Task<Campaign> FindAsync(TalkNTalkDbContext db, Guid organisationId, Guid id, CancellationToken ct) =>
+        await db.Campaigns.SingleOrDefaultAsync(c => c.OrganisationId == organisationId && c.Id == id, ct) ?? throw DomainException.NotFound("Campaign");
+
+    private static async Task<Dictionary<(Guid, MessageStatus), int>> PendingCountsAsync(TalkNTalkDbContext db, List<Guid> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+            return [];
+        var rows = await db.Messages.AsNoTracking()
+            .Where(m => ids.Contains(m.CampaignId) && (m.Status == MessageStatus.Queued || m.Status == MessageStatus.Held || m.Status == MessageStatus.Cancelled))
+            .GroupBy(m => new { m.CampaignId, m.Status })
+            .Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Count() })
+            .ToListAsync(ct);
+        return rows.ToDictionary(r => (r.CampaignId, r.Status), r => r.Count);
+    }
+
+    private static CampaignView ToView(Campaign c, Dictionary<(Guid, MessageStatus), int> pending) => new(
+        c.Id, c.Name, c.Message, c.SenderId, c.SenderCategory, c.Status, c.Source,
+        c.RecipientsCount, c.SentCount, c.DeliveredCount, c.FailedCount,
+        pending.GetValueOrDefault((c.Id, MessageStatus.Queued)), pending.GetValueOrDefault((c.Id, MessageStatus.Held)), pending.GetValueOrDefault((c.Id, MessageStatus.Cancelled)),
+        c.EstimatedCost, c.ActualCost, c.CreatedBy, c.CreatedAt, c.ScheduledAt, c.StartedAt, c.FinishedAt);
+}

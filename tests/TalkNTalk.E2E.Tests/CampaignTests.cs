@@ -1,0 +1,69 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using TalkNTalk.E2E.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TalkNTalk.E2E.Tests;
+
+/// <summary>Compose, send and watch the campaign run to the end without reloading.</summary>
+public sealed class CampaignTests
+{
+    [Fact]
+    public async Task A_member_sends_to_pasted_numbers_and_watches_the_campaign_complete_live()
+    {
+        var settings = AppServer.Bootstrapped(credit: 100m);
+        settings["SimulatedProvider__SubmitLatencyMs"] = "10";
+        settings["SimulatedProvider__ReceiptDelayMs"] = "300";
+        settings["SimulatedProvider__FailureRate"] = "0";
+        settings["SimulatedProvider__NonDeliveryRate"] = "0";
+        settings["Dispatch__MessagesPerSecond"] = "10";
+        settings["Dispatch__BatchSize"] = "5";
+        await using var app = await AppServer.StartAsync(settings);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await page.OpenAsync("/compose");
+
+        var numbers = string.Join("\n", Enumerable.Range(0, 30).Select(i => $"0712 000 {i:D3}")) + "\n12345";
+        await page.GetByLabel("Or paste numbers").FillAsync(numbers);
+        await page.GetByLabel("Or paste numbers").BlurAsync();
+        await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("30 unique recipients");
+        await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("1 invalid: 12345");
+        await page.GetByTestId("compose-message").FillAsync("Habari! Your statement is ready. ");
+        await Expect(page.GetByTestId("segments")).ToContainTextAsync("1 part");
+        await page.GetByTestId("compose-message").FillAsync("Habari! Your statement is ready — karibu 😊");
+        await Expect(page.GetByTestId("message-meter")).ToContainTextAsync("Unicode");
+        await Expect(page.GetByTestId("estimated-cost")).ToHaveTextAsync("KES 30.00");
+        await Screenshots.SaveAsync(page, "compose-1366");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Alertdialog);
+        await Expect(confirm).ToContainTextAsync("Send to 30 recipients");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Expect(page).ToHaveURLAsync(new Regex("/campaigns/[0-9a-f-]{36}$"));
+        var navigations = 0;
+        page.FrameNavigated += (_, frame) => { if (frame == page.MainFrame) navigations++; };
+
+        // The counts move on screen while the dispatcher works (about 3 s at 10 messages a second).
+        var seen = new HashSet<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (DateTime.UtcNow < deadline)
+        {
+            seen.Add(await page.GetByTestId("count-sent").InnerTextAsync());
+            if ((await page.GetByTestId("campaign-status").First.InnerTextAsync()).Equals("Completed", StringComparison.OrdinalIgnoreCase))
+                break;
+            await page.WaitForTimeoutAsync(200);
+        }
+        await Expect(page.GetByTestId("campaign-status").First).ToHaveTextAsync("Completed");
+        await Expect(page.GetByTestId("count-sent")).ToHaveTextAsync("30");
+        await Expect(page.GetByTestId("count-delivered")).ToHaveTextAsync("30", new() { Timeout = 10_000 });
+        Assert.True(seen.Count >= 3, $"the sent count should change on screen; saw {string.Join(", ", seen)}");
+        Assert.Equal(0, navigations);
+        await Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("KES 70.00");
+        await Screenshots.SaveAsync(page, "campaign-detail-1366");
+
+        await page.OpenAsync("/campaigns");
+        await Expect(page.GetByTestId("campaigns-grid")).ToContainTextAsync("Completed");
+        await Screenshots.SaveAsync(page, "campaigns-1366");
+    }
+}
