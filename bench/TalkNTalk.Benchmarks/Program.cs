@@ -5,6 +5,7 @@ var mode = args.FirstOrDefault() ?? "all";
 var modes = new Dictionary<string, Func<Task>>
 {
     ["address-books"] = AddressBookBenchmark.RunAsync,
+    ["dispatch"] = DispatchBenchmark.RunAsync,
 };
 if (mode == "all")
 {

@@ -103,6 +103,8 @@ public sealed class CampaignQueries(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await FindAsync(db, organisationId, id, ct);
+        if (CampaignStateMachine.IsFinished(campaign.Status))
+            throw new DomainException("invalid_transition", $"This campaign is already {campaign.Status.ToString().ToLowerInvariant()}: there is nothing left to cancel.");
         CampaignStateMachine.Move(campaign, CampaignStatus.Cancelled, now);
         var cancellable = db.Messages.Where(m => m.CampaignId == id
             && (m.Status == MessageStatus.Held || (m.Status == MessageStatus.Queued && (m.ClaimedAt == null || m.ClaimedAt < staleClaim))));
