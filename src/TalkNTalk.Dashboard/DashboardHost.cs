@@ -4,6 +4,7 @@ using Microsoft.Extensions.FileProviders;
 using Radzen;
 using TalkNTalk.Core;
 using TalkNTalk.Dashboard.AddressBooks;
+using TalkNTalk.Dashboard.Campaigns;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Users;
 using TalkNTalk.Dashboard.Auth;
@@ -60,6 +61,8 @@ public static class DashboardHost
         services.AddHealthChecks();
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<ImportReportStore>();
+        services.AddSignalR();
+        services.AddSingleton<CampaignHubRelay>();
         // Keys live beside the database, so sign-in cookies survive a restart.
         services.AddDataProtection()
             .SetApplicationName("TalkNTalk.Dashboard")
@@ -85,6 +88,7 @@ public static class DashboardHost
         app.MapHealthChecks("/healthz");
         app.MapAccountEndpoints();
         app.MapAddressBookDownloads();
+        app.MapHub<CampaignsHub>("/hubs/campaigns");
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

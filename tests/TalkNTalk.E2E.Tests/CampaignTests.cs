@@ -22,6 +22,16 @@ public sealed class CampaignTests
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(app.BaseUrl);
         await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+
+        // A wall screen and a non-Blazor screen on the SignalR hub watch along, in the same signed-in browser.
+        var monitor = await page.Context.NewPageAsync();
+        await monitor.SetViewportSizeAsync(1920, 1080);
+        await monitor.OpenAsync("/monitor");
+        var hub = await page.Context.NewPageAsync();
+        await hub.GotoAsync("/hub.html");
+        await Expect(hub.GetByTestId("hub-state")).ToHaveTextAsync("Connected");
+        var eventsBefore = int.Parse(await hub.GetByTestId("hub-events").InnerTextAsync());
+
         await page.OpenAsync("/compose");
 
         var numbers = string.Join("\n", Enumerable.Range(0, 30).Select(i => $"0712 000 {i:D3}")) + "\n12345";
@@ -60,7 +70,15 @@ public sealed class CampaignTests
         Assert.True(seen.Count >= 3, $"the sent count should change on screen; saw {string.Join(", ", seen)}");
         Assert.Equal(0, navigations);
         await Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("KES 70.00");
+        await Expect(page.GetByTestId("progress-chart")).ToBeVisibleAsync();
         await Screenshots.SaveAsync(page, "campaign-detail-1366");
+
+        await Expect(monitor.GetByTestId("monitor-sent").First).ToHaveTextAsync("30");
+        await Expect(monitor.Locator(".monitor-tile").First).ToContainTextAsync("Completed");
+        await Screenshots.SaveAsync(monitor, "monitor-1920");
+        await Expect(hub.GetByTestId("hub-rows")).ToContainTextAsync("completed");
+        Assert.True(int.Parse(await hub.GetByTestId("hub-events").InnerTextAsync()) >= eventsBefore + 2);
+        await Expect(hub.GetByTestId("hub-rows").Locator("tr").First.Locator("td").Nth(3)).ToHaveTextAsync("30");
 
         await page.OpenAsync("/campaigns");
         await Expect(page.GetByTestId("campaigns-grid")).ToContainTextAsync("Completed");

@@ -21,6 +21,9 @@ public sealed record CampaignView(
     public decimal DeliveryRate => RecipientsCount == 0 ? 0 : Math.Round(100m * SentCount / RecipientsCount, 1, MidpointRounding.AwayFromZero);
 }
 
+/// <summary>Cumulative messages sent and delivered up to <see cref="At"/> (UTC), for the progress chart.</summary>
+public sealed record ProgressPoint(DateTime At, int Sent, int Delivered);
+
 public sealed record CampaignFilter(CampaignStatus? Status = null, MessageSource? Source = null, DateTime? From = null, DateTime? To = null, string? Search = null);
 
 public sealed record CampaignMessageView(Guid Id, string Mobile, string Body, MessageStatus Status, int Segments, decimal Cost, string? ErrorDetail, DateTime CreatedAt, DateTime UpdatedAt);
@@ -87,6 +90,43 @@ public sealed class CampaignQueries(
             .Select(m => new CampaignMessageView(m.Id, m.Mobile, m.Body, m.Status, m.Segments, m.Cost, m.ErrorDetail, m.CreatedAt, m.UpdatedAt))
             .ToListAsync(ct);
         return (rows, total);
+    }
+
+    /// <summary>Sent and delivered over time: per second for a short campaign, per minute for a long one.</summary>
+    public async Task<IReadOnlyList<ProgressPoint>> ProgressAsync(Guid organisationId, Guid campaignId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var campaign = await FindAsync(db, organisationId, campaignId, ct);
+        var span = (campaign.FinishedAt ?? clock.GetUtcNow().UtcDateTime) - (campaign.StartedAt ?? campaign.CreatedAt);
+        // Times are stored as sortable text: a prefix is a time bucket ("yyyy-MM-dd HH:mm" or "...:ss").
+        var length = span > TimeSpan.FromMinutes(10) ? 16 : 19;
+        var sent = await BucketsAsync(db, "SentAt", campaignId, length, ct);
+        var delivered = await BucketsAsync(db, "DeliveredAt", campaignId, length, ct);
+        var buckets = sent.Keys.Union(delivered.Keys).Order(StringComparer.Ordinal).ToList();
+        var points = new List<ProgressPoint>(buckets.Count);
+        int totalSent = 0, totalDelivered = 0;
+        foreach (var bucket in buckets)
+        {
+            totalSent += sent.GetValueOrDefault(bucket);
+            totalDelivered += delivered.GetValueOrDefault(bucket);
+            var at = DateTime.ParseExact(bucket, length == 16 ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+            points.Add(new ProgressPoint(DateTime.SpecifyKind(at, DateTimeKind.Utc), totalSent, totalDelivered));
+        }
+        return points;
+    }
+
+    private static async Task<Dictionary<string, int>> BucketsAsync(TalkNTalkDbContext db, string column, Guid campaignId, int length, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"SELECT substr({column}, 1, $length), COUNT(*) FROM messages WHERE CampaignId = $campaign AND {column} IS NOT NULL GROUP BY 1";
+        Sql.Add(command, "$length", length);
+        Sql.Add(command, "$campaign", Sql.Text(campaignId));
+        var buckets = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            buckets[reader.GetString(0)] = reader.GetInt32(1);
+        return buckets;
     }
 
     /// <summary>Stops sending; messages already with the provider finish, the rest wait.</summary>

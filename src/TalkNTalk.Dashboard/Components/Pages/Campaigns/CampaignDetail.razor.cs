@@ -27,6 +27,7 @@ public partial class CampaignDetail
     private IReadOnlyList<CampaignMessageView> messages = [];
     private int total;
     private int skip;
+    private IReadOnlyList<ProgressPoint> progress = [];
     private IDisposable? subscription;
     private DateTime lastRender;
 
@@ -40,6 +41,7 @@ public partial class CampaignDetail
         {
             campaign = await Campaigns.GetAsync(OrganisationId, CampaignId);
             (messages, total) = await Campaigns.MessagesAsync(OrganisationId, CampaignId, null, 0, 25);
+            progress = await Campaigns.ProgressAsync(OrganisationId, CampaignId);
             subscription = Changes.Subscribe(CampaignId, RefreshAsync);
         }
         catch (DomainException e) when (e.Code == "not_found")
@@ -62,9 +64,11 @@ public partial class CampaignDetail
             await Task.Delay(wait);
         var latest = await Campaigns.GetAsync(OrganisationId, CampaignId);
         var page = await Campaigns.MessagesAsync(OrganisationId, CampaignId, null, skip, 25);
+        var points = await Campaigns.ProgressAsync(OrganisationId, CampaignId);
         await InvokeAsync(() =>
         {
             campaign = latest;
+            progress = points;
             (messages, total) = page;
             lastRender = DateTime.UtcNow;
             StateHasChanged();
