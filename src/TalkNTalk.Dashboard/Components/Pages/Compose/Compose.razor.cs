@@ -155,6 +155,27 @@ public partial class Compose
         }
     }
 
+    /// <summary>Reads a small file of numbers (the first field of each line) into the pasted numbers.</summary>
+    private async Task UploadNumbersAsync(Microsoft.AspNetCore.Components.Forms.InputFileChangeEventArgs e)
+    {
+        errors.Clear();
+        const long maxBytes = 1024 * 1024;
+        if (e.File.Size > maxBytes)
+        {
+            errors.Add("recipients", $"{e.File.Name} is larger than 1 MB: for big lists, import them into an address book instead.");
+            return;
+        }
+        using var reader = new StreamReader(e.File.OpenReadStream(maxBytes));
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync() is { } line)
+        {
+            var first = line.Split([',', ';', '\t'])[0].Trim().Trim('"');
+            if (first.Any(char.IsDigit))
+                lines.Add(first);
+        }
+        await OnNumbersChanged(string.Join('\n', SplitNumbers(numbers).Concat(lines)));
+    }
+
     private static List<string> SplitNumbers(string? text) =>
         (text ?? "").Split(['\n', '\r', ',', ';', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
