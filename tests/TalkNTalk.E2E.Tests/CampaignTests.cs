@@ -9,7 +9,7 @@ namespace TalkNTalk.E2E.Tests;
 public sealed class CampaignTests
 {
     [Fact]
-    public async Task A_member_sends_to_pasted_numbers_and_watches_the_campaign_complete_live()
+    public async Task A_member_sends_to_a_book_and_watches_the_campaign_complete_live()
     {
         var settings = AppServer.Bootstrapped(credit: 100m);
         settings["SimulatedProvider__SubmitLatencyMs"] = "10";
@@ -32,10 +32,25 @@ public sealed class CampaignTests
         await Expect(hub.GetByTestId("hub-state")).ToHaveTextAsync("Connected");
         var eventsBefore = int.Parse(await hub.GetByTestId("hub-events").InnerTextAsync());
 
-        await page.OpenAsync("/compose");
+        // An address book of 30 customers, imported from CSV.
+        await page.OpenAsync("/address-books");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create your first address book" }).ClickAsync();
+        await page.GetByLabel("Name").FillAsync("Customers");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import CSV" }).ClickAsync();
+        await page.WaitForInteractiveAsync();
+        var csv = "mobile,first_name\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"0712 000 {i:D3},Customer{i}\n"));
+        await page.GetByTestId("csv-file").SetInputFilesAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
+        await Expect(page.GetByTestId("report-imported")).ToHaveTextAsync("30");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the address book" }).ClickAsync();
+        await page.WaitForInteractiveAsync();
 
-        var numbers = string.Join("\n", Enumerable.Range(0, 30).Select(i => $"0712 000 {i:D3}")) + "\n12345";
-        await page.GetByLabel("Or paste numbers").FillAsync(numbers);
+        // Send to the book, plus a pasted number that is not valid.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send to this book" }).ClickAsync();
+        await page.WaitForInteractiveAsync();
+        await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("30 unique recipients");
+        await page.GetByLabel("Or paste numbers").FillAsync("0712 000 001\n12345");
         await page.GetByLabel("Or paste numbers").BlurAsync();
         await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("30 unique recipients");
         await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("1 invalid: 12345");

@@ -23,6 +23,7 @@ public sealed class Dispatcher(
     DeliveryReceiptQueue receipts,
     DispatchSignal signal,
     IOptions<DispatchOptions> options,
+    IOptions<SendingOptions> sending,
     TimeProvider clock,
     CampaignNotifier campaignChanges,
     OrganisationCampaignsNotifier organisationChanges,
@@ -123,11 +124,14 @@ public sealed class Dispatcher(
             WHERE Id IN (
                 SELECT m.Id FROM messages m JOIN campaigns c ON c.Id = m.CampaignId
                 WHERE m.Status = 'Queued' AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now) AND c.Status IN ('Queued', 'Running')
+                  AND ($window = 1 OR c.SenderCategory <> 'Promotional')
                 ORDER BY m.Id LIMIT $limit)
             RETURNING Id, CampaignId, OrganisationId, Mobile, SenderId, Body, Segments, Cost
             """;
         Sql.Add(command, "$now", Sql.Text(now));
         Sql.Add(command, "$limit", Math.Max(1, options.Value.BatchSize));
+        // A promotional campaign still running when the window closes waits, unsent, for the next opening.
+        Sql.Add(command, "$window", PromotionalWindow.IsOpen(now, sending.Value) ? 1 : 0);
         var claimed = new List<Claimed>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {

@@ -8,6 +8,7 @@ using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Providers;
+using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Tests.Infrastructure;
 using TalkNTalk.Core.Wallets;
 
@@ -166,9 +167,37 @@ public sealed class DispatcherTests
         Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
     }
 
+    [Fact]
+    public async Task A_promotional_campaign_still_running_at_closing_time_waits_for_the_morning()
+    {
+        await using var services = await TestServices.StartAsync(FastProvider);
+        var org = await services.CreateOrganisationAsync(credit: 500m);
+        var senders = services.Get<SenderIdService>();
+        var promo = await senders.RegisterAsync(org, "ACMEPROMO", SenderIdCategory.Promotional);
+        await senders.ApproveAsync(org, promo.Id, "admin");
+        services.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 25, 14, 59, 0, TimeSpan.Zero)); // 17:59 in Nairobi
+        await services.Get<CampaignService>().SendBulkAsync(new SendRequest
+        {
+            OrganisationId = org, Message = "Offer", SenderId = "ACMEPROMO", Numbers = Enumerable.Range(0, 100).Select(i => $"0712{i:D6}").ToList(),
+        });
+        var dispatcher = services.Get<Dispatcher>();
+
+        await dispatcher.RunOnceAsync(); // one batch of 40 before closing time
+        services.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 25, 15, 1, 0, TimeSpan.Zero)); // 18:01
+        await RunUntilIdleAsync(dispatcher);
+        await using (var db = services.NewDb())
+            Assert.Equal(60, await db.Messages.CountAsync(m => m.Status == MessageStatus.Queued));
+
+        services.Clock.SetUtcNow(new DateTimeOffset(2026, 11, 26, 5, 0, 0, TimeSpan.Zero)); // 08:00 the next day
+        await RunUntilIdleAsync(dispatcher);
+        await using var after = services.NewDb();
+        Assert.Equal(0, await after.Messages.CountAsync(m => m.Status == MessageStatus.Queued));
+        Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
+    }
+
     private static Dispatcher NewDispatcher(TestServices services, ISmsProvider provider) => new(
         services.Get<IDbContextFactory<TalkNTalkDbContext>>(), provider, services.Get<DeliveryReceiptQueue>(), services.Get<DispatchSignal>(),
-        services.Get<IOptions<DispatchOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
+        services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
         services.Get<WalletNotifier>(), NullLogger<Dispatcher>.Instance);
 
     /// <summary>Passes submissions to the real provider and pulls the plug after a number of them.</summary>
