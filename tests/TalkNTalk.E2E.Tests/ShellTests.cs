@@ -75,6 +75,15 @@ public sealed class ShellTests
             await Screenshots.SaveAsync(wall, $"page{path.Replace('/', '-').TrimEnd('-')}-1920");
         }
 
+        // Dark theme: one click, and it is still dark after a reload.
+        await wall.OpenAsync("/campaigns");
+        await wall.GetByTitle("Light or dark theme").ClickAsync();
+        await Expect(wall.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+        await wall.ReloadAsync();
+        await wall.WaitForInteractiveAsync();
+        await Expect(wall.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+        await Screenshots.SaveAsync(wall, "page-campaigns-dark-1920");
+
         // Sign out from the user menu; the setup page is gone for good.
         await page.GetByTestId("user-menu").ClickAsync();
         await page.GetByRole(AriaRole.Menu, new() { Name = "Profile menu" }).GetByText("Sign out").ClickAsync();
