@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.ApiKeys;
 using TalkNTalk.Core.AddressBooks.Import;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Data;
@@ -59,6 +60,7 @@ public static class CoreServiceCollectionExtensions
         services.Configure<SendingOptions>(configuration.GetSection("Sending"));
         services.AddSingleton<CampaignService>();
         services.AddSingleton<CampaignQueries>();
+        services.AddSingleton<ApiKeyService>();
         services.AddSingleton<CampaignNotifier>();
         services.AddSingleton<OrganisationCampaignsNotifier>();
         services.Configure<DispatchOptions>(configuration.GetSection("Dispatch"));

@@ -4,6 +4,7 @@ using Microsoft.Extensions.FileProviders;
 using Radzen;
 using TalkNTalk.Core;
 using TalkNTalk.Dashboard.AddressBooks;
+using TalkNTalk.Dashboard.Api.V1;
 using TalkNTalk.Dashboard.Campaigns;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Users;
@@ -41,7 +42,9 @@ public static class DashboardHost
 
         services.AddCascadingAuthenticationState();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, RevalidatingAuthStateProvider>();
-        services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        services.AddAuthentication(IdentityConstants.ApplicationScheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication().AddIdentityCookies();
         new IdentityBuilder(typeof(AppUser), services)
             .AddSignInManager<TalkNTalkSignInManager>()
             .AddClaimsPrincipalFactory<TalkNTalkClaimsFactory>();
@@ -56,7 +59,7 @@ public static class DashboardHost
         });
         // Disabling a user or changing a role reaches their open sessions within this interval.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
-        services.AddAuthorization();
+        services.AddAuthorization(ApiEndpoints.AddApiPolicies);
         services.AddAntiforgery();
         services.AddHealthChecks();
         services.AddHostedService<StartupTasks>();
@@ -89,6 +92,7 @@ public static class DashboardHost
         app.MapAccountEndpoints();
         app.MapAddressBookDownloads();
         app.MapHub<CampaignsHub>("/hubs/campaigns");
+        app.MapApiV1();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -55,6 +55,32 @@ public sealed class AdminTests
     }
 
     [Fact]
+    public async Task Admin_creates_an_api_key_that_works_until_revoked()
+    {
+        await using var app = await AppServer.StartAsync(AppServer.Bootstrapped());
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await page.OpenAsync("/admin/api-keys");
+
+        await page.GetByLabel("Name").FillAsync("Billing server");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        var key = await page.GetByTestId("new-key").InnerTextAsync();
+        Assert.Matches("^tk_live_[A-Za-z0-9]{32}$", key);
+        await Expect(page.GetByTestId("keys-grid")).ToContainTextAsync("Billing server");
+        await Screenshots.SaveAsync(page, "admin-api-keys-1366");
+
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/v1/address-books/")).StatusCode);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Revoke Billing server" }).ClickAsync();
+        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        await Expect(page.GetByTestId("keys-grid")).ToContainTextAsync("Revoked");
+        Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/v1/address-books/")).StatusCode);
+    }
+
+    [Fact]
     public async Task A_member_sees_no_admin_pages()
     {
         await using var app = await AppServer.StartAsync(AppServer.Bootstrapped());

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.ApiKeys;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Organisations;
@@ -25,6 +26,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<OutboundMessage> Messages => Set<OutboundMessage>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -157,6 +159,19 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             m.HasIndex(x => new { x.OrganisationId, x.Status, x.CreatedAt });
             m.HasIndex(x => new { x.OrganisationId, x.Mobile });
             m.HasIndex(x => new { x.OrganisationId, x.SenderId, x.CreatedAt });
+        });
+
+        builder.Entity<ApiKey>(k =>
+        {
+            k.ToTable("api_keys");
+            k.Property(x => x.Name).HasMaxLength(100);
+            k.Property(x => x.DisplayPrefix).HasMaxLength(16);
+            k.Property(x => x.Hash).HasMaxLength(64);
+            k.Property(x => x.Scopes).HasConversion<int>();
+            k.Property(x => x.CreatedBy).HasMaxLength(256);
+            k.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            k.HasIndex(x => x.Hash).IsUnique();
+            k.HasIndex(x => x.OrganisationId);
         });
     }
 }

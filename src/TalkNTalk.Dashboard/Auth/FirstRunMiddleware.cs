@@ -28,5 +28,6 @@ public sealed class FirstRunMiddleware(RequestDelegate next, OrganisationSetup s
     // Framework, asset and health requests pass; anything a person would browse to is a page.
     private static bool IsPage(PathString path) =>
         !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") && !path.StartsWithSegments("/_blazor")
-        && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/not-found") && !Path.HasExtension(path.Value);
+        && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/not-found") && !path.StartsWithSegments("/v1")
+        && !path.StartsWithSegments("/hubs") && !Path.HasExtension(path.Value);
 }

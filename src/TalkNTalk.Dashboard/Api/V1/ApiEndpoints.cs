@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Authorization;
+using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Common;
+using TalkNTalk.Core.Organisations;
+using TalkNTalk.Dashboard.Auth;
+
+namespace TalkNTalk.Dashboard.Api.V1;
+
+/// <summary>The <c>/v1</c> REST API, as the reference documents specify it.</summary>
+public static class ApiEndpoints
+{
+    public const string ReadPolicy = "api:read";
+    public const string SendPolicy = "api:send";
+
+    public static void AddApiPolicies(AuthorizationOptions options)
+    {
+        options.AddPolicy(ReadPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
+            .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, "read"));
+        options.AddPolicy(SendPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
+            .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, "send"));
+    }
+
+    public static IEndpointRouteBuilder MapApiV1(this IEndpointRouteBuilder endpoints)
+    {
+        var v1 = endpoints.MapGroup("/v1").DisableAntiforgery();
+        v1.MapGet("/address-books/", ListAddressBooksAsync).RequireAuthorization(ReadPolicy);
+        v1.MapPost("/sms/campaigns/status/", CampaignStatusAsync).RequireAuthorization(ReadPolicy);
+        return endpoints;
+    }
+
+    private static async Task<IResult> ListAddressBooksAsync(HttpContext http, AddressBookService books, CancellationToken ct)
+    {
+        var (page, error) = ApiPage.From(http.Request);
+        if (page is null)
+            return error!;
+        var organisation = http.User.OrganisationIdOf();
+        var zone = http.User.TimeZoneOf();
+        var (items, total) = await books.ListAsync(organisation, null, page.Skip, page.PageSize, ct);
+        var results = items.Select(b => new
+        {
+            id = b.Id,
+            name = b.Name,
+            description = b.Description,
+            contacts_count = b.TotalContacts,
+            active_contacts_count = b.ActiveContacts,
+            created_at = Timestamp(b.CreatedAt, zone),
+            updated_at = Timestamp(b.UpdatedAt, zone),
+        }).ToList();
+        return Results.Json(page.Envelope(http.Request, total, results), ApiError.Json);
+    }
+
+    private static async Task<IResult> CampaignStatusAsync(HttpContext http, CampaignQueries campaigns, CancellationToken ct)
+    {
+        var body = await ReadBodyAsync(http, ct);
+        if (body.Error is not null)
+            return body.Error;
+        if (!body.Json!.Value.TryGetProperty("campaign_id", out var idElement) || idElement.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return ApiError.Result(400, "invalid_request", "campaign_id is required.", new Dictionary<string, string> { ["campaign_id"] = "Required." });
+        if (idElement.ValueKind != JsonValueKind.String || !CampaignIds.TryParse(idElement.GetString(), out var campaignId))
+            return ApiError.Result(400, "invalid_request", "campaign_id must be the UUID returned when you sent the campaign.", new Dictionary<string, string> { ["campaign_id"] = "Must be a UUID." });
+        try
+        {
+            var c = await campaigns.GetAsync(http.User.OrganisationIdOf(), campaignId, ct);
+            var zone = http.User.TimeZoneOf();
+            return Results.Json(new
+            {
+                campaign_id = c.Id,
+                status = CampaignIds.SmsStatus(c.Status),
+                message = c.Message,
+                sender_id = c.SenderId,
+                recipients_count = c.RecipientsCount,
+                sent_count = c.SentCount,
+                failed_count = c.FailedCount,
+                delivery_rate = c.DeliveryRate,
+                created_at = Timestamp(c.CreatedAt, zone),
+                started_at = c.StartedAt is { } started ? Timestamp(started, zone) : null,
+                finished_at = c.FinishedAt is { } finished ? Timestamp(finished, zone) : null,
+            }, ApiError.Json);
+        }
+        catch (DomainException e)
+        {
+            return ApiError.From(e);
+        }
+    }
+
+    /// <summary>Reads a JSON object body, or answers 400 for a missing, malformed or non-object body.</summary>
+    private static async Task<(JsonElement? Json, IResult? Error)> ReadBodyAsync(HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return (null, ApiError.Result(400, "invalid_request", "The body must be a JSON object."));
+            return (document.RootElement.Clone(), null);
+        }
+        catch (JsonException)
+        {
+            return (null, ApiError.Result(400, "invalid_request", "The body is not valid JSON."));
+        }
+    }
+
+    /// <summary>ISO 8601 with the organisation's offset, e.g. 2026-05-20T11:30:00+03:00, as the documents show.</summary>
+    public static string Timestamp(DateTime utc, string zone) =>
+        OrganisationTime.ToLocal(utc, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+}
+
+/// <summary>The API's view of campaign ids and statuses, mapped in one place.</summary>
+public static class CampaignIds
+{
+    /// <summary>Accepts the UUID, or the multi-channel form <c>cmp_</c> + 32 hex digits.</summary>
+    public static bool TryParse(string? text, out Guid id)
+    {
+        id = default;
+        if (text is null)
+            return false;
+        var value = text.Trim();
+        if (value.StartsWith("cmp_", StringComparison.Ordinal))
+            return value.Length == 36 && Guid.TryParseExact(value[4..], "N", out id);
+        return Guid.TryParse(value, out id);
+    }
+
+    /// <summary>The SMS endpoints speak queued / running / completed / failed / paused.</summary>
+    public static string SmsStatus(CampaignStatus status) => status switch
+    {
+        CampaignStatus.Running => "running",
+        CampaignStatus.Paused => "paused",
+        CampaignStatus.Completed => "completed",
+        // A cancelled campaign did not process every recipient: to a polling client it ended without completing.
+        CampaignStatus.Failed or CampaignStatus.Cancelled => "failed",
+        _ => "queued",
+    };
+}
