@@ -60,6 +60,7 @@ public static class DashboardHost
         // Disabling a user or changing a role reaches their open sessions within this interval.
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAuthorization(ApiEndpoints.AddApiPolicies);
+        services.AddRateLimiter(SendEndpoints.AddSendRateLimit);
         services.AddAntiforgery();
         services.AddHealthChecks();
         services.AddHostedService<StartupTasks>();
@@ -85,6 +86,7 @@ public static class DashboardHost
         app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets();

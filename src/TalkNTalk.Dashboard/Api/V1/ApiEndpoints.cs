@@ -28,6 +28,7 @@ public static class ApiEndpoints
         var v1 = endpoints.MapGroup("/v1").DisableAntiforgery();
         v1.MapGet("/address-books/", ListAddressBooksAsync).RequireAuthorization(ReadPolicy);
         v1.MapPost("/sms/campaigns/status/", CampaignStatusAsync).RequireAuthorization(ReadPolicy);
+        v1.MapSendEndpoints();
         return endpoints;
     }
 
@@ -54,10 +55,10 @@ public static class ApiEndpoints
 
     private static async Task<IResult> CampaignStatusAsync(HttpContext http, CampaignQueries campaigns, CancellationToken ct)
     {
-        var body = await ReadBodyAsync(http, ct);
-        if (body.Error is not null)
-            return body.Error;
-        if (!body.Json!.Value.TryGetProperty("campaign_id", out var idElement) || idElement.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        var (json, error) = await ApiJson.ReadObjectAsync(http, 64 * 1024, ct);
+        if (json is not { } body)
+            return error!;
+        if (!body.TryGetProperty("campaign_id", out var idElement) || idElement.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
             return ApiError.Result(400, "invalid_request", "campaign_id is required.", new Dictionary<string, string> { ["campaign_id"] = "Required." });
         if (idElement.ValueKind != JsonValueKind.String || !CampaignIds.TryParse(idElement.GetString(), out var campaignId))
             return ApiError.Result(400, "invalid_request", "campaign_id must be the UUID returned when you sent the campaign.", new Dictionary<string, string> { ["campaign_id"] = "Must be a UUID." });
@@ -83,22 +84,6 @@ public static class ApiEndpoints
         catch (DomainException e)
         {
             return ApiError.From(e);
-        }
-    }
-
-    /// <summary>Reads a JSON object body, or answers 400 for a missing, malformed or non-object body.</summary>
-    private static async Task<(JsonElement? Json, IResult? Error)> ReadBodyAsync(HttpContext http, CancellationToken ct)
-    {
-        try
-        {
-            using var document = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: ct);
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-                return (null, ApiError.Result(400, "invalid_request", "The body must be a JSON object."));
-            return (document.RootElement.Clone(), null);
-        }
-        catch (JsonException)
-        {
-            return (null, ApiError.Result(400, "invalid_request", "The body is not valid JSON."));
         }
     }
 
