@@ -60,6 +60,7 @@ public static class CoreServiceCollectionExtensions
         services.Configure<SendingOptions>(configuration.GetSection("Sending"));
         services.AddSingleton<CampaignService>();
         services.AddSingleton<CampaignQueries>();
+        services.AddSingleton<Messages.MessageQueries>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<CampaignNotifier>();
         services.AddSingleton<OrganisationCampaignsNotifier>();

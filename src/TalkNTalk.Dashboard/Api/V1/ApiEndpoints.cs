@@ -29,6 +29,7 @@ public static class ApiEndpoints
         v1.MapGet("/address-books/", ListAddressBooksAsync).RequireAuthorization(ReadPolicy);
         v1.MapPost("/sms/campaigns/status/", CampaignStatusAsync).RequireAuthorization(ReadPolicy);
         v1.MapSendEndpoints();
+        v1.MapMessageEndpoints();
         return endpoints;
     }
 

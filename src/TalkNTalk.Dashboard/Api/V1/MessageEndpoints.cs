@@ -1,0 +1,71 @@
+using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Common;
+using TalkNTalk.Core.Messages;
+using TalkNTalk.Core.Phones;
+using TalkNTalk.Dashboard.Auth;
+
+namespace TalkNTalk.Dashboard.Api.V1;
+
+/// <summary><c>GET /v1/bulk-sms/messages/</c> (bulk-sms-fetch-messages.txt) and the per-campaign messages list.</summary>
+public static class MessageEndpoints
+{
+    public static RouteGroupBuilder MapMessageEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/bulk-sms/messages/", (HttpContext http, MessageQueries messages, CancellationToken ct) => ListAsync(http, messages, null, ct))
+            .RequireAuthorization(ApiEndpoints.ReadPolicy);
+        v1.MapGet("/sms/campaigns/{campaignId}/messages/", (string campaignId, HttpContext http, MessageQueries messages, CancellationToken ct) =>
+                CampaignIds.TryParse(campaignId, out var id)
+                    ? ListAsync(http, messages, id, ct)
+                    : Task.FromResult(ApiError.Result(400, "invalid_request", "The campaign id must be the UUID returned when you sent the campaign.")))
+            .RequireAuthorization(ApiEndpoints.ReadPolicy);
+        return v1;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, MessageQueries messages, Guid? campaignId, CancellationToken ct)
+    {
+        var (page, error) = ApiPage.From(http.Request);
+        if (page is null)
+            return error!;
+        var query = http.Request.Query;
+        MessageStatus? status = null;
+        if (query.TryGetValue("status", out var statusText) && !string.IsNullOrEmpty(statusText))
+        {
+            if (!Enum.TryParse<MessageStatus>(statusText, ignoreCase: true, out var parsed) || int.TryParse(statusText, out _))
+                return ApiError.Result(400, "validation_error",
+                    $"Unknown status '{statusText}': use one of queued, sent, delivered, failed, undelivered, cancelled, held, blocked.",
+                    new Dictionary<string, string> { ["status"] = "Unknown status." });
+            status = parsed;
+        }
+        MessageSource? source = null;
+        if (query.TryGetValue("source", out var sourceText) && !string.IsNullOrEmpty(sourceText))
+        {
+            if (!Enum.TryParse<MessageSource>(sourceText, ignoreCase: true, out var parsed) || int.TryParse(sourceText, out _))
+                return ApiError.Result(400, "validation_error", $"Unknown source '{sourceText}': use api or web.", new Dictionary<string, string> { ["source"] = "Use api or web." });
+            source = parsed;
+        }
+        try
+        {
+            var filter = new MessageFilter(status, query["mobile"].ToString(), query["sender_id"].ToString(), source, campaignId);
+            var (items, total) = await messages.SearchAsync(http.User.OrganisationIdOf(), filter, page.Skip, page.PageSize, ct);
+            var zone = http.User.TimeZoneOf();
+            var results = items.Select(m => new
+            {
+                id = m.Id,
+                mobile = m.Mobile,
+                sender_id = m.SenderId,
+                message = m.Body,
+                status = m.Status.ToString().ToLowerInvariant(),
+                network = m.Network.ToApiName(),
+                source = m.Source.ToString().ToLowerInvariant(),
+                scheduled_at = m.ScheduledAt is { } at ? ApiEndpoints.Timestamp(at, zone) : null,
+                created_at = ApiEndpoints.Timestamp(m.CreatedAt, zone),
+                updated_at = ApiEndpoints.Timestamp(m.UpdatedAt, zone),
+            }).ToList();
+            return Results.Json(page.Envelope(http.Request, total, results), ApiError.Json);
+        }
+        catch (DomainException e)
+        {
+            return ApiError.From(e);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.ApiKeys;
+using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Organisations;
+using TalkNTalk.Dashboard.Tests.Infrastructure;
+
+namespace TalkNTalk.Dashboard.Tests.Api;
+
+/// <summary>GET /v1/bulk-sms/messages/ and the campaign messages list.</summary>
+public sealed class MessagesApiTests : IDisposable
+{
+    private readonly TestApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<(Guid Org, Guid ApiCampaign, HttpClient Client)> SeedAsync()
+    {
+        Guid org;
+        await using (var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync())
+            org = await db.Organisations.Select(o => o.Id).SingleAsync();
+        var campaigns = _app.Service<CampaignService>();
+        var api = await campaigns.SendBulkAsync(new SendRequest { OrganisationId = org, Message = "Your OTP is 847291.", Numbers = ["254712345678", "254733111222"], Source = MessageSource.Api });
+        await campaigns.SendBulkAsync(new SendRequest { OrganisationId = org, Message = "Karibu!", Numbers = ["254771000111"], Source = MessageSource.Web });
+        var (_, secret) = await _app.Service<ApiKeyService>().CreateAsync(org, "Reader", ApiScopes.Read, null, "test");
+        var client = _app.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        return (org, api.CampaignId!.Value, client);
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path)
+    {
+        var response = await client.GetAsync(path);
+        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
+
+    [Fact]
+    public async Task Messages_have_every_documented_field_and_the_default_page_size()
+    {
+        var (_, _, client) = await SeedAsync();
+
+        var (status, body) = await GetAsync(client, "/v1/bulk-sms/messages/");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((3, 1, 100, 1), (body.GetProperty("total").GetInt32(), body.GetProperty("page").GetInt32(), body.GetProperty("page_size").GetInt32(), body.GetProperty("total_pages").GetInt32()));
+        var first = body.GetProperty("results")[0];
+        Assert.Equal(["id", "mobile", "sender_id", "message", "status", "network", "source", "scheduled_at", "created_at", "updated_at"], first.EnumerateObject().Select(p => p.Name));
+        Assert.EndsWith("+03:00", first.GetProperty("created_at").GetString());
+    }
+
+    [Theory]
+    [InlineData("mobile=0712", 1)]
+    [InlineData("mobile=%2B254733", 1)]
+    [InlineData("mobile=2547", 3)]
+    [InlineData("mobile=abc", 0)]
+    [InlineData("source=api", 2)]
+    [InlineData("source=WEB", 1)]
+    [InlineData("sender_id=acmeke", 3)]
+    [InlineData("sender_id=OTHER", 0)]
+    [InlineData("source=api&mobile=0771", 0)]
+    public async Task Filters_narrow_the_list(string query, int expected)
+    {
+        var (_, _, client) = await SeedAsync();
+        var (status, body) = await GetAsync(client, $"/v1/bulk-sms/messages/?{query}");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(expected, body.GetProperty("total").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("status=lost")]
+    [InlineData("status=1")]
+    [InlineData("source=sms")]
+    [InlineData("page=0")]
+    [InlineData("page_size=501")]
+    public async Task Unknown_filter_values_and_bad_paging_are_400(string query)
+    {
+        var (_, _, client) = await SeedAsync();
+        Assert.Equal(HttpStatusCode.BadRequest, (await GetAsync(client, $"/v1/bulk-sms/messages/?{query}")).Status);
+    }
+
+    [Fact]
+    public async Task A_campaigns_messages_are_listed_and_another_organisations_campaign_is_404()
+    {
+        var (_, campaign, client) = await SeedAsync();
+
+        var (status, body) = await GetAsync(client, $"/v1/sms/campaigns/{campaign}/messages/?page_size=1");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal((2, 2), (body.GetProperty("total").GetInt32(), body.GetProperty("total_pages").GetInt32()));
+        Assert.StartsWith("http://localhost/v1/sms/campaigns/", body.GetProperty("next").GetString());
+
+        await _app.Service<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
+        {
+            OrganisationName = "Baraka Sacco", DefaultSenderId = "BARAKA", AdminEmail = "admin@baraka.co.ke", AdminPassword = "baraka-pass-2026", OpeningCredit = 5,
+        });
+        Guid baraka;
+        await using (var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync())
+            baraka = await db.Organisations.Where(o => o.Name == "Baraka Sacco").Select(o => o.Id).SingleAsync();
+        var theirs = await _app.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = baraka, Message = "Hi", Numbers = ["254712000000"] });
+        Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(client, $"/v1/sms/campaigns/{theirs.CampaignId}/messages/")).Status);
+        Assert.Equal(3, (await GetAsync(client, "/v1/bulk-sms/messages/")).Body.GetProperty("total").GetInt32());
+    }
+}
