@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
 # Runs every test of the solution: unit, API and real-browser tests.
-# Installs Debian's Chromium first when it is missing (the browser tests drive it with Playwright).
+# Installs what is missing first, with apt-get: Debian's Chromium (driven by Playwright) and python3-requests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "Chromium is missing: installing Debian's chromium package for the browser tests."
+# Debian packages the tests use: Chromium for the browser tests, Python's requests for the API's documented examples.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+/usr/bin/python3 -c "import requests" >/dev/null 2>&1 || missing+=(python3-requests)
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing Debian packages the tests need: ${missing[*]}"
     sudo_cmd=""
     [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
     $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium >/dev/null
+    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 dotnet build TalkNTalk.Dashboard.sln -warnaserror -nologo -clp:ErrorsOnly

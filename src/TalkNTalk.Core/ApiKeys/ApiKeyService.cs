@@ -50,6 +50,29 @@ public sealed class ApiKeyService(IDbContextFactory<TalkNTalkDbContext> dbFactor
         return (ToView(key), secret);
     }
 
+    /// <summary>Registers a key generated elsewhere (the start-up bootstrap); false when it is already known.</summary>
+    public async Task<bool> ImportAsync(Guid organisationId, string name, string secret, CancellationToken ct = default)
+    {
+        if (!IsWellFormed(secret))
+            throw DomainException.Validation("apiKey", "Bootstrap:ApiKey must be tk_live_ followed by 32 letters and digits.");
+        var hash = HashOf(secret);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.ApiKeys.AnyAsync(k => k.Hash == hash, ct))
+            return false;
+        db.ApiKeys.Add(new ApiKey
+        {
+            OrganisationId = organisationId,
+            Name = name,
+            DisplayPrefix = secret[..(ApiKey.Prefix.Length + 4)],
+            Hash = hash,
+            Scopes = ApiScopes.Read | ApiScopes.Send,
+            CreatedBy = "bootstrap",
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync(ct);
+        return true;
+    }
+
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(Guid organisationId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -68,8 +91,7 @@ public sealed class ApiKeyService(IDbContextFactory<TalkNTalkDbContext> dbFactor
     /// <summary>The caller behind a presented key, or why it is refused (malformed, unknown, revoked, expired).</summary>
     public async Task<(ApiCaller? Caller, string? Problem)> AuthenticateAsync(string? presented, CancellationToken ct = default)
     {
-        if (string.IsNullOrEmpty(presented) || !presented.StartsWith(ApiKey.Prefix, StringComparison.Ordinal)
-            || presented.Length != ApiKey.Prefix.Length + ApiKey.SecretLength || !presented[ApiKey.Prefix.Length..].All(char.IsAsciiLetterOrDigit))
+        if (!IsWellFormed(presented))
             return (null, "The API key is malformed: it should be tk_live_ followed by 32 letters and digits.");
         var hash = HashOf(presented);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -90,6 +112,10 @@ public sealed class ApiKeyService(IDbContextFactory<TalkNTalkDbContext> dbFactor
         var zone = await db.Organisations.Where(o => o.Id == key.OrganisationId).Select(o => o.TimeZoneId).SingleAsync(ct);
         return (new ApiCaller(key.Id, key.OrganisationId, zone, key.Scopes), null);
     }
+
+    private static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key) =>
+        key is not null && key.StartsWith(ApiKey.Prefix, StringComparison.Ordinal)
+        && key.Length == ApiKey.Prefix.Length + ApiKey.SecretLength && key[ApiKey.Prefix.Length..].All(char.IsAsciiLetterOrDigit);
 
     // Keys carry 190 bits of randomness, so a plain SHA-256 is enough; no slow password hash is needed.
     private static string HashOf(string secret) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));

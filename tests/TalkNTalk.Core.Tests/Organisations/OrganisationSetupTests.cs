@@ -65,6 +65,7 @@ public sealed class OrganisationSetupTests
             AdminEmail = "ops@acme.co.ke",
             AdminPassword = "correct-horse-7",
             OpeningCredit = 1500m,
+            ApiKey = "tk_live_BootstrapKey0123456789abcdefghij",
         };
 
         await setup.BootstrapAsync(options);
@@ -76,6 +77,8 @@ public sealed class OrganisationSetupTests
         var wallet = await db.Wallets.SingleAsync();
         Assert.Equal(1500m, wallet.Available);
         Assert.Equal("bootstrap:opening-credit", (await db.WalletLedger.SingleAsync()).Reference);
+        Assert.Equal(TalkNTalk.Core.ApiKeys.ApiScopes.Read | TalkNTalk.Core.ApiKeys.ApiScopes.Send, (await db.ApiKeys.SingleAsync()).Scopes);
+        Assert.NotNull((await services.Get<TalkNTalk.Core.ApiKeys.ApiKeyService>().AuthenticateAsync(options.ApiKey)).Caller);
     }
 
     [Fact]
