@@ -61,6 +61,7 @@ public static class DashboardHost
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
         services.AddAuthorization(ApiEndpoints.AddApiPolicies);
         services.AddRateLimiter(SendEndpoints.AddSendRateLimit);
+        services.AddOpenApi("v1", options => options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true);
         services.AddAntiforgery();
         services.AddHealthChecks();
         services.AddHostedService<StartupTasks>();
@@ -95,6 +96,7 @@ public static class DashboardHost
         app.MapAddressBookDownloads();
         app.MapHub<CampaignsHub>("/hubs/campaigns");
         app.MapApiV1();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -15,9 +15,11 @@ public sealed class ShellTests
         ("Compose", "/compose", "Compose"),
         ("Campaigns", "/campaigns", "Campaigns"),
         ("Messages", "/messages", "Messages"),
+        ("REST API", "/api", "REST API"),
         ("Sender IDs", "/admin/sender-ids", "Sender IDs"),
         ("Users", "/admin/users", "Users"),
         ("Wallet", "/admin/wallet", "Wallet"),
+        ("API keys", "/admin/api-keys", "API keys"),
     ];
 
     [Fact]

@@ -159,3 +159,19 @@ public sealed class ApiTests : IDisposable
         Assert.Equal((HttpStatusCode.NotFound, "not_found"), await PostAsync($"{{\"campaign_id\": \"{theirs.CampaignId}\"}}"));
     }
 }
+
+public sealed class OpenApiTests
+{
+    [Fact]
+    public async Task The_openapi_document_describes_every_v1_endpoint()
+    {
+        using var app = new TestApp();
+        var response = await app.CreateClient().GetAsync("/openapi/v1.json");
+        var json = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        foreach (var path in new[] { "/v1/address-books", "/v1/sms/send-bulk", "/v1/sms/send-group", "/v1/sms/campaigns/status", "/v1/bulk-sms/messages", "/v1/sms/campaigns/{campaignId}/messages" })
+            Assert.Contains($"\"{path}\"", json); // the document writes paths without the trailing slash; both forms route
+        Assert.DoesNotContain("\"/account/logout\"", json);
+    }
+}

@@ -12,12 +12,14 @@ public static class MessageEndpoints
     public static RouteGroupBuilder MapMessageEndpoints(this RouteGroupBuilder v1)
     {
         v1.MapGet("/bulk-sms/messages/", (HttpContext http, MessageQueries messages, CancellationToken ct) => ListAsync(http, messages, null, ct))
-            .RequireAuthorization(ApiEndpoints.ReadPolicy);
+            .RequireAuthorization(ApiEndpoints.ReadPolicy)
+            .WithSummary("Fetch messages").WithDescription("Filters: status, mobile (partial), sender_id, source; page and page_size (max 500).");
         v1.MapGet("/sms/campaigns/{campaignId}/messages/", (string campaignId, HttpContext http, MessageQueries messages, CancellationToken ct) =>
                 CampaignIds.TryParse(campaignId, out var id)
                     ? ListAsync(http, messages, id, ct)
                     : Task.FromResult(ApiError.Result(400, "invalid_request", "The campaign id must be the UUID returned when you sent the campaign.")))
-            .RequireAuthorization(ApiEndpoints.ReadPolicy);
+            .RequireAuthorization(ApiEndpoints.ReadPolicy)
+            .WithSummary("Campaign messages").WithDescription("Per-recipient status of one campaign, paged like fetch messages.");
         return v1;
     }
 

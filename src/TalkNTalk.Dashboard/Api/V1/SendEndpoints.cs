@@ -31,8 +31,10 @@ public static class SendEndpoints
 
     public static RouteGroupBuilder MapSendEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/sms/send-bulk/", SendBulkAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(RatePolicy);
-        v1.MapPost("/sms/send-group/", SendGroupAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(RatePolicy);
+        v1.MapPost("/sms/send-bulk/", SendBulkAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(RatePolicy)
+            .WithSummary("Send bulk SMS").WithDescription("Body: recipients (up to 10,000), message, optional sender_id. 201 all queued, 207 partial.");
+        v1.MapPost("/sms/send-group/", SendGroupAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(RatePolicy)
+            .WithSummary("Send to address books").WithDescription("Body: group_ids, message, optional sender_id and scheduled_at. 202 with campaign_id.");
         return v1;
     }
 
