@@ -38,7 +38,7 @@ public sealed class AddressBookTests
         // Import: the preview suggests the mobile column; the report counts every kind of row.
         await page.GetByRole(AriaRole.Button, new() { Name = "Import CSV" }).ClickAsync();
         await page.WaitForInteractiveAsync();
-        await page.GetByTestId("csv-file").SetInputFilesAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(Csv) });
+        await page.UploadCsvAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(Csv) });
         await Expect(page.GetByTestId("preview")).ToContainTextAsync("Wanjiku");
         await page.GetByLabel("Column Branch").SelectOptionAsync("Custom");
         await Screenshots.SaveAsync(page, "address-book-import-map-1366");
@@ -57,7 +57,7 @@ public sealed class AddressBookTests
 
         // Importing the same file again changes nothing.
         await page.GetByRole(AriaRole.Button, new() { Name = "Import another file" }).ClickAsync();
-        await page.GetByTestId("csv-file").SetInputFilesAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(Csv) });
+        await page.UploadCsvAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(Csv) });
         await page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("report-already")).ToHaveTextAsync("3");
         await Expect(page.GetByTestId("report-imported")).ToHaveTextAsync("0");
@@ -110,10 +110,10 @@ public sealed class AddressBookTests
         var binary = new byte[4096];
         new Random(7).NextBytes(binary);
         binary[10] = 0;
-        await page.GetByTestId("csv-file").SetInputFilesAsync(new FilePayload { Name = "photo.csv", MimeType = "text/csv", Buffer = binary });
+        await page.UploadCsvAsync(new FilePayload { Name = "photo.csv", MimeType = "text/csv", Buffer = binary });
         await Expect(page.Locator("[data-field=file]")).ToBeVisibleAsync();
 
-        await page.GetByTestId("csv-file").SetInputFilesAsync(new FilePayload { Name = "empty.csv", MimeType = "text/csv", Buffer = [] });
+        await page.UploadCsvAsync(new FilePayload { Name = "empty.csv", MimeType = "text/csv", Buffer = [] });
         await Expect(page.Locator("[data-field=file]")).ToContainTextAsync("empty");
         await Expect(page).ToHaveURLAsync(new Regex("/import$"));
     }

@@ -40,7 +40,7 @@ public sealed class CampaignTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Import CSV" }).ClickAsync();
         await page.WaitForInteractiveAsync();
         var csv = "mobile,first_name\n" + string.Concat(Enumerable.Range(0, 30).Select(i => $"0712 000 {i:D3},Customer{i}\n"));
-        await page.GetByTestId("csv-file").SetInputFilesAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
+        await page.UploadCsvAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = System.Text.Encoding.UTF8.GetBytes(csv) });
         await page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
         await Expect(page.GetByTestId("report-imported")).ToHaveTextAsync("30");
         await page.GetByRole(AriaRole.Button, new() { Name = "Open the address book" }).ClickAsync();
