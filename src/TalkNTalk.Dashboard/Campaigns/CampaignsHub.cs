@@ -12,10 +12,11 @@ public sealed record CampaignProgress(Guid Id, string Name, string Status, int R
     int QueuedCount, decimal DeliveryRate, DateTime CreatedAt);
 
 /// <summary>
-/// <c>/hubs/campaigns</c>: a signed-in member joins their organisation's stream and receives <c>campaigns</c>
-/// events (the running and recently finished campaigns) whenever any of them changes.
+/// <c>/hubs/campaigns</c>: a signed-in member, or a client with a read API key (header, or <c>access_token</c>),
+/// joins their organisation's stream and receives <c>campaigns</c> events (the running and recently finished
+/// campaigns) whenever any of them changes.
 /// </summary>
-[Authorize]
+[Authorize(Policy = Api.V1.ApiEndpoints.LivePolicy)]
 public sealed class CampaignsHub(CampaignHubRelay relay) : Hub
 {
     public override async Task OnConnectedAsync()

@@ -175,3 +175,26 @@ public sealed class OpenApiTests
         Assert.DoesNotContain("\"/account/logout\"", json);
     }
 }
+
+public sealed class CampaignsHubAccessTests
+{
+    [Fact]
+    public async Task The_hub_accepts_a_read_key_refuses_a_send_only_key_and_anonymous_callers()
+    {
+        using var app = new TestApp();
+        Guid org;
+        await using (var db = await app.Service<Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalk.Core.Data.TalkNTalkDbContext>>().CreateDbContextAsync())
+            org = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(db.Organisations.Select(o => o.Id));
+        var keys = app.Service<TalkNTalk.Core.ApiKeys.ApiKeyService>();
+        var (_, reader) = await keys.CreateAsync(org, "Wall", TalkNTalk.Core.ApiKeys.ApiScopes.Read, null, "test");
+        var (_, sender) = await keys.CreateAsync(org, "Sender", TalkNTalk.Core.ApiKeys.ApiScopes.Send, null, "test");
+        var client = app.Browser();
+
+        async Task<HttpStatusCode> NegotiateAsync(string query) =>
+            (await client.PostAsync($"/hubs/campaigns/negotiate?negotiateVersion=1{query}", null)).StatusCode;
+
+        Assert.Equal(HttpStatusCode.OK, await NegotiateAsync($"&access_token={reader}"));
+        Assert.Equal(HttpStatusCode.Forbidden, await NegotiateAsync($"&access_token={sender}"));
+        Assert.NotEqual(HttpStatusCode.OK, await NegotiateAsync(""));
+    }
+}

@@ -21,6 +21,8 @@ public sealed class Browser : IAsyncDisposable
         var executable = Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? ChromiumPath;
         if (!File.Exists(executable))
             throw new FileNotFoundException("Chromium is missing: run ./scripts/test.sh, which installs it with apt-get.", executable);
+        // Two cores run the app, the browser and the tests at once: give assertions room before calling a failure.
+        Assertions.SetDefaultExpectTimeout(15_000);
         var playwright = await Playwright.CreateAsync();
         var browser = await playwright.Chromium.LaunchAsync(new()
         {

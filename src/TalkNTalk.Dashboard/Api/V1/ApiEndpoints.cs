@@ -15,8 +15,16 @@ public static class ApiEndpoints
     public const string ReadPolicy = "api:read";
     public const string SendPolicy = "api:send";
 
+    /// <summary>The live hub: a signed-in member, or an API key with read access.</summary>
+    public const string LivePolicy = "live";
+
     public static void AddApiPolicies(AuthorizationOptions options)
     {
+        options.AddPolicy(LivePolicy, p => p
+            .AddAuthenticationSchemes(Microsoft.AspNetCore.Identity.IdentityConstants.ApplicationScheme, ApiKeyAuthenticationHandler.SchemeName)
+            .RequireAuthenticatedUser()
+            .RequireAssertion(context => context.User.Identity?.AuthenticationType != ApiKeyAuthenticationHandler.SchemeName
+                                         || context.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, "read")));
         options.AddPolicy(ReadPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, "read"));
         options.AddPolicy(SendPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()

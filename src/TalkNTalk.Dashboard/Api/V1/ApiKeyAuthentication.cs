@@ -22,6 +22,9 @@ public sealed class ApiKeyAuthenticationHandler(
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
+        // Browsers' WebSocket API cannot set headers: SignalR clients send the key as access_token instead.
+        if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments("/hubs") && Request.Query["access_token"] is { Count: > 0 } token)
+            header = "Bearer " + token;
         if (string.IsNullOrWhiteSpace(header))
             return Fail("Missing API key: send it as “Authorization: Bearer tk_live_…”.");
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
