@@ -21,20 +21,6 @@ public sealed class ApiTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task<Guid> OrganisationAsync(string name = "Acme Kenya")
-    {
-        await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        return await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync();
-    }
-
-    private async Task<HttpClient> ClientAsync(ApiScopes scopes = ApiScopes.Read | ApiScopes.Send, Guid? organisation = null)
-    {
-        var (_, secret) = await _app.Service<ApiKeyService>().CreateAsync(organisation ?? await OrganisationAsync(), "Test client", scopes, null, "test");
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
-    }
-
     private static async Task<JsonElement> JsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
@@ -61,7 +47,7 @@ public sealed class ApiTests : IDisposable
     public async Task Revoked_and_expired_keys_are_refused_and_a_key_without_the_scope_gets_403()
     {
         var keys = _app.Service<ApiKeyService>();
-        var org = await OrganisationAsync();
+        var org = await _app.OrganisationIdAsync();
         var (revoked, revokedSecret) = await keys.CreateAsync(org, "Old", ApiScopes.Read, null, "test");
         await keys.RevokeAsync(org, revoked.Id);
         var client = _app.CreateClient();
@@ -70,7 +56,7 @@ public sealed class ApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Contains("revoked", (await JsonAsync(refused)).GetProperty("detail").GetString());
 
-        var sendOnly = await ClientAsync(ApiScopes.Send);
+        var sendOnly = await _app.ApiClientAsync(scopes: ApiScopes.Send);
         var forbidden = await sendOnly.GetAsync("/v1/address-books/");
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal("permission_denied", (await JsonAsync(forbidden)).GetProperty("error").GetString());
@@ -79,13 +65,13 @@ public sealed class ApiTests : IDisposable
     [Fact]
     public async Task Address_books_are_listed_with_ids_names_counts_and_absolute_paging_links()
     {
-        var org = await OrganisationAsync();
+        var org = await _app.OrganisationIdAsync();
         var books = _app.Service<AddressBookService>();
         var premium = await books.CreateAsync(org, "Premium Customers", null);
         await books.CreateAsync(org, "Agents", null);
         await books.CreateAsync(org, "Staff", null);
         await _app.Service<ContactService>().AddAsync(org, premium.Id, new ContactInput("0712345678", "Wanjiku", null));
-        var client = await ClientAsync(ApiScopes.Read);
+        var client = await _app.ApiClientAsync(scopes: ApiScopes.Read);
 
         var response = await client.GetAsync("/v1/address-books/?page=1&page_size=2");
         var body = await JsonAsync(response);
@@ -108,12 +94,12 @@ public sealed class ApiTests : IDisposable
     [Fact]
     public async Task Campaign_status_has_every_documented_field()
     {
-        var org = await OrganisationAsync();
+        var org = await _app.OrganisationIdAsync();
         var sent = await _app.Service<CampaignService>().SendBulkAsync(new SendRequest
         {
             OrganisationId = org, Message = "Your invoice is ready. Log in to view it.", Numbers = ["254712345678", "254723456789", "254734567890"],
         });
-        var client = await ClientAsync(ApiScopes.Read);
+        var client = await _app.ApiClientAsync(scopes: ApiScopes.Read);
 
         var response = await client.PostAsJsonAsync("/v1/sms/campaigns/status/", new { campaign_id = sent.CampaignId });
         var body = await JsonAsync(response);
@@ -137,12 +123,9 @@ public sealed class ApiTests : IDisposable
     [Fact]
     public async Task Campaign_status_errors_are_400_and_404_and_another_organisations_campaign_is_404()
     {
-        await _app.Service<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
-        {
-            OrganisationName = "Baraka Sacco", DefaultSenderId = "BARAKA", AdminEmail = "admin@baraka.co.ke", AdminPassword = "baraka-pass-2026", OpeningCredit = 10,
-        });
-        var theirs = await _app.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = await OrganisationAsync("Baraka Sacco"), Message = "Hi", Numbers = ["254712345678"] });
-        var client = await ClientAsync(ApiScopes.Read);
+        var baraka = await _app.AddOrganisationAsync("Baraka Sacco", "BARAKA", 10);
+        var theirs = await _app.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = baraka, Message = "Hi", Numbers = ["254712345678"] });
+        var client = await _app.ApiClientAsync(scopes: ApiScopes.Read);
 
         async Task<(HttpStatusCode, string?)> PostAsync(string json)
         {

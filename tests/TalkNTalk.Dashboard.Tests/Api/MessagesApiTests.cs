@@ -19,23 +19,15 @@ public sealed class MessagesApiTests : IDisposable
 
     private async Task<(Guid Org, Guid ApiCampaign, HttpClient Client)> SeedAsync()
     {
-        Guid org;
-        await using (var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync())
-            org = await db.Organisations.Select(o => o.Id).SingleAsync();
+        var org = await _app.OrganisationIdAsync();
         var campaigns = _app.Service<CampaignService>();
         var api = await campaigns.SendBulkAsync(new SendRequest { OrganisationId = org, Message = "Your OTP is 847291.", Numbers = ["254712345678", "254733111222"], Source = MessageSource.Api });
         await campaigns.SendBulkAsync(new SendRequest { OrganisationId = org, Message = "Karibu!", Numbers = ["254771000111"], Source = MessageSource.Web });
-        var (_, secret) = await _app.Service<ApiKeyService>().CreateAsync(org, "Reader", ApiScopes.Read, null, "test");
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return (org, api.CampaignId!.Value, client);
+        return (org, api.CampaignId!.Value, await _app.ApiClientAsync(org, ApiScopes.Read));
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path)
-    {
-        var response = await client.GetAsync(path);
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
-    }
+    private static Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(HttpClient client, string path) =>
+        TestApp.SendAsync(client, HttpMethod.Get, path);
 
     [Fact]
     public async Task Messages_have_every_documented_field_and_the_default_page_size()
@@ -91,13 +83,7 @@ public sealed class MessagesApiTests : IDisposable
         Assert.Equal((2, 2), (body.GetProperty("total").GetInt32(), body.GetProperty("total_pages").GetInt32()));
         Assert.StartsWith("http://localhost/v1/sms/campaigns/", body.GetProperty("next").GetString());
 
-        await _app.Service<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
-        {
-            OrganisationName = "Baraka Sacco", DefaultSenderId = "BARAKA", AdminEmail = "admin@baraka.co.ke", AdminPassword = "baraka-pass-2026", OpeningCredit = 5,
-        });
-        Guid baraka;
-        await using (var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync())
-            baraka = await db.Organisations.Where(o => o.Name == "Baraka Sacco").Select(o => o.Id).SingleAsync();
+        var baraka = await _app.AddOrganisationAsync("Baraka Sacco", "BARAKA", 5);
         var theirs = await _app.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = baraka, Message = "Hi", Numbers = ["254712000000"] });
         Assert.Equal(HttpStatusCode.NotFound, (await GetAsync(client, $"/v1/sms/campaigns/{theirs.CampaignId}/messages/")).Status);
         Assert.Equal(3, (await GetAsync(client, "/v1/bulk-sms/messages/")).Body.GetProperty("total").GetInt32());

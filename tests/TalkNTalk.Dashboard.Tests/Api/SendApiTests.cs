@@ -19,30 +19,13 @@ public sealed class SendApiTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task<Guid> OrganisationAsync(string name = "Acme Kenya")
-    {
-        await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        return await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync();
-    }
-
-    private async Task<HttpClient> ClientAsync(Guid organisation, ApiScopes scopes = ApiScopes.Read | ApiScopes.Send)
-    {
-        var (_, secret) = await _app.Service<ApiKeyService>().CreateAsync(organisation, "Test client", scopes, null, "test");
-        var client = _app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
-        return client;
-    }
-
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient client, string path, string json)
-    {
-        var response = await client.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"));
-        return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
-    }
+    private static Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(HttpClient client, string path, string json) =>
+        TestApp.SendAsync(client, HttpMethod.Post, path, json);
 
     [Fact]
     public async Task Send_bulk_queues_unique_recipients_and_answers_201()
     {
-        var client = await ClientAsync(await OrganisationAsync());
+        var client = await _app.ApiClientAsync(await _app.OrganisationIdAsync());
 
         var (status, body) = await PostAsync(client, "/v1/sms/send-bulk/",
             """{"recipients": ["254712345678", "0723456789", "+254712345678"], "message": "Your promo code is SAVE20.", "sender_id": "acmeke"}""");
@@ -52,18 +35,15 @@ public sealed class SendApiTests : IDisposable
         Assert.Equal((2, 0, 2, "ACMEKE"), (body.GetProperty("queued").GetInt32(), body.GetProperty("failed").GetInt32(), body.GetProperty("total").GetInt32(), body.GetProperty("sender_id").GetString()));
         Assert.Equal(["254712345678", "254723456789"], body.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("mobile").GetString()));
         Assert.All(body.GetProperty("results").EnumerateArray(), r => Assert.Equal("queued", r.GetProperty("status").GetString()));
-        var campaign = await _app.Service<CampaignQueries>().GetAsync(await OrganisationAsync(), body.GetProperty("campaign_id").GetGuid());
+        var campaign = await _app.Service<CampaignQueries>().GetAsync(await _app.OrganisationIdAsync(), body.GetProperty("campaign_id").GetGuid());
         Assert.Equal(MessageSource.Api, campaign.Source);
     }
 
     [Fact]
     public async Task Send_bulk_answers_207_with_invalid_numbers_and_skips_what_the_balance_cannot_cover()
     {
-        await _app.Service<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
-        {
-            OrganisationName = "Baraka Sacco", DefaultSenderId = "BARAKA", AdminEmail = "admin@baraka.co.ke", AdminPassword = "baraka-pass-2026", OpeningCredit = 1,
-        });
-        var client = await ClientAsync(await OrganisationAsync("Baraka Sacco"));
+        await _app.AddOrganisationAsync("Baraka Sacco", "BARAKA", 1);
+        var client = await _app.ApiClientAsync(await _app.OrganisationIdAsync("Baraka Sacco"));
 
         var (status, body) = await PostAsync(client, "/v1/sms/send-bulk/",
             """{"recipients": ["254712345678", "12345", "254734567890", "254799999999"], "message": "Hi"}""");
@@ -84,8 +64,8 @@ public sealed class SendApiTests : IDisposable
     [InlineData("""{"recipients": ["254712345678"], "message": "'; DROP TABLE messages; --<script>"}""", null)]
     public async Task Send_bulk_refuses_bad_requests_with_400_and_changes_nothing(string json, string? field)
     {
-        var org = await OrganisationAsync();
-        var client = await ClientAsync(org);
+        var org = await _app.OrganisationIdAsync();
+        var client = await _app.ApiClientAsync(org);
 
         var (status, body) = await PostAsync(client, "/v1/sms/send-bulk/", json);
 
@@ -104,8 +84,8 @@ public sealed class SendApiTests : IDisposable
     [Fact]
     public async Task Ten_thousand_and_one_recipients_malformed_json_unknown_senders_and_missing_scope_are_refused()
     {
-        var org = await OrganisationAsync();
-        var client = await ClientAsync(org);
+        var org = await _app.OrganisationIdAsync();
+        var client = await _app.ApiClientAsync(org);
         var tooMany = JsonSerializer.Serialize(new { recipients = Enumerable.Range(0, 10_001).Select(i => $"2547{i:D8}"), message = "Hi" });
 
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, "/v1/sms/send-bulk/", tooMany)).Status);
@@ -113,7 +93,7 @@ public sealed class SendApiTests : IDisposable
         var (status, body) = await PostAsync(client, "/v1/sms/send-bulk/", """{"recipients": ["254712345678"], "message": "Hi", "sender_id": "NOSUCH"}""");
         Assert.Equal((HttpStatusCode.UnprocessableEntity, "validation_error"), (status, body.GetProperty("error").GetString()));
 
-        var readOnly = await ClientAsync(org, ApiScopes.Read);
+        var readOnly = await _app.ApiClientAsync(org, ApiScopes.Read);
         var (forbidden, denied) = await PostAsync(readOnly, "/v1/sms/send-bulk/", """{"recipients": ["254712345678"], "message": "Hi"}""");
         Assert.Equal((HttpStatusCode.Forbidden, "permission_denied"), (forbidden, denied.GetProperty("error").GetString()));
     }
@@ -121,12 +101,12 @@ public sealed class SendApiTests : IDisposable
     [Fact]
     public async Task Send_group_answers_202_with_the_documented_fields()
     {
-        var org = await OrganisationAsync();
+        var org = await _app.OrganisationIdAsync();
         var book = await _app.Service<AddressBookService>().CreateAsync(org, "Premium Customers", null);
         var contacts = _app.Service<ContactService>();
         await contacts.AddAsync(org, book.Id, new ContactInput("0712345678", "Wanjiku", null));
         await contacts.AddAsync(org, book.Id, new ContactInput("0733111222", "Otieno", null));
-        var client = await ClientAsync(org);
+        var client = await _app.ApiClientAsync(org);
 
         var (status, body) = await PostAsync(client, "/v1/sms/send-group/",
             $$"""{"group_ids": ["{{book.Id}}"], "message": "Your monthly statement is ready.", "sender_id": "ACMEKE"}""");
@@ -141,13 +121,13 @@ public sealed class SendApiTests : IDisposable
     [Fact]
     public async Task Send_group_errors_are_400_402_and_404_as_documented()
     {
-        var org = await OrganisationAsync();
+        var org = await _app.OrganisationIdAsync();
         var book = await _app.Service<AddressBookService>().CreateAsync(org, "Big", null);
         var empty = await _app.Service<AddressBookService>().CreateAsync(org, "Empty", null);
         var contacts = _app.Service<ContactService>();
         for (var i = 0; i < 3; i++)
             await contacts.AddAsync(org, book.Id, new ContactInput($"071200000{i}", null, null));
-        var client = await ClientAsync(org);
+        var client = await _app.ApiClientAsync(org);
         var past = DateTime.UtcNow.AddHours(-2).ToString("O");
 
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, "/v1/sms/send-group/", """{"group_ids": [], "message": "Hi"}""")).Status);
@@ -156,15 +136,12 @@ public sealed class SendApiTests : IDisposable
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, "/v1/sms/send-group/", $$"""{"group_ids": ["{{book.Id}}"], "message": "Hi", "scheduled_at": "{{past}}"}""")).Status);
         Assert.Equal(HttpStatusCode.NotFound, (await PostAsync(client, "/v1/sms/send-group/", $$"""{"group_ids": ["{{Guid.NewGuid()}}"], "message": "Hi"}""")).Status);
 
-        await _app.Service<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
-        {
-            OrganisationName = "Baraka Sacco", DefaultSenderId = "BARAKA", AdminEmail = "admin@baraka.co.ke", AdminPassword = "baraka-pass-2026", OpeningCredit = 1,
-        });
-        var baraka = await OrganisationAsync("Baraka Sacco");
+        await _app.AddOrganisationAsync("Baraka Sacco", "BARAKA", 1);
+        var baraka = await _app.OrganisationIdAsync("Baraka Sacco");
         var barakaBook = await _app.Service<AddressBookService>().CreateAsync(baraka, "Members", null);
         await contacts.AddAsync(baraka, barakaBook.Id, new ContactInput("0712000001", null, null));
         await contacts.AddAsync(baraka, barakaBook.Id, new ContactInput("0712000002", null, null));
-        var poor = await ClientAsync(baraka);
+        var poor = await _app.ApiClientAsync(baraka);
         var (status, body) = await PostAsync(poor, "/v1/sms/send-group/", $$"""{"group_ids": ["{{barakaBook.Id}}"], "message": "Hi"}""");
         Assert.Equal((HttpStatusCode.PaymentRequired, "insufficient_balance"), (status, body.GetProperty("error").GetString()));
         // Another organisation's book is "not found" for Acme's key.
@@ -174,7 +151,7 @@ public sealed class SendApiTests : IDisposable
     [Fact]
     public async Task The_sixty_first_send_request_in_a_minute_gets_429_with_retry_after()
     {
-        var client = await ClientAsync(await OrganisationAsync());
+        var client = await _app.ApiClientAsync(await _app.OrganisationIdAsync());
         for (var i = 0; i < 60; i++)
             Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(client, "/v1/sms/send-bulk/", "{}")).Status);
 

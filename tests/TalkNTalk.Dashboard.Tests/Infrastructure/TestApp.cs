@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using TalkNTalk.Core.ApiKeys;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Organisations;
 
 namespace TalkNTalk.Dashboard.Tests.Infrastructure;
 
@@ -38,6 +42,43 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>The id of an organisation by name (the bootstrapped one by default).</summary>
+    public async Task<Guid> OrganisationIdAsync(string name = "Acme Kenya")
+    {
+        await using var db = await Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
+        return await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync();
+    }
+
+    /// <summary>A second organisation with its admin and credit, for isolation and balance tests.</summary>
+    public async Task<Guid> AddOrganisationAsync(string name, string senderId, decimal credit)
+    {
+        var slug = new string(name.Where(char.IsLetter).ToArray()).ToLowerInvariant();
+        await Service<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
+        {
+            OrganisationName = name, DefaultSenderId = senderId, AdminEmail = $"admin@{slug}.co.ke", AdminPassword = "second-org-pass-1", OpeningCredit = credit,
+        });
+        return await OrganisationIdAsync(name);
+    }
+
+    /// <summary>A client carrying a new API key of the organisation (the bootstrapped one by default).</summary>
+    public async Task<HttpClient> ApiClientAsync(Guid? organisation = null, ApiScopes scopes = ApiScopes.Read | ApiScopes.Send)
+    {
+        var (_, secret) = await Service<ApiKeyService>().CreateAsync(organisation ?? await OrganisationIdAsync(), "Test client", scopes, null, "test");
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+        return client;
+    }
+
+    /// <summary>Sends a request and reads the JSON answer.</summary>
+    public static async Task<(HttpStatusCode Status, System.Text.Json.JsonElement Body)> SendAsync(HttpClient client, HttpMethod method, string path, string? json = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (json is not null)
+            request.Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json");
+        var response = await client.SendAsync(request);
+        return (response.StatusCode, System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement);
+    }
 
     /// <summary>Posts the sign-in form as a browser would, antiforgery token included.</summary>
     public static async Task<HttpResponseMessage> SignInAsync(HttpClient client, string email, string password)
