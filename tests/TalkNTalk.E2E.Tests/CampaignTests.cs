@@ -95,6 +95,11 @@ public sealed class CampaignTests
         Assert.True(int.Parse(await hub.GetByTestId("hub-events").InnerTextAsync()) >= eventsBefore + 2);
         await Expect(hub.GetByTestId("hub-rows").Locator("tr").First.Locator("td").Nth(3)).ToHaveTextAsync("30");
 
+        await page.OpenAsync("/");
+        await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("Customers");
+        await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("30 / 30");
+        await Screenshots.SaveAsync(page, "overview-1366");
+
         await page.OpenAsync("/campaigns");
         await Expect(page.GetByTestId("campaigns-grid")).ToContainTextAsync("Completed");
         await Screenshots.SaveAsync(page, "campaigns-1366");
