@@ -6,6 +6,7 @@ using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Dispatch;
+using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Messaging;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Phones;
@@ -228,6 +229,7 @@ public sealed partial class CampaignService(
             Sql.Add(insert, name);
         insert.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         insert.Prepare();
+        var lastRowId = await MessageIndex.LastRowIdAsync(connection, insert.Transaction, ct);
         Sql.Set(insert, "$org", Sql.Text(campaign.OrganisationId));
         Sql.Set(insert, "$campaign", Sql.Text(campaign.Id));
         Sql.Set(insert, "$sender", campaign.SenderId);
@@ -248,6 +250,7 @@ public sealed partial class CampaignService(
             await insert.ExecuteNonQueryAsync(ct);
             queued.Add(new QueuedMessage(id, draft.Recipient.Mobile));
         }
+        await MessageIndex.AddCampaignAsync(connection, insert.Transaction, campaign.Id, lastRowId, ct);
         return queued;
     }
 

@@ -16,6 +16,10 @@ internal static class Sql
     /// <summary>EF stores a DateTime as sortable text, so range filters compare as strings.</summary>
     public static string Text(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture);
 
+    /// <summary>Reads back a time written by <see cref="Text(DateTime)"/> (or by EF) as UTC.</summary>
+    public static DateTime ParseTime(string text) =>
+        DateTime.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
     public static string Text(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 
     public static DbParameter Add(DbCommand command, string name, object? value = null)

@@ -26,6 +26,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<OutboundMessage> Messages => Set<OutboundMessage>();
+    public DbSet<MessageStat> MessageStats => Set<MessageStat>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
@@ -154,11 +155,25 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             m.HasIndex(x => new { x.Status, x.ScheduledAt });
             m.HasIndex(x => new { x.CampaignId, x.Status });
             m.HasIndex(x => x.ProviderMessageId);
-            // The explorer's filters, newest first within an organisation.
-            m.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
+            // The explorer's filters, newest first within an organisation. The first carries every filter column, so
+            // any combination pages through the index alone, without reading rows it then throws away.
+            m.HasIndex(x => new { x.OrganisationId, x.CreatedAt, x.Status, x.Network, x.Source, x.SenderId, x.CampaignId })
+                .HasDatabaseName("IX_messages_Explorer");
             m.HasIndex(x => new { x.OrganisationId, x.Status, x.CreatedAt });
             m.HasIndex(x => new { x.OrganisationId, x.Mobile });
             m.HasIndex(x => new { x.OrganisationId, x.SenderId, x.CreatedAt });
+            m.HasIndex(x => new { x.CampaignId, x.CreatedAt });
+        });
+
+        builder.Entity<MessageStat>(s =>
+        {
+            s.ToTable("message_stats");
+            s.HasKey(x => new { x.CampaignId, x.Status, x.Network });
+            s.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            s.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
+            s.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
+            s.Property(x => x.Source).HasConversion<string>().HasMaxLength(8);
+            s.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
         });
 
         builder.Entity<ApiKey>(k =>

@@ -1,61 +1,186 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Messaging;
 using TalkNTalk.Core.Phones;
 
 namespace TalkNTalk.Core.Messages;
 
-/// <summary>Filters over an organisation's messages. <see cref="Mobile"/> is a partial number in any format.</summary>
+/// <summary>
+/// Filters over an organisation's messages. <see cref="Mobile"/> is a partial number in any format; <see cref="SenderId"/>
+/// matches case-insensitively; the created range is UTC, <see cref="CreatedFrom"/> inclusive and <see cref="CreatedTo"/> exclusive.
+/// </summary>
 public sealed record MessageFilter(
     MessageStatus? Status = null,
     string? Mobile = null,
     string? SenderId = null,
     MessageSource? Source = null,
-    Guid? CampaignId = null);
+    Guid? CampaignId = null,
+    Network? Network = null,
+    DateTime? CreatedFrom = null,
+    DateTime? CreatedTo = null,
+    bool OldestFirst = false);
 
 public sealed record MessageView(
     Guid Id, Guid CampaignId, string Mobile, Network Network, string SenderId, string Body, int Segments, decimal Cost,
     MessageStatus Status, MessageSource Source, string? ErrorCode, string? ErrorDetail,
-    DateTime? ScheduledAt, DateTime CreatedAt, DateTime UpdatedAt, DateTime? SentAt, DateTime? DeliveredAt);
+    DateTime? ScheduledAt, DateTime CreatedAt, DateTime UpdatedAt, DateTime? SentAt, DateTime? DeliveredAt,
+    SmsEncoding Encoding, string? ProviderMessageId);
 
-/// <summary>Finds messages, newest first, for the API's fetch-messages endpoints (and the explorer next).</summary>
+/// <summary>
+/// Finds messages among millions: newest (or oldest) first, any combination of filters, for the API and the explorer.
+/// Pages are picked from the covering explorer index before any row is read; totals come from <c>message_stats</c>
+/// unless a number is searched, in which case the trigram index narrows the rows first. Plain SQL, because the
+/// ordering by rowid and the FTS5 match are beyond what LINQ can say.
+/// </summary>
 public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFactory)
 {
+    public const int MaxPageSize = 500;
+
+    private const string Columns = """
+        Id, CampaignId, Mobile, Network, SenderId, Body, Segments, Cost, Status, Source, ErrorCode, ErrorDetail,
+        ScheduledAt, CreatedAt, UpdatedAt, SentAt, DeliveredAt, Encoding, ProviderMessageId
+        """;
+
     public async Task<(IReadOnlyList<MessageView> Items, int Total)> SearchAsync(Guid organisationId, MessageFilter filter, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.Messages.AsNoTracking().Where(m => m.OrganisationId == organisationId);
-        if (filter.CampaignId is { } campaign)
+        await CheckCampaignAsync(db, organisationId, filter, ct);
+        var connection = await OpenAsync(db, ct);
+        await using var command = connection.CreateCommand();
+        var where = Where(command, organisationId, filter);
+        if (where is null)
+            return ([], 0);
+
+        // Without a number, the totals of message_stats answer any combination of the other filters exactly.
+        command.CommandText = !string.IsNullOrWhiteSpace(filter.Mobile)
+            ? $"SELECT COUNT(*) FROM messages WHERE {where};"
+            : $"SELECT COALESCE(SUM(Messages), 0) FROM message_stats WHERE {where};";
+        var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+        skip = Math.Max(0, skip);
+        if (skip >= total)
+            return ([], total);
+
+        var order = filter.OldestFirst ? "CreatedAt, rowid" : "CreatedAt DESC, rowid DESC";
+        command.CommandText = $"""
+            SELECT {Columns} FROM messages
+            WHERE rowid IN (SELECT rowid FROM messages WHERE {where} ORDER BY {order} LIMIT $take OFFSET $skip)
+            ORDER BY {order};
+            """;
+        Sql.Add(command, "$take", Math.Clamp(take, 1, MaxPageSize));
+        Sql.Add(command, "$skip", skip);
+        return (await ReadAllAsync(command, ct), total);
+    }
+
+    /// <summary>Every message matching the filter, streamed in order one row at a time (for CSV export).</summary>
+    public async IAsyncEnumerable<MessageView> StreamAsync(Guid organisationId, MessageFilter filter, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await CheckCampaignAsync(db, organisationId, filter, ct);
+        var connection = await OpenAsync(db, ct);
+        await using var command = connection.CreateCommand();
+        var where = Where(command, organisationId, filter);
+        if (where is null)
+            yield break;
+        command.CommandText = $"SELECT {Columns} FROM messages WHERE {where} ORDER BY {(filter.OldestFirst ? "CreatedAt, rowid" : "CreatedAt DESC, rowid DESC")};";
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (reader.Read())
+            yield return Read(reader);
+    }
+
+    /// <summary>The current state of the given messages (those of the organisation), to refresh a page in place.</summary>
+    public async Task<IReadOnlyList<MessageView>> GetManyAsync(Guid organisationId, IReadOnlyCollection<Guid> ids, CancellationToken ct = default)
+    {
+        if (ids.Count == 0)
+            return [];
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = await OpenAsync(db, ct);
+        await using var command = connection.CreateCommand();
+        var names = ids.Take(MaxPageSize).Select((id, i) => Sql.Add(command, $"$id{i}", Sql.Text(id)).ParameterName);
+        command.CommandText = $"SELECT {Columns} FROM messages WHERE Id IN ({string.Join(", ", names)}) AND OrganisationId = $org;";
+        Sql.Add(command, "$org", Sql.Text(organisationId));
+        return await ReadAllAsync(command, ct);
+    }
+
+    public async Task<MessageView?> GetAsync(Guid organisationId, Guid id, CancellationToken ct = default) =>
+        (await GetManyAsync(organisationId, [id], ct)).SingleOrDefault();
+
+    // The WHERE clause over columns that messages and message_stats share; null when nothing can match.
+    private static string? Where(DbCommand command, Guid organisationId, MessageFilter filter)
+    {
+        var clauses = new List<string> { "OrganisationId = $org" };
+        Sql.Add(command, "$org", Sql.Text(organisationId));
+        void Add(string clause, string name, object value)
         {
-            if (!await db.Campaigns.AnyAsync(c => c.OrganisationId == organisationId && c.Id == campaign, ct))
-                throw DomainException.NotFound("Campaign");
-            query = query.Where(m => m.CampaignId == campaign);
+            clauses.Add(clause);
+            Sql.Add(command, name, value);
         }
+
         if (filter.Status is { } status)
-            query = query.Where(m => m.Status == status);
+            Add("Status = $status", "$status", status.ToString());
+        if (filter.Network is { } network)
+            Add("Network = $network", "$network", network.ToString());
         if (filter.Source is { } source)
-            query = query.Where(m => m.Source == source);
+            Add("Source = $source", "$source", source.ToString());
+        if (filter.CampaignId is { } campaign)
+            Add("CampaignId = $campaign", "$campaign", Sql.Text(campaign));
+        if (filter.CreatedFrom is { } from)
+            Add("CreatedAt >= $from", "$from", Sql.Text(from));
+        if (filter.CreatedTo is { } to)
+            Add("CreatedAt < $to", "$to", Sql.Text(to));
         if (!string.IsNullOrWhiteSpace(filter.SenderId))
         {
-            // Sender IDs are stored as registered; compare upper-cased for the documented case-insensitive match.
-            var sender = filter.SenderId.Trim().ToUpperInvariant();
-            query = query.Where(m => m.SenderId.ToUpper() == sender);
+            // Stored as registered; the spellings in use come from the small stats table, so the index still serves.
+            Add("SenderId IN (SELECT DISTINCT SenderId FROM message_stats WHERE OrganisationId = $org AND upper(SenderId) = $sender)",
+                "$sender", filter.SenderId.Trim().ToUpperInvariant());
         }
         if (!string.IsNullOrWhiteSpace(filter.Mobile))
         {
             // Letters can never match a number: an empty result, not an error.
             var digits = filter.Mobile.Any(char.IsLetter) ? null : PhoneNumber.DigitsForSearch(filter.Mobile);
             if (digits is null)
-                return ([], 0);
-            query = query.Where(m => EF.Functions.Like(m.Mobile, Like.Contains(digits), Like.Escape));
+                return null;
+            // Three digits or more: the trigram index finds the rows. Fewer cannot use it and match most numbers anyway.
+            if (digits.Length >= 3)
+                Add("rowid IN (SELECT rowid FROM message_search WHERE message_search MATCH $mobile)", "$mobile", $"\"{digits}\"");
+            else
+                Add($"Mobile LIKE $mobile ESCAPE '{Like.Escape}'", "$mobile", Like.Contains(digits));
         }
-        var total = await query.CountAsync(ct);
-        var rows = await query.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id)
-            .Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))
-            .Select(m => new MessageView(m.Id, m.CampaignId, m.Mobile, m.Network, m.SenderId, m.Body, m.Segments, m.Cost, m.Status, m.Source,
-                m.ErrorCode, m.ErrorDetail, m.ScheduledAt, m.CreatedAt, m.UpdatedAt, m.SentAt, m.DeliveredAt))
-            .ToListAsync(ct);
-        return (rows, total);
+        return string.Join(" AND ", clauses);
     }
+
+    private static async Task CheckCampaignAsync(TalkNTalkDbContext db, Guid organisationId, MessageFilter filter, CancellationToken ct)
+    {
+        if (filter.CampaignId is { } campaign && !await db.Campaigns.AnyAsync(c => c.OrganisationId == organisationId && c.Id == campaign, ct))
+            throw DomainException.NotFound("Campaign");
+    }
+
+    private static async Task<DbConnection> OpenAsync(TalkNTalkDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        return db.Database.GetDbConnection();
+    }
+
+    private static async Task<List<MessageView>> ReadAllAsync(DbCommand command, CancellationToken ct)
+    {
+        var rows = new List<MessageView>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (reader.Read())
+            rows.Add(Read(reader));
+        return rows;
+    }
+
+    private static MessageView Read(DbDataReader r) => new(
+        Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.GetString(2), Enum.Parse<Network>(r.GetString(3)), r.GetString(4), r.GetString(5),
+        r.GetInt32(6), decimal.Parse(r.GetString(7), CultureInfo.InvariantCulture), Enum.Parse<MessageStatus>(r.GetString(8)), Enum.Parse<MessageSource>(r.GetString(9)),
+        Text(r, 10), Text(r, 11), Time(r, 12), Time(r, 13)!.Value, Time(r, 14)!.Value, Time(r, 15), Time(r, 16),
+        Enum.Parse<SmsEncoding>(r.GetString(17)), Text(r, 18));
+
+    private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+
+    private static DateTime? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : Sql.ParseTime(r.GetString(i));
 }

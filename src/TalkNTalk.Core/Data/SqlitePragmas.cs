@@ -1,0 +1,33 @@
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+namespace TalkNTalk.Core.Data;
+
+/// <summary>
+/// Per-connection settings SQLite cannot take from the connection string. <c>temp_store = MEMORY</c> keeps statement
+/// journals (written for every statement that fires a trigger inside a transaction) off the disk: without it, the
+/// status-change trigger of <c>message_stats</c> costs the dispatcher several times more per message.
+/// </summary>
+internal sealed class SqlitePragmas : DbConnectionInterceptor
+{
+    private const string Pragmas = "PRAGMA temp_store = MEMORY;";
+
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    {
+        using var command = Command(connection);
+        command.ExecuteNonQuery();
+    }
+
+    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        await using var command = Command(connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private static DbCommand Command(DbConnection connection)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        return command;
+    }
+}
