@@ -1,11 +1,15 @@
 using TalkNTalk.Benchmarks;
 
 // Measures, prints figures, asserts nothing: `dotnet run -c Release --project bench/TalkNTalk.Benchmarks -- <mode>`.
+// `seed` is not a benchmark: it fills a dashboard database with realistic messages (see SeedCommand).
 var mode = args.FirstOrDefault() ?? "all";
+if (mode == "seed")
+    return await SeedCommand.RunAsync(args[1..]);
 var modes = new Dictionary<string, Func<Task>>
 {
     ["address-books"] = AddressBookBenchmark.RunAsync,
     ["dispatch"] = DispatchBenchmark.RunAsync,
+    ["messages"] = MessageBenchmark.RunAsync,
 };
 if (mode == "all")
 {
@@ -18,7 +22,7 @@ else if (modes.TryGetValue(mode, out var run))
 }
 else
 {
-    Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: all, {string.Join(", ", modes.Keys)}");
+    Console.Error.WriteLine($"Unknown mode '{mode}'. Modes: all, seed, {string.Join(", ", modes.Keys)}");
     return 2;
 }
 return 0;

@@ -46,29 +46,31 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         ScheduledAt, CreatedAt, UpdatedAt, SentAt, DeliveredAt, Encoding, ProviderMessageId
         """;
 
+    private static readonly string Qualified = string.Join(", ", Columns.Split(',').Select(c => "messages." + c.Trim()));
+
     public async Task<(IReadOnlyList<MessageView> Items, int Total)> SearchAsync(Guid organisationId, MessageFilter filter, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await CheckCampaignAsync(db, organisationId, filter, ct);
         var connection = await OpenAsync(db, ct);
         await using var command = connection.CreateCommand();
-        var where = Where(command, organisationId, filter);
-        if (where is null)
+        if (Where(command, organisationId, filter) is not var (from, where))
             return ([], 0);
 
         // Without a number, the totals of message_stats answer any combination of the other filters exactly.
-        command.CommandText = !string.IsNullOrWhiteSpace(filter.Mobile)
-            ? $"SELECT COUNT(*) FROM messages WHERE {where};"
-            : $"SELECT COALESCE(SUM(Messages), 0) FROM message_stats WHERE {where};";
+        command.CommandText = string.IsNullOrWhiteSpace(filter.Mobile)
+            ? $"SELECT COALESCE(SUM(Messages), 0) FROM message_stats WHERE {where};"
+            : $"SELECT COUNT(*) FROM {from} WHERE {where};";
         var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
         skip = Math.Max(0, skip);
         if (skip >= total)
             return ([], total);
 
-        var order = filter.OldestFirst ? "CreatedAt, rowid" : "CreatedAt DESC, rowid DESC";
+        // The page's rowids come from an index alone; only the rows shown are read.
+        var order = Order(filter);
         command.CommandText = $"""
             SELECT {Columns} FROM messages
-            WHERE rowid IN (SELECT rowid FROM messages WHERE {where} ORDER BY {order} LIMIT $take OFFSET $skip)
+            WHERE rowid IN (SELECT messages.rowid FROM {from} WHERE {where} ORDER BY {order} LIMIT $take OFFSET $skip)
             ORDER BY {order};
             """;
         Sql.Add(command, "$take", Math.Clamp(take, 1, MaxPageSize));
@@ -83,10 +85,9 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         await CheckCampaignAsync(db, organisationId, filter, ct);
         var connection = await OpenAsync(db, ct);
         await using var command = connection.CreateCommand();
-        var where = Where(command, organisationId, filter);
-        if (where is null)
+        if (Where(command, organisationId, filter) is not var (from, where))
             yield break;
-        command.CommandText = $"SELECT {Columns} FROM messages WHERE {where} ORDER BY {(filter.OldestFirst ? "CreatedAt, rowid" : "CreatedAt DESC, rowid DESC")};";
+        command.CommandText = $"SELECT {Qualified} FROM {from} WHERE {where} ORDER BY {Order(filter)};";
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (reader.Read())
             yield return Read(reader);
@@ -109,8 +110,14 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     public async Task<MessageView?> GetAsync(Guid organisationId, Guid id, CancellationToken ct = default) =>
         (await GetManyAsync(organisationId, [id], ct)).SingleOrDefault();
 
-    // The WHERE clause over columns that messages and message_stats share; null when nothing can match.
-    private static string? Where(DbCommand command, Guid organisationId, MessageFilter filter)
+    private const string Messages = "messages";
+
+    private static string Order(MessageFilter filter) =>
+        filter.OldestFirst ? "messages.CreatedAt, messages.rowid" : "messages.CreatedAt DESC, messages.rowid DESC";
+
+    // The rows to read and the condition over them. The condition's filter columns are shared with message_stats,
+    // which answers totals when no number is searched. Null when nothing can match.
+    private static (string From, string Where)? Where(DbCommand command, Guid organisationId, MessageFilter filter)
     {
         var clauses = new List<string> { "OrganisationId = $org" };
         Sql.Add(command, "$org", Sql.Text(organisationId));
@@ -138,19 +145,21 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
             Add("SenderId IN (SELECT DISTINCT SenderId FROM message_stats WHERE OrganisationId = $org AND upper(SenderId) = $sender)",
                 "$sender", filter.SenderId.Trim().ToUpperInvariant());
         }
-        if (!string.IsNullOrWhiteSpace(filter.Mobile))
-        {
-            // Letters can never match a number: an empty result, not an error.
-            var digits = filter.Mobile.Any(char.IsLetter) ? null : PhoneNumber.DigitsForSearch(filter.Mobile);
-            if (digits is null)
-                return null;
-            // Three digits or more: the trigram index finds the rows. Fewer cannot use it and match most numbers anyway.
-            if (digits.Length >= 3)
-                Add("rowid IN (SELECT rowid FROM message_search WHERE message_search MATCH $mobile)", "$mobile", $"\"{digits}\"");
-            else
-                Add($"Mobile LIKE $mobile ESCAPE '{Like.Escape}'", "$mobile", Like.Contains(digits));
-        }
-        return string.Join(" AND ", clauses);
+        if (string.IsNullOrWhiteSpace(filter.Mobile))
+            return (Messages, string.Join(" AND ", clauses));
+
+        // Letters can never match a number: an empty result, not an error.
+        var digits = filter.Mobile.Any(char.IsLetter) ? null : PhoneNumber.DigitsForSearch(filter.Mobile);
+        if (digits is null)
+            return null;
+        Add("messages.Mobile LIKE $like ESCAPE '\\'", "$like", Like.Contains(digits));
+        // Every stored number starts 254, so those trigrams match every row: search the rest, and let LIKE confirm.
+        var distinctive = digits.StartsWith(PhoneNumber.CountryCode, StringComparison.Ordinal) && digits.Length >= 6 ? digits[3..] : digits;
+        if (distinctive.Length < 3)
+            return (Messages, string.Join(" AND ", clauses)); // too short for trigrams, and matches most numbers anyway
+        // The trigram index finds the few rows first; only those are read and checked against the other filters.
+        Add("message_search MATCH $mobile", "$mobile", $"\"{distinctive}\"");
+        return ("message_search CROSS JOIN messages ON messages.rowid = message_search.rowid", string.Join(" AND ", clauses));
     }
 
     private static async Task CheckCampaignAsync(TalkNTalkDbContext db, Guid organisationId, MessageFilter filter, CancellationToken ct)

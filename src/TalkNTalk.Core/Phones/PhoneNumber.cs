@@ -8,7 +8,7 @@ namespace TalkNTalk.Core.Phones;
 /// <summary>A Kenyan mobile number as its MSISDN (254 followed by 9 digits starting 7 or 1) and its network.</summary>
 public readonly partial record struct PhoneNumber(string Msisdn, Network Network)
 {
-    private const string CountryCode = "254";
+    public const string CountryCode = "254";
     private const int NationalDigits = 9;
     private const string Example = "0712 345 678 or +254 712 345 678";
 

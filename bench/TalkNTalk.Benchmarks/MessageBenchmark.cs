@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Messages;
+using TalkNTalk.Core.Phones;
+
+namespace TalkNTalk.Benchmarks;
+
+/// <summary>
+/// The explorer's queries over 1,000,000 seeded messages: the first page (with the total) and page 5,000 for every
+/// kind of filter and some combinations. Set TALKNTALK_BENCH_DB to a seeded file to skip seeding on later runs.
+/// </summary>
+public static class MessageBenchmark
+{
+    private const int Messages = 1_000_000;
+    private const int PageSize = 50;
+    private const int Runs = 25;
+
+    public static async Task RunAsync()
+    {
+        var (factory, organisation, cleanup) = await SeededAsync();
+        try
+        {
+            var queries = new MessageQueries(factory);
+            var (bigCampaign, aMobile) = await SamplesAsync(factory, organisation);
+            var now = DateTime.UtcNow;
+            var cases = new (string Name, MessageFilter Filter)[]
+            {
+                ("no filter", new()),
+                ("status delivered", new(Status: MessageStatus.Delivered)),
+                ("status failed", new(Status: MessageStatus.Failed)),
+                ("network airtel", new(Network: Network.Airtel)),
+                ("sender acmebank (any case)", new(SenderId: "acmebank")),
+                ("source api", new(Source: MessageSource.Api)),
+                ("one campaign", new(CampaignId: bigCampaign)),
+                ("last 7 days", new(CreatedFrom: now.AddDays(-7), CreatedTo: now)),
+                ("undelivered + telkom + web", new(Status: MessageStatus.Undelivered, Network: Network.Telkom, Source: MessageSource.Web)),
+                ("all six filters", new(Status: MessageStatus.Delivered, Network: Network.Safaricom, SenderId: "TALKNTALK", Source: MessageSource.Web, CreatedFrom: now.AddDays(-60), CreatedTo: now.AddDays(-30))),
+                ("oldest first", new(OldestFirst: true)),
+                ($"mobile, full ({aMobile})", new(Mobile: aMobile)),
+                ($"mobile, local partial (0{aMobile[3..8]})", new(Mobile: "0" + aMobile[3..8])),
+                ($"mobile, last 4 digits ({aMobile[^4..]})", new(Mobile: aMobile[^4..])),
+                ($"mobile, 3 digits ({aMobile[^3..]})", new(Mobile: aMobile[^3..])),
+                ("mobile, a prefix most numbers share (0712)", new(Mobile: "0712")),
+                ("mobile partial + status delivered", new(Mobile: aMobile[^5..], Status: MessageStatus.Delivered)),
+            };
+            Console.WriteLine($"explorer queries over {Messages:N0} messages, page size {PageSize}, {Runs} runs each (p50 / p99 ms):");
+            foreach (var (name, filter) in cases)
+            {
+                var (first, total) = await TimeAsync(() => queries.SearchAsync(organisation, filter, 0, PageSize));
+                var line = $"  {name,-44} total {total,9:N0}   first page {first.P50,6:N1} / {first.P99,6:N1}";
+                if (total > 5_000 * PageSize)
+                {
+                    var (deep, _) = await TimeAsync(() => queries.SearchAsync(organisation, filter, 4_999 * PageSize, PageSize));
+                    line += $"   page 5,000 {deep.P50,6:N1} / {deep.P99,6:N1}";
+                }
+                Console.WriteLine(line);
+            }
+        }
+        finally
+        {
+            await cleanup();
+        }
+    }
+
+    public static async Task<((double P50, double P99) Timing, int Total)> TimeAsync(Func<Task<(IReadOnlyList<MessageView> Items, int Total)>> run)
+    {
+        var total = (await run()).Total; // warm-up
+        var timings = new List<double>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await run();
+            timings.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return (Percentiles(timings), total);
+    }
+
+    public static (double P50, double P99) Percentiles(List<double> timings)
+    {
+        timings.Sort();
+        return (timings[timings.Count / 2], timings[Math.Min(timings.Count - 1, (int)Math.Ceiling(timings.Count * 0.99) - 1)]);
+    }
+
+    /// <summary>A database with 1,000,000 seeded messages: TALKNTALK_BENCH_DB if set (seeded on first use), else a temp file.</summary>
+    public static async Task<(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> Factory, Guid Organisation, Func<Task> Cleanup)> SeededAsync()
+    {
+        var kept = Environment.GetEnvironmentVariable("TALKNTALK_BENCH_DB");
+        var folder = kept is null ? Directory.CreateTempSubdirectory("talkntalk-bench-").FullName : null;
+        var path = kept ?? Path.Combine(folder!, "bench.db");
+        var factory = SeedCommand.Factory(path);
+        await DatabaseInitializer.MigrateAsync(factory);
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            if (await db.Messages.CountAsync() < Messages)
+            {
+                Console.WriteLine($"seeding {Messages:N0} messages into {path} ...");
+                var watch = Stopwatch.StartNew();
+                var organisation = await db.Organisations.Select(o => (Guid?)o.Id).FirstOrDefaultAsync() ?? await NewOrganisationAsync(factory);
+                await new MessageSeeder(factory, organisation).SeedAsync(Messages);
+                Console.WriteLine($"seeded in {watch.Elapsed.TotalSeconds:N0} s ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");
+            }
+        }
+        await using var read = await factory.CreateDbContextAsync();
+        var id = await read.Organisations.Select(o => o.Id).FirstAsync();
+        return (factory, id, () =>
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            if (folder is not null)
+                Directory.Delete(folder, recursive: true);
+            return Task.CompletedTask;
+        });
+    }
+
+    private static async Task<Guid> NewOrganisationAsync(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> factory)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var organisation = new Core.Organisations.Organisation { Name = "Bench Ltd", CreatedAt = DateTime.UtcNow };
+        db.Organisations.Add(organisation);
+        db.Wallets.Add(new Core.Wallets.Wallet { OrganisationId = organisation.Id });
+        await db.SaveChangesAsync();
+        return organisation.Id;
+    }
+
+    private static async Task<(Guid Campaign, string Mobile)> SamplesAsync(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> factory, Guid organisation)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var campaign = await db.Campaigns.Where(c => c.OrganisationId == organisation).OrderByDescending(c => c.RecipientsCount).Select(c => c.Id).FirstAsync();
+        var mobile = await db.Messages.Where(m => m.CampaignId == campaign).Select(m => m.Mobile).FirstAsync();
+        return (campaign, mobile);
+    }
+}

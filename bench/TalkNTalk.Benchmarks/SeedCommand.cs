@@ -1,0 +1,70 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using TalkNTalk.Core;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Organisations;
+using TalkNTalk.Core.Wallets;
+
+namespace TalkNTalk.Benchmarks;
+
+/// <summary>
+/// <c>seed [--database PATH] [--messages N] [--organisation NAME]</c>: adds N realistic messages (default 1,000,000)
+/// to an organisation of a dashboard database, so the explorer and overview can be tried at scale. Without
+/// <c>--organisation</c> the first organisation is used; an empty database gets "Demo organisation".
+/// </summary>
+public static class SeedCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var path = Option(args, "--database") ?? Path.Combine("src", "TalkNTalk.Dashboard", "data", "talkntalk.db");
+        var count = int.TryParse(Option(args, "--messages"), out var n) && n > 0 ? n : 1_000_000;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var factory = Factory(path);
+        await DatabaseInitializer.MigrateAsync(factory);
+        var organisation = await OrganisationAsync(factory, Option(args, "--organisation"));
+        Console.WriteLine($"Seeding {count:N0} messages into '{organisation.Name}' in {Path.GetFullPath(path)}");
+        var watch = Stopwatch.StartNew();
+        var next = 100_000;
+        var campaigns = await new MessageSeeder(factory, organisation.Id).SeedAsync(count, written =>
+        {
+            if (written < next && written < count)
+                return;
+            Console.WriteLine($"  {written:N0} messages ({watch.Elapsed.TotalSeconds:N0} s)");
+            next = written + 100_000;
+        });
+        Console.WriteLine($"Done: {count:N0} messages in {campaigns:N0} campaigns, {watch.Elapsed.TotalSeconds:N1} s.");
+        return 0;
+    }
+
+    public static IDbContextFactory<TalkNTalkDbContext> Factory(string path)
+    {
+        var options = new DbContextOptionsBuilder<TalkNTalkDbContext>();
+        CoreServiceCollectionExtensions.ConfigureDb(options, DatabaseOptions.ConnectionStringFor(path));
+        return new PooledDbContextFactory<TalkNTalkDbContext>(options.Options);
+    }
+
+    private static async Task<Organisation> OrganisationAsync(IDbContextFactory<TalkNTalkDbContext> factory, string? name)
+    {
+        await using var db = await factory.CreateDbContextAsync();
+        var organisation = name is null
+            ? await db.Organisations.OrderBy(o => o.CreatedAt).FirstOrDefaultAsync()
+            : await db.Organisations.SingleOrDefaultAsync(o => o.Name == name);
+        if (organisation is not null)
+            return organisation;
+        if (name is not null)
+            throw new InvalidOperationException($"No organisation is named '{name}'.");
+        organisation = new Organisation { Name = "Demo organisation", CreatedAt = DateTime.UtcNow };
+        db.Organisations.Add(organisation);
+        db.Wallets.Add(new Wallet { OrganisationId = organisation.Id });
+        await db.SaveChangesAsync();
+        Console.WriteLine("The database had no organisation: created 'Demo organisation' (the dashboard's first-run setup will create its own).");
+        return organisation;
+    }
+
+    private static string? Option(string[] args, string name)
+    {
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    }
+}
