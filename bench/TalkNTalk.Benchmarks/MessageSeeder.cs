@@ -34,7 +34,7 @@ public sealed class MessageSeeder(IDbContextFactory<TalkNTalkDbContext> dbFactor
     ];
 
     private static readonly (string Prefix, int Weight)[] Prefixes =
-        [("2547", 62), ("2541", 8), ("25473", 14), ("25475", 6), ("25477", 6), ("25476", 4)];
+        [("2547", 62), ("25411", 8), ("25473", 14), ("25475", 6), ("25477", 6), ("25476", 4)];
 
     private readonly Random _random = new(seed);
     private readonly SmsPricing _pricing = new(Options.Create(new PricingOptions()));

@@ -61,6 +61,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<CampaignService>();
         services.AddSingleton<CampaignQueries>();
         services.AddSingleton<Messages.MessageQueries>();
+        services.AddSingleton<Messages.MessageExporter>();
+        services.AddSingleton<Messages.MessageOverview>();
         services.AddSingleton<ApiKeyService>();
         services.AddSingleton<CampaignNotifier>();
         services.AddSingleton<OrganisationCampaignsNotifier>();

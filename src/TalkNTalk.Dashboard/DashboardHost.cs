@@ -4,6 +4,7 @@ using Microsoft.Extensions.FileProviders;
 using Radzen;
 using TalkNTalk.Core;
 using TalkNTalk.Dashboard.AddressBooks;
+using TalkNTalk.Dashboard.Messages;
 using TalkNTalk.Dashboard.Api.V1;
 using TalkNTalk.Dashboard.Campaigns;
 using TalkNTalk.Core.Data;
@@ -66,6 +67,7 @@ public static class DashboardHost
         services.AddHealthChecks();
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<ImportReportStore>();
+        services.AddSingleton<ExportProgressStore>();
         services.AddSignalR();
         services.AddSingleton<CampaignHubRelay>();
         // Keys live beside the database, so sign-in cookies survive a restart.
@@ -94,6 +96,7 @@ public static class DashboardHost
         app.MapHealthChecks("/healthz");
         app.MapAccountEndpoints();
         app.MapAddressBookDownloads();
+        app.MapMessageExport();
         app.MapHub<CampaignsHub>("/hubs/campaigns");
         app.MapApiV1();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();

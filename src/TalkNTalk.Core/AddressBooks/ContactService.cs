@@ -11,6 +11,12 @@ public sealed record ContactView(long Id, string Mobile, Network Network, string
     public string FullName => $"{FirstName} {LastName}".Trim();
 }
 
+/// <summary>A contact holding a number, with its book: what a message links to.</summary>
+public sealed record ContactMatch(Guid AddressBookId, string AddressBookName, long ContactId, string? FirstName, string? LastName, ContactStatus Status)
+{
+    public string FullName => $"{FirstName} {LastName}".Trim();
+}
+
 /// <summary>What a person types for a contact. Custom fields are optional extras.</summary>
 public sealed record ContactInput(string? Mobile, string? FirstName, string? LastName, IReadOnlyDictionary<string, string>? CustomFields = null);
 
@@ -41,6 +47,19 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, MaxPageSize))
             .ToListAsync(ct);
         return (rows.Select(ToView).ToList(), total);
+    }
+
+    /// <summary>The organisation's contacts with exactly this number (MSISDN), in any book.</summary>
+    public async Task<IReadOnlyList<ContactMatch>> FindByMobileAsync(Guid organisationId, string msisdn, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        ContactStatus[] any = [ContactStatus.Active, ContactStatus.OptedOut]; // lets the (organisation, status, mobile) index serve
+        return await db.Contacts.AsNoTracking()
+            .Where(c => c.OrganisationId == organisationId && any.Contains(c.Status) && c.Mobile == msisdn)
+            .Join(db.AddressBooks, c => c.AddressBookId, b => b.Id, (c, b) => new { Book = b, Contact = c })
+            .OrderBy(m => m.Book.Name).Take(20)
+            .Select(m => new ContactMatch(m.Book.Id, m.Book.Name, m.Contact.Id, m.Contact.FirstName, m.Contact.LastName, m.Contact.Status))
+            .ToListAsync(ct);
     }
 
     public async Task<ContactView> AddAsync(Guid organisationId, Guid addressBookId, ContactInput input, CancellationToken ct = default)

@@ -57,11 +57,7 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         if (Where(command, organisationId, filter) is not var (from, where))
             return ([], 0);
 
-        // Without a number, the totals of message_stats answer any combination of the other filters exactly.
-        command.CommandText = string.IsNullOrWhiteSpace(filter.Mobile)
-            ? $"SELECT COALESCE(SUM(Messages), 0) FROM message_stats WHERE {where};"
-            : $"SELECT COUNT(*) FROM {from} WHERE {where};";
-        var total = Convert.ToInt32(await command.ExecuteScalarAsync(ct));
+        var total = await CountAsync(command, filter, from, where, ct);
         skip = Math.Max(0, skip);
         if (skip >= total)
             return ([], total);
@@ -76,6 +72,32 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         Sql.Add(command, "$take", Math.Clamp(take, 1, MaxPageSize));
         Sql.Add(command, "$skip", skip);
         return (await ReadAllAsync(command, ct), total);
+    }
+
+    /// <summary>How many messages match, without reading any of them.</summary>
+    public async Task<int> CountAsync(Guid organisationId, MessageFilter filter, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await CheckCampaignAsync(db, organisationId, filter, ct);
+        var connection = await OpenAsync(db, ct);
+        await using var command = connection.CreateCommand();
+        return Where(command, organisationId, filter) is var (from, where) ? await CountAsync(command, filter, from, where, ct) : 0;
+    }
+
+    /// <summary>The sender IDs the organisation's messages were sent from, for filter lists.</summary>
+    public async Task<IReadOnlyList<string>> SenderIdsAsync(Guid organisationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.MessageStats.Where(s => s.OrganisationId == organisationId).Select(s => s.SenderId).Distinct().OrderBy(s => s).ToListAsync(ct);
+    }
+
+    // Without a number, the totals of message_stats answer any combination of the other filters exactly.
+    private static async Task<int> CountAsync(DbCommand command, MessageFilter filter, string from, string where, CancellationToken ct)
+    {
+        command.CommandText = string.IsNullOrWhiteSpace(filter.Mobile)
+            ? $"SELECT COALESCE(SUM(Messages), 0) FROM message_stats WHERE {where};"
+            : $"SELECT COUNT(*) FROM {from} WHERE {where};";
+        return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
     }
 
     /// <summary>Every message matching the filter, streamed in order one row at a time (for CSV export).</summary>

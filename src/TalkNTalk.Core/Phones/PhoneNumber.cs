@@ -18,6 +18,9 @@ public readonly partial record struct PhoneNumber(string Msisdn, Network Network
     /// <summary>The number grouped for reading, e.g. +254 712 345 678.</summary>
     public string Display => $"+{CountryCode} {Msisdn[3..6]} {Msisdn[6..9]} {Msisdn[9..]}";
 
+    /// <summary>The local number grouped for reading, e.g. 0712 345 678.</summary>
+    public string LocalDisplay => $"0{Msisdn[3..6]} {Msisdn[6..9]} {Msisdn[9..]}";
+
     /// <summary>The MSISDN, e.g. 254712345678.</summary>
     public override string ToString() => Msisdn;
 

@@ -10,6 +10,9 @@ namespace TalkNTalk.Dashboard.Components.Pages.AddressBooks;
 public partial class AddressBookDetail
 {
     [Parameter] public Guid BookId { get; set; }
+
+    /// <summary>Opens the book already searched, e.g. for a number from the message explorer.</summary>
+    [SupplyParameterFromQuery(Name = "search")] public string? SearchParameter { get; set; }
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
     private RadzenDataGrid<ContactView>? grid;
@@ -38,6 +41,8 @@ public partial class AddressBookDetail
         try
         {
             book = await Books.GetAsync(OrganisationId, BookId);
+            search = SearchParameter;
+            query = query with { Search = search };
             // LoadData does not run during prerendering: load the first page here.
             (contacts, total) = await Contacts.QueryAsync(OrganisationId, BookId, query);
         }

@@ -96,14 +96,5 @@ public partial class CampaignDetail
             await grid.Reload();
     }
 
-    private static BadgeStyle StyleOf(MessageStatus status) => status switch
-    {
-        MessageStatus.Delivered => BadgeStyle.Success,
-        MessageStatus.Sent => BadgeStyle.Primary,
-        MessageStatus.Failed or MessageStatus.Undelivered or MessageStatus.Blocked => BadgeStyle.Danger,
-        MessageStatus.Held or MessageStatus.Cancelled => BadgeStyle.Warning,
-        _ => BadgeStyle.Info,
-    };
-
     public void Dispose() => subscription?.Dispose();
 }
