@@ -155,14 +155,15 @@ public partial class MessageExplorer
         });
     }
 
-    private string Link(int? page = null, Guid? selectMessage = default, MessageFilterQuery? filters = null)
+    // This view's URL with another page or message; the open message stays open unless another is chosen or it is closed.
+    private string Link(int? page = null, Guid? message = null, bool close = false)
     {
         var extra = new Dictionary<string, string?>
         {
             ["page"] = (page ?? PageNumber) is > 1 and var p ? p.ToString(CultureInfo.InvariantCulture) : null,
-            ["message"] = selectMessage == default ? selected?.Id.ToString() : selectMessage?.ToString(),
+            ["message"] = close ? null : (message ?? selected?.Id)?.ToString(),
         };
-        return "messages" + (filters ?? query).ToQueryString(extra);
+        return "messages" + query.ToQueryString(extra);
     }
 
     // A filter change starts again at page 1 and closes the panel.
@@ -177,13 +178,13 @@ public partial class MessageExplorer
     private Task JumpAsync()
     {
         if (int.TryParse(pageText, out var page))
-            Navigation.NavigateTo(Link(page: Math.Clamp(page, 1, LastPage), selectMessage: null));
+            Navigation.NavigateTo(Link(page: Math.Clamp(page, 1, LastPage)));
         return Task.CompletedTask;
     }
 
     private Task OpenAsync(Guid id)
     {
-        Navigation.NavigateTo(Link(selectMessage: id));
+        Navigation.NavigateTo(Link(message: id));
         return Task.CompletedTask;
     }
 
