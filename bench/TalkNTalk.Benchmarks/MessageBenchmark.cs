@@ -19,7 +19,7 @@ public static class MessageBenchmark
 
     public static async Task RunAsync()
     {
-        var (factory, organisation, cleanup) = await SeededAsync();
+        var (factory, organisation, cleanup, _) = await SeededAsync();
         try
         {
             var queries = new MessageQueries(factory);
@@ -84,7 +84,7 @@ public static class MessageBenchmark
     }
 
     /// <summary>A database with 1,000,000 seeded messages: TALKNTALK_BENCH_DB if set (seeded on first use), else a temp file.</summary>
-    public static async Task<(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> Factory, Guid Organisation, Func<Task> Cleanup)> SeededAsync()
+    public static async Task<(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> Factory, Guid Organisation, Func<Task> Cleanup, string Path)> SeededAsync()
     {
         var kept = Environment.GetEnvironmentVariable("TALKNTALK_BENCH_DB");
         var folder = kept is null ? Directory.CreateTempSubdirectory("talkntalk-bench-").FullName : null;
@@ -110,7 +110,7 @@ public static class MessageBenchmark
             if (folder is not null)
                 Directory.Delete(folder, recursive: true);
             return Task.CompletedTask;
-        });
+        }, path);
     }
 
     private static async Task<Guid> NewOrganisationAsync(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> factory)

@@ -10,6 +10,7 @@ var modes = new Dictionary<string, Func<Task>>
     ["address-books"] = AddressBookBenchmark.RunAsync,
     ["dispatch"] = DispatchBenchmark.RunAsync,
     ["messages"] = MessageBenchmark.RunAsync,
+    ["api"] = ApiBenchmark.RunAsync,
 };
 if (mode == "all")
 {

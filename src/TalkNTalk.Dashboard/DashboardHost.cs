@@ -84,6 +84,12 @@ public static class DashboardHost
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
+        // API clients get the documented JSON error shape even when something unexpected fails, never an HTML page.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), api => api.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = http => ApiError.WriteAsync(http, StatusCodes.Status500InternalServerError, "server_error",
+                $"The server could not finish this request. Before repeating a send, check whether its campaign exists; if this keeps happening, quote reference {http.TraceIdentifier}."),
+        }));
         app.UseStatusCodePagesWithReExecute("/not-found");
         app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(AssetsFolder(app.Environment)) });
         app.UseMiddleware<FirstRunMiddleware>();

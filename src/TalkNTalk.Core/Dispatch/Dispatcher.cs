@@ -295,9 +295,11 @@ public sealed class Dispatcher(
         await using var update = db.Database.GetDbConnection().CreateCommand();
         update.CommandText = """
             UPDATE messages SET Status = $status, DeliveredAt = $at, ErrorCode = $code, UpdatedAt = $at
-            WHERE ProviderMessageId = $provider AND Status = 'Sent'
+            WHERE ProviderMessageId = $provider AND +Status = 'Sent'
             RETURNING OrganisationId, CampaignId
             """;
+        // The unary + keeps SQLite on the provider id's index: left to choose, it may take the status index instead
+        // and scan every sent message per receipt (minutes per batch once a million messages await receipts).
         foreach (var name in new[] { "$status", "$at", "$code", "$provider" })
             Sql.Add(update, name, DBNull.Value);
         foreach (var receipt in batch)

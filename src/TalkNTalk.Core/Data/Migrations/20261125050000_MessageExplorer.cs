@@ -38,10 +38,10 @@ public sealed class MessageExplorer : Migration
             constraints: table => table.PrimaryKey("PK_message_stats", x => new { x.CampaignId, x.Status, x.Network }));
         migrationBuilder.CreateIndex(name: "IX_message_stats_OrganisationId_CreatedAt", table: "message_stats", columns: ["OrganisationId", "CreatedAt"]);
 
-        migrationBuilder.DropIndex(name: "IX_messages_OrganisationId_CreatedAt", table: "messages");
         migrationBuilder.CreateIndex(name: "IX_messages_Explorer", table: "messages",
             columns: ["OrganisationId", "CreatedAt", "Status", "Network", "Source", "SenderId", "CampaignId"]);
         migrationBuilder.CreateIndex(name: "IX_messages_CampaignId_CreatedAt", table: "messages", columns: ["CampaignId", "CreatedAt"]);
+        migrationBuilder.CreateIndex(name: "IX_messages_OrganisationId_Network_CreatedAt", table: "messages", columns: ["OrganisationId", "Network", "CreatedAt"]);
 
         // Trigrams of each number, so a partial number finds its messages without reading every row. The index reads
         // numbers from messages itself (external content) and stores only the trigrams. New campaigns are indexed in
@@ -74,9 +74,9 @@ public sealed class MessageExplorer : Migration
         migrationBuilder.Sql("DROP TRIGGER IF EXISTS trg_messages_stats_update;");
         migrationBuilder.Sql("DROP TRIGGER IF EXISTS trg_messages_search_delete;");
         migrationBuilder.Sql("DROP TABLE IF EXISTS message_search;");
+        migrationBuilder.DropIndex(name: "IX_messages_OrganisationId_Network_CreatedAt", table: "messages");
         migrationBuilder.DropIndex(name: "IX_messages_CampaignId_CreatedAt", table: "messages");
         migrationBuilder.DropIndex(name: "IX_messages_Explorer", table: "messages");
-        migrationBuilder.CreateIndex(name: "IX_messages_OrganisationId_CreatedAt", table: "messages", columns: ["OrganisationId", "CreatedAt"]);
         migrationBuilder.DropTable(name: "message_stats");
     }
 }
