@@ -74,6 +74,40 @@ public sealed class MigrationDriftTests : IDisposable
     }
 
     [Fact]
+    public void Messages_sent_before_the_explorer_migration_are_counted_and_searchable_after_it()
+    {
+        var path = Path.Combine(_folder, "upgrade.db");
+        using (var db = NewContext(path))
+        {
+            db.GetService<IMigrator>().Migrate("20261125040000_ApiKeys");
+            db.Database.ExecuteSqlRaw("""
+                INSERT INTO organisations (Id, Name, TimeZoneId, CreatedAt) VALUES ('ORG', 'Acme', 'Africa/Nairobi', '2026-11-01 08:00:00');
+                INSERT INTO campaigns (Id, OrganisationId, Name, Message, SenderId, SenderCategory, Status, Source, RecipientsCount, SentCount,
+                    DeliveredCount, FailedCount, EstimatedCost, ActualCost, CreatedAt)
+                VALUES ('CMP', 'ORG', 'Old', 'Hi', 'ACMEKE', 'Transactional', 'Completed', 'Web', 2, 2, 1, 0, '2.00', '2.00', '2026-11-01 08:00:00');
+                INSERT INTO messages (Id, OrganisationId, CampaignId, Mobile, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source, CreatedAt, UpdatedAt)
+                VALUES ('M1', 'ORG', 'CMP', '254712345678', 'Safaricom', 'ACMEKE', 'Hi', 1, 'Gsm7', '1.00', 'Delivered', 'Web', '2026-11-01 08:00:00', '2026-11-01 08:00:00'),
+                       ('M2', 'ORG', 'CMP', '254733000111', 'Airtel', 'ACMEKE', 'Hi', 1, 'Gsm7', '1.00', 'Sent', 'Web', '2026-11-01 08:00:00', '2026-11-01 08:00:00');
+                """);
+            db.Database.Migrate();
+        }
+
+        using var connection = new SqliteConnection(DatabaseOptions.ConnectionStringFor(path));
+        connection.Open();
+        Assert.Equal("Safaricom Delivered 1 100, Airtel Sent 1 100",
+            string.Join(", ", Query(connection, "SELECT Network, Status, Messages, CostCents FROM message_stats ORDER BY Network DESC;", r => $"{r.GetString(0)} {r.GetString(1)} {r.GetInt64(2)} {r.GetInt64(3)}")));
+        Assert.Equal(["M1"], Query(connection, "SELECT m.Id FROM message_search s JOIN messages m ON m.rowid = s.rowid WHERE message_search MATCH '\"4712\"';", r => r.GetString(0)));
+        // The trigger keeps the counts from then on.
+        using (var update = connection.CreateCommand())
+        {
+            update.CommandText = "UPDATE messages SET Status = 'Undelivered' WHERE Id = 'M2';";
+            update.ExecuteNonQuery();
+        }
+        Assert.Equal("Airtel Sent 0, Airtel Undelivered 1",
+            string.Join(", ", Query(connection, "SELECT Network, Status, Messages FROM message_stats WHERE Network = 'Airtel' ORDER BY Status;", r => $"{r.GetString(0)} {r.GetString(1)} {r.GetInt64(2)}")));
+    }
+
+    [Fact]
     public async Task MigrateAsync_switches_the_file_to_wal_and_connections_enforce_foreign_keys()
     {
         // A folder that does not exist yet: the initializer creates it.
