@@ -25,18 +25,28 @@ public sealed class BenchDatabase : IAsyncDisposable
     public static async Task<BenchDatabase> CreateAsync()
     {
         var folder = Directory.CreateTempSubdirectory("talkntalk-bench-").FullName;
-        var options = new DbContextOptionsBuilder<TalkNTalkDbContext>();
-        CoreServiceCollectionExtensions.ConfigureDb(options, Core.Data.DatabaseOptions.ConnectionStringFor(Path.Combine(folder, "bench.db")));
-        var factory = new PooledDbContextFactory<TalkNTalkDbContext>(options.Options);
+        var factory = FactoryFor(Path.Combine(folder, "bench.db"));
         await DatabaseInitializer.MigrateAsync(factory);
-        var database = new BenchDatabase(folder, factory);
+        return new BenchDatabase(folder, factory) { OrganisationId = await AddOrganisationAsync(factory, "Bench Ltd") };
+    }
+
+    /// <summary>A context factory over a SQLite file, configured exactly as the app configures its own.</summary>
+    public static IDbContextFactory<TalkNTalkDbContext> FactoryFor(string path)
+    {
+        var options = new DbContextOptionsBuilder<TalkNTalkDbContext>();
+        CoreServiceCollectionExtensions.ConfigureDb(options, Core.Data.DatabaseOptions.ConnectionStringFor(path));
+        return new PooledDbContextFactory<TalkNTalkDbContext>(options.Options);
+    }
+
+    /// <summary>An organisation with an empty wallet.</summary>
+    public static async Task<Guid> AddOrganisationAsync(IDbContextFactory<TalkNTalkDbContext> factory, string name)
+    {
         await using var db = await factory.CreateDbContextAsync();
-        var organisation = new Organisation { Name = "Bench Ltd", CreatedAt = DateTime.UtcNow };
+        var organisation = new Organisation { Name = name, CreatedAt = DateTime.UtcNow };
         db.Organisations.Add(organisation);
         db.Wallets.Add(new Wallet { OrganisationId = organisation.Id });
         await db.SaveChangesAsync();
-        database.OrganisationId = organisation.Id;
-        return database;
+        return organisation.Id;
     }
 
     public async ValueTask DisposeAsync()

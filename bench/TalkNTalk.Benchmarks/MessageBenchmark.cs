@@ -89,7 +89,7 @@ public static class MessageBenchmark
         var kept = Environment.GetEnvironmentVariable("TALKNTALK_BENCH_DB");
         var folder = kept is null ? Directory.CreateTempSubdirectory("talkntalk-bench-").FullName : null;
         var path = kept ?? Path.Combine(folder!, "bench.db");
-        var factory = SeedCommand.Factory(path);
+        var factory = BenchDatabase.FactoryFor(path);
         await DatabaseInitializer.MigrateAsync(factory);
         await using (var db = await factory.CreateDbContextAsync())
         {
@@ -97,7 +97,7 @@ public static class MessageBenchmark
             {
                 Console.WriteLine($"seeding {Messages:N0} messages into {path} ...");
                 var watch = Stopwatch.StartNew();
-                var organisation = await db.Organisations.Select(o => (Guid?)o.Id).FirstOrDefaultAsync() ?? await NewOrganisationAsync(factory);
+                var (organisation, _) = await SeedCommand.OrganisationAsync(factory, null);
                 await new MessageSeeder(factory, organisation).SeedAsync(Messages);
                 Console.WriteLine($"seeded in {watch.Elapsed.TotalSeconds:N0} s ({new FileInfo(path).Length / 1024 / 1024:N0} MB)");
             }
@@ -111,16 +111,6 @@ public static class MessageBenchmark
                 Directory.Delete(folder, recursive: true);
             return Task.CompletedTask;
         }, path);
-    }
-
-    private static async Task<Guid> NewOrganisationAsync(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> factory)
-    {
-        await using var db = await factory.CreateDbContextAsync();
-        var organisation = new Core.Organisations.Organisation { Name = "Bench Ltd", CreatedAt = DateTime.UtcNow };
-        db.Organisations.Add(organisation);
-        db.Wallets.Add(new Core.Wallets.Wallet { OrganisationId = organisation.Id });
-        await db.SaveChangesAsync();
-        return organisation.Id;
     }
 
     private static async Task<(Guid Campaign, string Mobile)> SamplesAsync(Microsoft.EntityFrameworkCore.IDbContextFactory<TalkNTalkDbContext> factory, Guid organisation)

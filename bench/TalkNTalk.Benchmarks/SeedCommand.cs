@@ -1,10 +1,6 @@
 using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using TalkNTalk.Core;
 using TalkNTalk.Core.Data;
-using TalkNTalk.Core.Organisations;
-using TalkNTalk.Core.Wallets;
 
 namespace TalkNTalk.Benchmarks;
 
@@ -20,7 +16,7 @@ public static class SeedCommand
         var path = Option(args, "--database") ?? Path.Combine("src", "TalkNTalk.Dashboard", "data", "talkntalk.db");
         var count = int.TryParse(Option(args, "--messages"), out var n) && n > 0 ? n : 1_000_000;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var factory = Factory(path);
+        var factory = BenchDatabase.FactoryFor(path);
         await DatabaseInitializer.MigrateAsync(factory);
         var organisation = await OrganisationAsync(factory, Option(args, "--organisation"));
         Console.WriteLine($"Seeding {count:N0} messages into '{organisation.Name}' in {Path.GetFullPath(path)}");
@@ -37,29 +33,19 @@ public static class SeedCommand
         return 0;
     }
 
-    public static IDbContextFactory<TalkNTalkDbContext> Factory(string path)
-    {
-        var options = new DbContextOptionsBuilder<TalkNTalkDbContext>();
-        CoreServiceCollectionExtensions.ConfigureDb(options, DatabaseOptions.ConnectionStringFor(path));
-        return new PooledDbContextFactory<TalkNTalkDbContext>(options.Options);
-    }
-
-    private static async Task<Organisation> OrganisationAsync(IDbContextFactory<TalkNTalkDbContext> factory, string? name)
+    /// <summary>The named organisation, or the first one; an empty database gets "Demo organisation".</summary>
+    public static async Task<(Guid Id, string Name)> OrganisationAsync(IDbContextFactory<TalkNTalkDbContext> factory, string? name)
     {
         await using var db = await factory.CreateDbContextAsync();
         var organisation = name is null
             ? await db.Organisations.OrderBy(o => o.CreatedAt).FirstOrDefaultAsync()
             : await db.Organisations.SingleOrDefaultAsync(o => o.Name == name);
         if (organisation is not null)
-            return organisation;
+            return (organisation.Id, organisation.Name);
         if (name is not null)
             throw new InvalidOperationException($"No organisation is named '{name}'.");
-        organisation = new Organisation { Name = "Demo organisation", CreatedAt = DateTime.UtcNow };
-        db.Organisations.Add(organisation);
-        db.Wallets.Add(new Wallet { OrganisationId = organisation.Id });
-        await db.SaveChangesAsync();
         Console.WriteLine("The database had no organisation: created 'Demo organisation' (the dashboard's first-run setup will create its own).");
-        return organisation;
+        return (await BenchDatabase.AddOrganisationAsync(factory, "Demo organisation"), "Demo organisation");
     }
 
     private static string? Option(string[] args, string name)
