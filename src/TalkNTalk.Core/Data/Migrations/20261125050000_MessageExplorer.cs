@@ -39,7 +39,8 @@ public sealed class MessageExplorer : Migration
         migrationBuilder.CreateIndex(name: "IX_message_stats_OrganisationId_CreatedAt", table: "message_stats", columns: ["OrganisationId", "CreatedAt"]);
 
         migrationBuilder.CreateIndex(name: "IX_messages_Explorer", table: "messages",
-            columns: ["OrganisationId", "CreatedAt", "Status", "Network", "Source", "SenderId", "CampaignId"]);
+            columns: ["OrganisationId", "CreatedAt", "Status", "Network", "Source", "SenderId"]);
+        migrationBuilder.DropIndex(name: "IX_messages_OrganisationId_Mobile", table: "messages");
         migrationBuilder.CreateIndex(name: "IX_messages_CampaignId_CreatedAt", table: "messages", columns: ["CampaignId", "CreatedAt"]);
         migrationBuilder.CreateIndex(name: "IX_messages_OrganisationId_Network_CreatedAt", table: "messages", columns: ["OrganisationId", "Network", "CreatedAt"]);
 
@@ -77,6 +78,7 @@ public sealed class MessageExplorer : Migration
         migrationBuilder.DropIndex(name: "IX_messages_OrganisationId_Network_CreatedAt", table: "messages");
         migrationBuilder.DropIndex(name: "IX_messages_CampaignId_CreatedAt", table: "messages");
         migrationBuilder.DropIndex(name: "IX_messages_Explorer", table: "messages");
+        migrationBuilder.CreateIndex(name: "IX_messages_OrganisationId_Mobile", table: "messages", columns: ["OrganisationId", "Mobile"]);
         migrationBuilder.DropTable(name: "message_stats");
     }
 }
