@@ -164,7 +164,6 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
                 .HasDatabaseName("IX_messages_Explorer");
             m.HasIndex(x => new { x.OrganisationId, x.Status, x.CreatedAt });
             m.HasIndex(x => new { x.OrganisationId, x.Network, x.CreatedAt });
-            m.HasIndex(x => new { x.OrganisationId, x.SenderId, x.CreatedAt });
             m.HasIndex(x => new { x.CampaignId, x.CreatedAt });
         });
 

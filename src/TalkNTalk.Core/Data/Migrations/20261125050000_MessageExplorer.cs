@@ -41,6 +41,7 @@ public sealed class MessageExplorer : Migration
         migrationBuilder.CreateIndex(name: "IX_messages_Explorer", table: "messages",
             columns: ["OrganisationId", "CreatedAt", "Status", "Network", "Source", "SenderId"]);
         migrationBuilder.DropIndex(name: "IX_messages_OrganisationId_Mobile", table: "messages");
+        migrationBuilder.DropIndex(name: "IX_messages_OrganisationId_SenderId_CreatedAt", table: "messages");
         migrationBuilder.CreateIndex(name: "IX_messages_CampaignId_CreatedAt", table: "messages", columns: ["CampaignId", "CreatedAt"]);
         migrationBuilder.CreateIndex(name: "IX_messages_OrganisationId_Network_CreatedAt", table: "messages", columns: ["OrganisationId", "Network", "CreatedAt"]);
 
@@ -79,6 +80,7 @@ public sealed class MessageExplorer : Migration
         migrationBuilder.DropIndex(name: "IX_messages_CampaignId_CreatedAt", table: "messages");
         migrationBuilder.DropIndex(name: "IX_messages_Explorer", table: "messages");
         migrationBuilder.CreateIndex(name: "IX_messages_OrganisationId_Mobile", table: "messages", columns: ["OrganisationId", "Mobile"]);
+        migrationBuilder.CreateIndex(name: "IX_messages_OrganisationId_SenderId_CreatedAt", table: "messages", columns: ["OrganisationId", "SenderId", "CreatedAt"]);
         migrationBuilder.DropTable(name: "message_stats");
     }
 }
