@@ -90,6 +90,9 @@ public partial class MessageExplorer
         };
         warnings = [];
         query = MessageFilterQuery.Parse(key => values.GetValueOrDefault(key), warnings);
+        // Sender IDs match in any case; show the list's spelling when there is one.
+        if (query.Sender is { } sender && senders.FirstOrDefault(s => s.Equals(sender, StringComparison.OrdinalIgnoreCase)) is { } listed)
+            query = query with { Sender = listed };
         mobileText = query.Mobile;
         PageNumber = int.TryParse(PageParameter, out var page) && page > 0 ? page : 1;
         pageText = PageNumber.ToString(CultureInfo.InvariantCulture);
