@@ -8,6 +8,7 @@ using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Users;
 using TalkNTalk.Core.Wallets;
+using TalkNTalk.Core.Webhooks;
 
 namespace TalkNTalk.Core.Data;
 
@@ -27,6 +28,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<Campaign> Campaigns => Set<Campaign>();
     public DbSet<OutboundMessage> Messages => Set<OutboundMessage>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -172,6 +175,40 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             k.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
             k.HasIndex(x => x.Hash).IsUnique();
             k.HasIndex(x => x.OrganisationId);
+        });
+
+        builder.Entity<WebhookEndpoint>(w =>
+        {
+            w.ToTable("webhook_endpoints");
+            w.Property(x => x.Url).HasMaxLength(WebhookEndpoint.MaxUrlLength);
+            w.Property(x => x.Description).HasMaxLength(WebhookEndpoint.MaxDescriptionLength);
+            w.Property(x => x.Events).HasConversion<int>();
+            w.Property(x => x.ProtectedSecret).HasMaxLength(1000);
+            w.Property(x => x.SecretHint).HasMaxLength(16);
+            w.Property(x => x.PreviousProtectedSecret).HasMaxLength(1000);
+            w.Property(x => x.DisabledReason).HasMaxLength(500);
+            w.Property(x => x.CreatedBy).HasMaxLength(256);
+            w.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            // The outbox trigger looks up the organisation's endpoints on every message status change.
+            w.HasIndex(x => x.OrganisationId);
+        });
+
+        builder.Entity<WebhookDelivery>(d =>
+        {
+            d.ToTable("webhook_deliveries");
+            d.Property(x => x.EventId).HasMaxLength(64);
+            d.Property(x => x.EventType).HasMaxLength(32);
+            d.Property(x => x.Mobile).HasMaxLength(12);
+            d.Property(x => x.MessageStatus).HasConversion<string>().HasMaxLength(16);
+            d.Property(x => x.ErrorCode).HasMaxLength(64);
+            d.Property(x => x.ErrorDetail).HasMaxLength(500);
+            d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            d.Property(x => x.LastError).HasMaxLength(500);
+            d.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);
+            // The worker's due list: null once done, so finished rows drop out of it.
+            d.HasIndex(x => x.NextAttemptAt);
+            // An endpoint's delivery log, newest first.
+            d.HasIndex(x => new { x.EndpointId, x.Id });
         });
     }
 }
