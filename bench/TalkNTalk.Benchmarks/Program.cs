@@ -6,6 +6,7 @@ var modes = new Dictionary<string, Func<Task>>
 {
     ["address-books"] = AddressBookBenchmark.RunAsync,
     ["dispatch"] = DispatchBenchmark.RunAsync,
+    ["webhooks"] = WebhookBenchmark.RunAsync,
 };
 if (mode == "all")
 {

@@ -196,12 +196,9 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
         builder.Entity<WebhookDelivery>(d =>
         {
             d.ToTable("webhook_deliveries");
-            d.Property(x => x.EventId).HasMaxLength(64);
+            d.Ignore(x => x.EventId);
             d.Property(x => x.EventType).HasMaxLength(32);
-            d.Property(x => x.Mobile).HasMaxLength(12);
             d.Property(x => x.MessageStatus).HasConversion<string>().HasMaxLength(16);
-            d.Property(x => x.ErrorCode).HasMaxLength(64);
-            d.Property(x => x.ErrorDetail).HasMaxLength(500);
             d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             d.Property(x => x.LastError).HasMaxLength(500);
             d.HasOne<WebhookEndpoint>().WithMany().HasForeignKey(x => x.EndpointId).OnDelete(DeleteBehavior.Cascade);

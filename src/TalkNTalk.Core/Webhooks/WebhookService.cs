@@ -8,8 +8,11 @@ namespace TalkNTalk.Core.Webhooks;
 public sealed record WebhookEndpointView(Guid Id, string Url, string? Description, WebhookEvents Events, bool Enabled, string SecretHint,
     DateTime? PreviousSecretExpiresAt, int ConsecutiveFailures, string? DisabledReason, DateTime? DisabledAt, DateTime CreatedAt);
 
-public sealed record WebhookDeliveryView(long Id, string EventId, string EventType, Guid? MessageId, string? Mobile, WebhookDeliveryStatus Status,
-    int Attempts, DateTime CreatedAt, DateTime? LastAttemptAt, int? ResponseStatus, int? ResponseMs, string? LastError, DateTime? NextAttemptAt);
+public sealed record WebhookDeliveryView(long Id, string EventType, Guid? MessageId, string? Mobile, WebhookDeliveryStatus Status,
+    int Attempts, DateTime OccurredAt, DateTime? LastAttemptAt, int? ResponseStatus, int? ResponseMs, string? LastError, DateTime? NextAttemptAt)
+{
+    public string EventId => WebhookDelivery.EventIdOf(EventType, MessageId, Id);
+}
 
 /// <summary>Filters of an endpoint's delivery log; null or empty means any.</summary>
 public sealed record WebhookDeliveryFilter(string? EventType = null, WebhookDeliveryStatus? Status = null, string? Search = null);
@@ -125,12 +128,10 @@ public sealed class WebhookService(
         db.WebhookDeliveries.Add(new WebhookDelivery
         {
             EndpointId = id,
-            EventId = "evt_test_" + Guid.NewGuid().ToString("N"),
             EventType = WebhookEventNames.Test,
             OccurredAt = now,
             Status = WebhookDeliveryStatus.Pending,
             NextAttemptAt = now,
-            CreatedAt = now,
         });
         await db.SaveChangesAsync(ct);
         changes.Publish(organisationId);
@@ -142,23 +143,33 @@ public sealed class WebhookService(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await FindAsync(db, organisationId, endpointId, ct);
-        var query = db.WebhookDeliveries.AsNoTracking().Where(d => d.EndpointId == endpointId);
+        var query =
+            from d in db.WebhookDeliveries.AsNoTracking()
+            where d.EndpointId == endpointId
+            join m in db.Messages on d.MessageId equals m.Id into sent
+            from m in sent.DefaultIfEmpty()
+            select new { Delivery = d, Mobile = m == null ? null : m.Mobile };
         if (!string.IsNullOrEmpty(filter.EventType))
-            query = query.Where(d => d.EventType == filter.EventType);
+            query = query.Where(x => x.Delivery.EventType == filter.EventType);
         if (filter.Status is { } status)
-            query = query.Where(d => d.Status == status);
+            query = query.Where(x => x.Delivery.Status == status);
         if (filter.Search?.Trim() is { Length: > 0 } search)
         {
-            // A message id, an event id, or a number in any of the usual forms.
-            var mobile = Phones.PhoneNumber.TryParse(search, out var phone, out _) ? phone.Msisdn : search;
-            query = Guid.TryParse(search, out var messageId)
-                ? query.Where(d => d.MessageId == messageId)
-                : query.Where(d => d.EventId == search || d.Mobile == mobile);
+            // An event id, a message id, or a number in any of the usual forms.
+            if (WebhookDelivery.TryParseEventId(search, out var eventMessage, out var eventType, out var deliveryId))
+                query = deliveryId > 0 ? query.Where(x => x.Delivery.Id == deliveryId) : query.Where(x => x.Delivery.MessageId == eventMessage && x.Delivery.EventType == eventType);
+            else if (Guid.TryParse(search, out var messageId))
+                query = query.Where(x => x.Delivery.MessageId == messageId);
+            else
+            {
+                var mobile = Phones.PhoneNumber.TryParse(search, out var phone, out _) ? phone.Msisdn : search;
+                query = query.Where(x => x.Mobile == mobile);
+            }
         }
         var total = await query.CountAsync(ct);
-        var items = await query.OrderByDescending(d => d.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))
-            .Select(d => new WebhookDeliveryView(d.Id, d.EventId, d.EventType, d.MessageId, d.Mobile, d.Status, d.Attempts, d.CreatedAt,
-                d.LastAttemptAt, d.ResponseStatus, d.ResponseMs, d.LastError, d.NextAttemptAt))
+        var items = await query.OrderByDescending(x => x.Delivery.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))
+            .Select(x => new WebhookDeliveryView(x.Delivery.Id, x.Delivery.EventType, x.Delivery.MessageId, x.Mobile, x.Delivery.Status, x.Delivery.Attempts,
+                x.Delivery.OccurredAt, x.Delivery.LastAttemptAt, x.Delivery.ResponseStatus, x.Delivery.ResponseMs, x.Delivery.LastError, x.Delivery.NextAttemptAt))
             .ToListAsync(ct);
         return (items, total);
     }

@@ -71,15 +71,23 @@ public sealed class WebhookWorker(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var due = await (
+        var rows = await (
                 from d in db.WebhookDeliveries
                 join e in db.WebhookEndpoints on d.EndpointId equals e.Id
                 where d.NextAttemptAt <= now && (e.Enabled || d.EventType == WebhookEventNames.Test)
                 orderby d.NextAttemptAt
-                select new Due(d.Id, d.EndpointId, d.Attempts,
-                    new WebhookEvent(d.EventId, d.EventType, d.OccurredAt, d.MessageId, d.CampaignId, d.Mobile, d.MessageStatus, d.ErrorCode, d.ErrorDetail)))
+                join m in db.Messages on d.MessageId equals m.Id into sent
+                from m in sent.DefaultIfEmpty()
+                select new { d.Id, d.EndpointId, d.Attempts, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
+                    CampaignId = m == null ? (Guid?)null : m.CampaignId, Mobile = m == null ? null : m.Mobile,
+                    ErrorCode = m == null ? null : m.ErrorCode, ErrorDetail = m == null ? null : m.ErrorDetail })
             .Take(Math.Max(1, options.Value.BatchSize))
             .ToListAsync(ct);
+        // Only a failure carries an error; a message's later receipt must not colour its earlier sms.sent.
+        var due = rows.Select(r => new Due(r.Id, r.EndpointId, r.Attempts, new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id),
+                r.EventType, r.OccurredAt, r.MessageId, r.CampaignId, r.Mobile, r.MessageStatus,
+                r.EventType == WebhookEventNames.Failed ? r.ErrorCode : null, r.EventType == WebhookEventNames.Failed ? r.ErrorDetail : null)))
+            .ToList();
         if (due.Count == 0)
             return (due, []);
         var ids = due.Select(d => d.EndpointId).Distinct().ToList();

@@ -32,8 +32,8 @@ public sealed class WebhookOutboxTests
         Assert.Equal(rows.Count, rows.Count(r => r.EndpointId == scenario.EndpointId || r.EndpointId == failuresOnly.Id));
         var sample = rows.First(r => r.EndpointId == scenario.EndpointId);
         var message = messages.Single(m => m.Id == sample.MessageId);
-        Assert.Equal((message.CampaignId, message.Mobile, $"evt_{message.Id:N}_delivered", message.UpdatedAt, WebhookDeliveryStatus.Pending),
-            ((Guid)sample.CampaignId!, sample.Mobile!, sample.EventId, sample.OccurredAt, sample.Status));
+        Assert.Equal(($"evt_{message.Id:N}_delivered", message.UpdatedAt, WebhookDeliveryStatus.Pending, 0),
+            (sample.EventId, sample.OccurredAt, sample.Status, sample.Attempts));
         Assert.Equal(sample.OccurredAt, sample.NextAttemptAt);
     }
 

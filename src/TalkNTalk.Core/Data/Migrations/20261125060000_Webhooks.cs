@@ -14,21 +14,17 @@ public sealed class Webhooks : Migration
 {
     /// <summary>
     /// One outbox row per enabled endpoint of the message's organisation that subscribes to the event (bits: 1 sent,
-    /// 2 delivered, 4 failed). The event id is derived from the message and the event, so it is the same however often
-    /// the row is delivered. Times come from the message's <c>UpdatedAt</c>, which the dispatcher sets from its clock.
-    /// With no endpoints the cost is one index look-up per status change.
+    /// 2 delivered, 4 failed). Rows stay small (the payload's other fields are read from the message when it is sent);
+    /// times come from the message's <c>UpdatedAt</c>, which the dispatcher sets from its clock. With no endpoints the
+    /// cost is one index look-up per status change.
     /// </summary>
     public const string StatusTrigger = """
         CREATE TRIGGER trg_messages_webhooks_status AFTER UPDATE OF Status ON messages
         WHEN NEW.Status <> OLD.Status AND NEW.Status IN ('Sent', 'Delivered', 'Undelivered', 'Failed', 'Blocked')
         BEGIN
-            INSERT INTO webhook_deliveries (EndpointId, EventId, EventType, MessageId, CampaignId, Mobile, MessageStatus, ErrorCode, ErrorDetail,
-                OccurredAt, Status, Attempts, NextAttemptAt, CreatedAt)
-            SELECT e.Id,
-                'evt_' || lower(replace(NEW.Id, '-', '')) || CASE NEW.Status WHEN 'Sent' THEN '_sent' WHEN 'Delivered' THEN '_delivered' ELSE '_failed' END,
-                CASE NEW.Status WHEN 'Sent' THEN 'sms.sent' WHEN 'Delivered' THEN 'sms.delivered' ELSE 'sms.failed' END,
-                NEW.Id, NEW.CampaignId, NEW.Mobile, NEW.Status, NEW.ErrorCode, NEW.ErrorDetail,
-                NEW.UpdatedAt, 'Pending', 0, NEW.UpdatedAt, NEW.UpdatedAt
+            INSERT INTO webhook_deliveries (EndpointId, EventType, MessageId, MessageStatus, OccurredAt, Status, Attempts, NextAttemptAt)
+            SELECT e.Id, CASE NEW.Status WHEN 'Sent' THEN 'sms.sent' WHEN 'Delivered' THEN 'sms.delivered' ELSE 'sms.failed' END,
+                NEW.Id, NEW.Status, NEW.UpdatedAt, 'Pending', 0, NEW.UpdatedAt
             FROM webhook_endpoints e
             WHERE e.OrganisationId = NEW.OrganisationId AND e.Enabled = 1
               AND (e.Events & CASE NEW.Status WHEN 'Sent' THEN 1 WHEN 'Delivered' THEN 2 ELSE 4 END) <> 0;
@@ -77,14 +73,9 @@ public sealed class Webhooks : Migration
                 Id = table.Column<long>(type: "INTEGER", nullable: false)
                     .Annotation("Sqlite:Autoincrement", true),
                 EndpointId = table.Column<Guid>(type: "TEXT", nullable: false),
-                EventId = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
                 EventType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                 MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
-                CampaignId = table.Column<Guid>(type: "TEXT", nullable: true),
-                Mobile = table.Column<string>(type: "TEXT", maxLength: 12, nullable: true),
                 MessageStatus = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
-                ErrorCode = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
-                ErrorDetail = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
                 OccurredAt = table.Column<DateTime>(type: "TEXT", nullable: false),
                 Status = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false),
                 Attempts = table.Column<int>(type: "INTEGER", nullable: false),
@@ -93,7 +84,6 @@ public sealed class Webhooks : Migration
                 ResponseStatus = table.Column<int>(type: "INTEGER", nullable: true),
                 ResponseMs = table.Column<int>(type: "INTEGER", nullable: true),
                 LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
-                CreatedAt = table.Column<DateTime>(type: "TEXT", nullable: false),
             },
             constraints: table =>
             {
