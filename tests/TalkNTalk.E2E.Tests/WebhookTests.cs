@@ -52,6 +52,8 @@ public sealed class WebhookTests
         var call = Assert.Single(receiver.Calls);
         Assert.Equal("webhook.test", call.Event);
         Assert.True(WebhookVerification.IsFromTalkNTalk(call.Signature, call.Body, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Assert.Equal("True", await VerifyWithReadmePythonAsync(call, secret));
+        Assert.Equal("False", await VerifyWithReadmePythonAsync(call, secret + "x"));
 
         // The receiver goes away for good: a real send's first event disables the endpoint, and every page says so.
         receiver.Answer = _ => (410, null);
@@ -78,5 +80,33 @@ public sealed class WebhookTests
         // Enabling it again clears the notice.
         await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
         await Expect(page.GetByTestId("webhook-notice")).ToHaveCountAsync(0);
+    }
+
+    // The README's Python verification function, cut from the README itself, run by Debian's python3.
+    private static async Task<string> VerifyWithReadmePythonAsync(ReceivedCall call, string secret)
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(AppServer.RepositoryRoot(), "README.md"));
+        var start = readme.IndexOf("import hashlib, hmac, time", StringComparison.Ordinal);
+        var function = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var body = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(body, call.Body);
+        try
+        {
+            var script = function + "\nimport sys\nprint(is_from_talkntalk(sys.argv[1], open(sys.argv[2], 'rb').read(), sys.argv[3]))\n";
+            using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", script, call.Signature, body, secret])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var output = await python.StandardOutput.ReadToEndAsync();
+            var errors = await python.StandardError.ReadToEndAsync();
+            await python.WaitForExitAsync();
+            Assert.True(python.ExitCode == 0, errors);
+            return output.Trim();
+        }
+        finally
+        {
+            File.Delete(body);
+        }
     }
 }

@@ -28,6 +28,7 @@ public sealed class WebhookWorker(
 {
     public const string HttpClientName = "webhooks";
     private const int MaxErrorLength = 300;
+    private static readonly ProductInfoHeaderValue UserAgent = new("TalkNTalk-Webhooks", "1.0");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -125,6 +126,7 @@ public sealed class WebhookWorker(
         request.Headers.Add(WebhookSignature.EventIdHeader, due.Event.EventId);
         request.Headers.Add(WebhookSignature.EventHeader, due.Event.EventType);
         request.Headers.Add(WebhookSignature.AttemptHeader, (due.Attempts + 1).ToString(CultureInfo.InvariantCulture));
+        request.Headers.UserAgent.Add(UserAgent);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
         var watch = Stopwatch.StartNew();
