@@ -111,6 +111,7 @@ public sealed class WebhookWorker(
                 return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, [], "The signing secret cannot be decrypted here: rotate it.");
             }
         });
+        due.RemoveAll(d => !targets.ContainsKey(d.EndpointId)); // deleted meanwhile (its deliveries go with it)
         return (due, targets);
     }
 

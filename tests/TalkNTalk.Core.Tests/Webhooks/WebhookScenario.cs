@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Dispatch;
+using TalkNTalk.Core.Tests.Dispatch;
 using TalkNTalk.Core.Tests.Infrastructure;
 using TalkNTalk.Core.Webhooks;
 
@@ -9,15 +10,8 @@ namespace TalkNTalk.Core.Tests.Webhooks;
 /// <summary>Core's services on a real SQLite file, a loopback receiver, and an organisation with one endpoint pointed at it.</summary>
 public sealed class WebhookScenario : IAsyncDisposable
 {
-    public static readonly Dictionary<string, string?> Settings = new()
+    public static readonly Dictionary<string, string?> Settings = new(DispatcherTests.FastProvider)
     {
-        ["SimulatedProvider:SubmitLatencyMs"] = "0",
-        ["SimulatedProvider:ReceiptDelayMs"] = "0",
-        ["SimulatedProvider:FailureRate"] = "0.1",
-        ["SimulatedProvider:NonDeliveryRate"] = "0.2",
-        ["SimulatedProvider:Seed"] = "7",
-        ["Dispatch:MessagesPerSecond"] = "0",
-        ["Dispatch:BatchSize"] = "40",
         ["Webhooks:AllowPrivateTargets"] = "true",
         ["Webhooks:MaxConcurrency"] = "4",
     };
