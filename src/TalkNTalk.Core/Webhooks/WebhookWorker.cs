@@ -50,54 +50,56 @@ public sealed class WebhookWorker(
     /// <summary>One cycle; true when it delivered anything (so the loop goes again at once).</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
-        var (due, targets) = await TakeDueAsync(ct);
-        if (due.Count == 0)
-            return false;
-        var http = httpFactory.CreateClient(HttpClientName);
-        var outcomes = new Outcome[due.Count];
-        var finished = 0;
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
-        await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), parallel, async (i, token) =>
+        var (due, targets, cursor) = await TakeDueAsync(ct);
+        if (due.Count > 0)
         {
-            var outcome = await DeliverAsync(http, due[i], targets[due[i].EndpointId], token);
-            outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
-        });
-        await RecordAsync(due, outcomes, ct);
-        foreach (var organisation in targets.Values.Select(t => t.OrganisationId).Distinct())
-            changes.Publish(organisation);
-        return true;
+            var http = httpFactory.CreateClient(HttpClientName);
+            var outcomes = new Outcome[due.Count];
+            var finished = 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
+            await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), parallel, async (i, token) =>
+            {
+                var outcome = await DeliverAsync(http, due[i], targets[due[i].EndpointId], token);
+                outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
+            });
+            await RecordAsync(due, outcomes, ct);
+            foreach (var organisation in due.Select(d => targets[d.EndpointId].OrganisationId).Distinct())
+                changes.Publish(organisation);
+        }
+        // Moved on only once the outcomes are recorded: a cycle that fails takes the same rows again.
+        var moved = cursor != _cursor;
+        _cursor = cursor;
+        return due.Count > 0 || moved;
     }
 
-    private async Task<(List<Due> Due, Dictionary<Guid, Target> Targets)> TakeDueAsync(CancellationToken ct)
+    // New outbox rows (from the trigger: never attempted, no NextAttemptAt) are read in id order after this cursor, so
+    // that inserting them costs no index. Ids only grow (AUTOINCREMENT, one writer at a time). After a restart the cursor
+    // starts again before the oldest new row still waiting.
+    private long? _cursor;
+
+    private async Task<(List<Due> Due, Dictionary<Guid, Target> Targets, long Cursor)> TakeDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
+        var batch = Math.Max(1, options.Value.BatchSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await (
-                from d in db.WebhookDeliveries
-                join e in db.WebhookEndpoints on d.EndpointId equals e.Id
-                where d.NextAttemptAt <= now && (e.Enabled || d.EventType == WebhookEventNames.Test)
-                orderby d.NextAttemptAt
-                join m in db.Messages on d.MessageId equals m.Id into sent
-                from m in sent.DefaultIfEmpty()
-                select new { d.Id, d.EndpointId, d.Attempts, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
-                    CampaignId = m == null ? (Guid?)null : m.CampaignId, Mobile = m == null ? null : m.Mobile,
-                    ErrorCode = m == null ? null : m.ErrorCode, ErrorDetail = m == null ? null : m.ErrorDetail })
-            .Take(Math.Max(1, options.Value.BatchSize))
+        var cursor = _cursor
+            ?? await db.WebhookDeliveries.Where(IsNew).Select(d => (long?)d.Id).MinAsync(ct) - 1
+            ?? await db.WebhookDeliveries.Select(d => (long?)d.Id).MaxAsync(ct)
+            ?? 0;
+        var retries = await WithMessages(db, db.WebhookDeliveries
+                .Where(d => d.NextAttemptAt <= now && db.WebhookEndpoints.Any(e => e.Id == d.EndpointId && (e.Enabled || d.EventType == WebhookEventNames.Test)))
+                .OrderBy(d => d.NextAttemptAt).Take(batch))
             .ToListAsync(ct);
-        // Only a failure carries an error; a message's later receipt must not colour its earlier sms.sent.
-        var due = rows.Select(r => new Due(r.Id, r.EndpointId, r.Attempts, new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id),
-                r.EventType, r.OccurredAt, r.MessageId, r.CampaignId, r.Mobile, r.MessageStatus,
-                r.EventType == WebhookEventNames.Failed ? r.ErrorCode : null, r.EventType == WebhookEventNames.Failed ? r.ErrorDetail : null)))
-            .ToList();
-        if (due.Count == 0)
-            return (due, []);
-        var ids = due.Select(d => d.EndpointId).Distinct().ToList();
+        var fresh = await WithMessages(db, db.WebhookDeliveries.Where(d => d.Id > cursor).OrderBy(d => d.Id).Take(batch)).ToListAsync(ct);
+        var nextCursor = fresh.Count > 0 ? fresh.Max(r => r.Id) : cursor;
+        var ids = retries.Concat(fresh).Select(d => d.EndpointId).Distinct().ToList();
         var endpoints = await (
                 from e in db.WebhookEndpoints
                 join o in db.Organisations on e.OrganisationId equals o.Id
                 where ids.Contains(e.Id)
-                select new { e.Id, e.OrganisationId, e.Url, e.ProtectedSecret, e.PreviousProtectedSecret, e.PreviousSecretExpiresAt, o.TimeZoneId })
+                select new { e.Id, e.Enabled, e.OrganisationId, e.Url, e.ProtectedSecret, e.PreviousProtectedSecret, e.PreviousSecretExpiresAt, o.TimeZoneId })
             .ToListAsync(ct);
+        var enabled = endpoints.Where(e => e.Enabled).Select(e => e.Id).ToHashSet();
         var targets = endpoints.ToDictionary(e => e.Id, e =>
         {
             var signing = e.PreviousSecretExpiresAt > now ? new[] { e.ProtectedSecret, e.PreviousProtectedSecret! } : [e.ProtectedSecret];
@@ -111,9 +113,29 @@ public sealed class WebhookWorker(
                 return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, [], "The signing secret cannot be decrypted here: rotate it.");
             }
         });
-        due.RemoveAll(d => !targets.ContainsKey(d.EndpointId)); // deleted meanwhile (its deliveries go with it)
-        return (due, targets);
+        // New rows of a disabled endpoint stay where they are, paused; enabling it schedules them.
+        var due = retries
+            .Concat(fresh.Where(r => r.Attempts == 0 && r.Status == WebhookDeliveryStatus.Pending && r.NextAttemptAt is null && enabled.Contains(r.EndpointId)))
+            .Where(r => targets.ContainsKey(r.EndpointId)) // deleted meanwhile
+            .DistinctBy(r => r.Id)
+            .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id),
+                r.EventType, r.OccurredAt, r.MessageId, r.CampaignId, r.Mobile, r.MessageStatus,
+                // Only a failure carries an error; a message's later receipt must not colour its earlier sms.sent.
+                r.EventType == WebhookEventNames.Failed ? r.ErrorCode : null, r.EventType == WebhookEventNames.Failed ? r.ErrorDetail : null)))
+            .ToList();
+        return (due, targets, nextCursor);
     }
+
+    private static readonly System.Linq.Expressions.Expression<Func<WebhookDelivery, bool>> IsNew =
+        d => d.Status == WebhookDeliveryStatus.Pending && d.Attempts == 0 && d.NextAttemptAt == null;
+
+    // A page of outbox rows with what the payload needs from their messages.
+    private static IQueryable<DueRow> WithMessages(TalkNTalkDbContext db, IQueryable<WebhookDelivery> deliveries) =>
+        from d in deliveries
+        join m in db.Messages on d.MessageId equals m.Id into sent
+        from m in sent.DefaultIfEmpty()
+        select new DueRow(d.Id, d.EndpointId, d.Attempts, d.Status, d.NextAttemptAt, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
+            m == null ? null : m.CampaignId, m == null ? null : m.Mobile, m == null ? null : m.ErrorCode, m == null ? null : m.ErrorDetail);
 
     private async Task<Outcome> DeliverAsync(HttpClient http, Due due, Target target, CancellationToken ct)
     {
@@ -259,6 +281,9 @@ public sealed class WebhookWorker(
             }
         }
     }
+
+    private sealed record DueRow(long Id, Guid EndpointId, int Attempts, WebhookDeliveryStatus Status, DateTime? NextAttemptAt, string EventType,
+        DateTime OccurredAt, Guid? MessageId, Messages.MessageStatus? MessageStatus, Guid? CampaignId, string? Mobile, string? ErrorCode, string? ErrorDetail);
 
     private sealed record Due(long Id, Guid EndpointId, int Attempts, WebhookEvent Event);
 

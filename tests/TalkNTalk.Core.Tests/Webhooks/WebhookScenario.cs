@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Tests.Dispatch;
@@ -33,6 +36,10 @@ public sealed class WebhookScenario : IAsyncDisposable
 
     public WebhookService Webhooks => Services.Get<WebhookService>();
     public WebhookWorker Worker => Services.Get<WebhookWorker>();
+
+    /// <summary>A worker as a new process would start it: nothing in memory, everything from the database.</summary>
+    public WebhookWorker NewWorker() => new(Services.Get<IDbContextFactory<TalkNTalkDbContext>>(), Services.Get<IHttpClientFactory>(), Services.Get<WebhookSecrets>(),
+        Services.Get<IOptions<WebhookOptions>>(), Services.Get<WebhookNotifier>(), Services.Clock, NullLogger<WebhookWorker>.Instance);
 
     public static async Task<WebhookScenario> StartAsync(WebhookEvents events = WebhookEvents.All, Dictionary<string, string?>? settings = null)
     {

@@ -14,9 +14,9 @@ public sealed class Webhooks : Migration
 {
     /// <summary>
     /// One outbox row per enabled endpoint of the message's organisation that subscribes to the event (bits: 1 sent,
-    /// 2 delivered, 4 failed). Rows stay small (the payload's other fields are read from the message when it is sent);
-    /// times come from the message's <c>UpdatedAt</c>, which the dispatcher sets from its clock. With no endpoints the
-    /// cost is one index look-up per status change.
+    /// 2 delivered, 4 failed). Rows stay small (the payload's other fields are read from the message when it is sent)
+    /// and enter no index: the worker finds new rows by id. The time comes from the message's <c>UpdatedAt</c>, which
+    /// the dispatcher sets from its clock. With no endpoints the cost is one index look-up per status change.
     /// </summary>
     public const string StatusTrigger = """
         CREATE TRIGGER trg_messages_webhooks_status AFTER UPDATE OF Status ON messages
@@ -24,7 +24,7 @@ public sealed class Webhooks : Migration
         BEGIN
             INSERT INTO webhook_deliveries (EndpointId, EventType, MessageId, MessageStatus, OccurredAt, Status, Attempts, NextAttemptAt)
             SELECT e.Id, CASE NEW.Status WHEN 'Sent' THEN 'sms.sent' WHEN 'Delivered' THEN 'sms.delivered' ELSE 'sms.failed' END,
-                NEW.Id, NEW.Status, NEW.UpdatedAt, 'Pending', 0, NEW.UpdatedAt
+                NEW.Id, NEW.Status, NEW.UpdatedAt, 'Pending', 0, NULL
             FROM webhook_endpoints e
             WHERE e.OrganisationId = NEW.OrganisationId AND e.Enabled = 1
               AND (e.Events & CASE NEW.Status WHEN 'Sent' THEN 1 WHEN 'Delivered' THEN 2 ELSE 4 END) <> 0;
@@ -85,20 +85,10 @@ public sealed class Webhooks : Migration
                 ResponseMs = table.Column<int>(type: "INTEGER", nullable: true),
                 LastError = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
             },
-            constraints: table =>
-            {
-                table.PrimaryKey("PK_webhook_deliveries", x => x.Id);
-                table.ForeignKey(
-                    name: "FK_webhook_deliveries_webhook_endpoints_EndpointId",
-                    column: x => x.EndpointId,
-                    principalTable: "webhook_endpoints",
-                    principalColumn: "Id",
-                    onDelete: ReferentialAction.Cascade);
-            });
+            constraints: table => table.PrimaryKey("PK_webhook_deliveries", x => x.Id));
 
         migrationBuilder.CreateIndex(name: "IX_webhook_endpoints_OrganisationId", table: "webhook_endpoints", column: "OrganisationId");
-        migrationBuilder.CreateIndex(name: "IX_webhook_deliveries_NextAttemptAt", table: "webhook_deliveries", column: "NextAttemptAt");
-        migrationBuilder.CreateIndex(name: "IX_webhook_deliveries_EndpointId_Id", table: "webhook_deliveries", columns: ["EndpointId", "Id"]);
+        migrationBuilder.CreateIndex(name: "IX_webhook_deliveries_NextAttemptAt", table: "webhook_deliveries", column: "NextAttemptAt", filter: "\"NextAttemptAt\" IS NOT NULL");
         migrationBuilder.Sql(StatusTrigger);
     }
 
