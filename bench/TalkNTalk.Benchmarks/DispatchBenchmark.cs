@@ -93,7 +93,7 @@ public sealed class BenchServices : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
-    public static async Task<BenchServices> StartAsync(int latencyMs)
+    public static async Task<BenchServices> StartAsync(int latencyMs, IEnumerable<KeyValuePair<string, string?>>? settings = null)
     {
         var folder = Directory.CreateTempSubdirectory("talkntalk-bench-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
@@ -105,7 +105,7 @@ public sealed class BenchServices : IAsyncDisposable
             ["Dispatch:MessagesPerSecond"] = "0",
             ["Dispatch:BatchSize"] = "2000",
             ["Dispatch:MaxConcurrency"] = "256",
-        }).Build();
+        }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddTalkNTalkCore(configuration, Path.Combine(folder, "bench.db"));
         var provider = services.BuildServiceProvider();

@@ -11,6 +11,7 @@ var modes = new Dictionary<string, Func<Task>>
     ["dispatch"] = DispatchBenchmark.RunAsync,
     ["messages"] = MessageBenchmark.RunAsync,
     ["api"] = ApiBenchmark.RunAsync,
+    ["webhooks"] = WebhookBenchmark.RunAsync,
 };
 if (mode == "all")
 {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -16,6 +17,7 @@ using TalkNTalk.Core.Pricing;
 using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Users;
 using TalkNTalk.Core.Wallets;
+using TalkNTalk.Core.Webhooks;
 
 namespace TalkNTalk.Core;
 
@@ -75,6 +77,11 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<SimulatedSmsProvider>());
         services.AddSingleton<Dispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
+        services.AddTalkNTalkWebhooks(configuration);
+        // Keys live beside the database, so sign-in cookies and webhook secrets survive a restart.
+        services.AddDataProtection()
+            .SetApplicationName("TalkNTalk.Dashboard")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys")));
         return services;
     }
 

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.FileProviders;
 using Radzen;
@@ -70,10 +69,6 @@ public static class DashboardHost
         services.AddSingleton<ExportProgressStore>();
         services.AddSignalR();
         services.AddSingleton<CampaignHubRelay>();
-        // Keys live beside the database, so sign-in cookies survive a restart.
-        services.AddDataProtection()
-            .SetApplicationName("TalkNTalk.Dashboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(databasePath)!, "keys")));
         return services;
     }
 

@@ -8,6 +8,7 @@ using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Users;
 using TalkNTalk.Core.Wallets;
+using TalkNTalk.Core.Webhooks;
 
 namespace TalkNTalk.Core.Data;
 
@@ -28,6 +29,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<OutboundMessage> Messages => Set<OutboundMessage>();
     public DbSet<MessageStat> MessageStats => Set<MessageStat>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
+    public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -189,6 +192,36 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             k.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
             k.HasIndex(x => x.Hash).IsUnique();
             k.HasIndex(x => x.OrganisationId);
+        });
+
+        builder.Entity<WebhookEndpoint>(w =>
+        {
+            w.ToTable("webhook_endpoints");
+            w.Property(x => x.Url).HasMaxLength(WebhookEndpoint.MaxUrlLength);
+            w.Property(x => x.Description).HasMaxLength(WebhookEndpoint.MaxDescriptionLength);
+            w.Property(x => x.Events).HasConversion<int>();
+            w.Property(x => x.ProtectedSecret).HasMaxLength(1000);
+            w.Property(x => x.SecretHint).HasMaxLength(16);
+            w.Property(x => x.PreviousProtectedSecret).HasMaxLength(1000);
+            w.Property(x => x.DisabledReason).HasMaxLength(500);
+            w.Property(x => x.CreatedBy).HasMaxLength(256);
+            w.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            // The outbox trigger looks up the organisation's endpoints on every message status change.
+            w.HasIndex(x => x.OrganisationId);
+        });
+
+        builder.Entity<WebhookDelivery>(d =>
+        {
+            d.ToTable("webhook_deliveries");
+            d.Ignore(x => x.EventId);
+            d.Property(x => x.EventType).HasMaxLength(32);
+            d.Property(x => x.MessageStatus).HasConversion<string>().HasMaxLength(16);
+            d.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
+            d.Property(x => x.LastError).HasMaxLength(500);
+            // The dispatcher's status changes insert these rows, so nothing on insert may cost more than the row itself: no
+            // foreign key (WebhookService deletes an endpoint's rows with it) and no index that a new row enters. New rows
+            // are found in id order (WebhookWorker's cursor); only retries, re-sends and tests have a NextAttemptAt.
+            d.HasIndex(x => x.NextAttemptAt).HasFilter("\"NextAttemptAt\" IS NOT NULL");
         });
     }
 }

@@ -17,7 +17,8 @@ namespace TalkNTalk.Core.Tests.Dispatch;
 /// <summary>The dispatcher against a real SQLite file and the simulated provider, cycle by cycle.</summary>
 public sealed class DispatcherTests
 {
-    private static readonly Dictionary<string, string?> FastProvider = new()
+    /// <summary>A provider with no latency and immediate receipts, some failures and non-deliveries, repeatable.</summary>
+    internal static readonly Dictionary<string, string?> FastProvider = new()
     {
         ["SimulatedProvider:SubmitLatencyMs"] = "0",
         ["SimulatedProvider:ReceiptDelayMs"] = "0",

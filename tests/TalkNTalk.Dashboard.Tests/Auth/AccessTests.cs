@@ -86,7 +86,7 @@ public sealed class AccessTests
         var admin = app.Browser();
         var signedIn = await TestApp.SignInAsync(admin, TestApp.AdminEmail, TestApp.AdminPassword);
         Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
-        foreach (var path in new[] { "/", "/admin/sender-ids", "/admin/users", "/admin/wallet" })
+        foreach (var path in new[] { "/", "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/webhooks" })
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(path)).StatusCode);
 
         var organisationId = (await app.Service<MemberService>().GetContextAsync(await UserIdAsync(app, TestApp.AdminEmail)))!.OrganisationId;
@@ -95,7 +95,7 @@ public sealed class AccessTests
         await TestApp.SignInAsync(member, "kamau@acme.co.ke", "temporary-pass-1");
 
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/campaigns")).StatusCode);
-        foreach (var path in new[] { "/admin/sender-ids", "/admin/users", "/admin/wallet" })
+        foreach (var path in new[] { "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/webhooks" })
         {
             var refused = await member.GetAsync(path);
             Assert.Equal(HttpStatusCode.Redirect, refused.StatusCode);

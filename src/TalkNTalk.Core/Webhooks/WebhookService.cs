@@ -1,0 +1,230 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using TalkNTalk.Core.Common;
+using TalkNTalk.Core.Data;
+
+namespace TalkNTalk.Core.Webhooks;
+
+public sealed record WebhookEndpointView(Guid Id, string Url, string? Description, WebhookEvents Events, bool Enabled, string SecretHint,
+    DateTime? PreviousSecretExpiresAt, int ConsecutiveFailures, string? DisabledReason, DateTime? DisabledAt, DateTime CreatedAt);
+
+public sealed record WebhookDeliveryView(long Id, string EventType, Guid? MessageId, string? Mobile, WebhookDeliveryStatus Status,
+    int Attempts, DateTime OccurredAt, DateTime? LastAttemptAt, int? ResponseStatus, int? ResponseMs, string? LastError, DateTime? NextAttemptAt)
+{
+    public string EventId => WebhookDelivery.EventIdOf(EventType, MessageId, Id);
+}
+
+/// <summary>Filters of an endpoint's delivery log; null or empty means any.</summary>
+public sealed record WebhookDeliveryFilter(string? EventType = null, WebhookDeliveryStatus? Status = null, string? Search = null);
+
+/// <summary>An organisation's webhook endpoints: add, change, enable, rotate the secret, test, and read and re-send the delivery log.</summary>
+public sealed class WebhookService(
+    IDbContextFactory<TalkNTalkDbContext> dbFactory,
+    WebhookTargets targets,
+    WebhookSecrets secrets,
+    IOptions<WebhookOptions> options,
+    WebhookNotifier changes,
+    TimeProvider clock)
+{
+    public const int MaxEndpointsPerOrganisation = 10;
+
+    /// <summary>A log's total is counted up to here; pages beyond stay reachable by filtering.</summary>
+    public const int MaxCounted = 100_000;
+
+    public async Task<IReadOnlyList<WebhookEndpointView>> ListAsync(Guid organisationId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => e.OrganisationId == organisationId).ToListAsync(ct);
+        return endpoints.OrderBy(e => e.CreatedAt).Select(ToView).ToList();
+    }
+
+    /// <summary>Endpoints the worker disabled after failures, for the dashboard's notice; empty once an admin enables them again.</summary>
+    public async Task<IReadOnlyList<WebhookEndpointView>> DisabledByFailuresAsync(Guid organisationId, CancellationToken ct = default) =>
+        (await ListAsync(organisationId, ct)).Where(e => !e.Enabled && e.DisabledReason is not null).ToList();
+
+    /// <summary>Adds an enabled endpoint and returns its signing secret: the only time it is shown.</summary>
+    public async Task<(WebhookEndpointView Endpoint, string Secret)> CreateAsync(Guid organisationId, string? url, string? description, WebhookEvents events,
+        string? createdBy, CancellationToken ct = default)
+    {
+        var (cleanUrl, cleanDescription) = await ValidateAsync(url, description, events, ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        if (await db.WebhookEndpoints.CountAsync(e => e.OrganisationId == organisationId, ct) >= MaxEndpointsPerOrganisation)
+            throw new DomainException("too_many_endpoints", $"An organisation can have {MaxEndpointsPerOrganisation} endpoints: remove one first.");
+        var (secret, protectedSecret, hint) = secrets.Create();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var endpoint = new WebhookEndpoint
+        {
+            OrganisationId = organisationId,
+            Url = cleanUrl,
+            Description = cleanDescription,
+            Events = events,
+            Enabled = true,
+            ProtectedSecret = protectedSecret,
+            SecretHint = hint,
+            CreatedBy = createdBy,
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        db.WebhookEndpoints.Add(endpoint);
+        await db.SaveChangesAsync(ct);
+        return (ToView(endpoint), secret);
+    }
+
+    public async Task UpdateAsync(Guid organisationId, Guid id, string? url, string? description, WebhookEvents events, CancellationToken ct = default)
+    {
+        var (cleanUrl, cleanDescription) = await ValidateAsync(url, description, events, ct);
+        await ChangeAsync(organisationId, id, (_, endpoint, now) =>
+        {
+            endpoint.Url = cleanUrl;
+            endpoint.Description = cleanDescription;
+            endpoint.Events = events;
+            return Task.CompletedTask;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Disabling pauses the endpoint's pending deliveries (no new events are queued for it); enabling clears a
+    /// failure notice, resets the failure count and sends what was paused.
+    /// </summary>
+    public Task SetEnabledAsync(Guid organisationId, Guid id, bool enabled, CancellationToken ct = default) =>
+        ChangeAsync(organisationId, id, async (db, endpoint, now) =>
+        {
+            endpoint.Enabled = enabled;
+            endpoint.DisabledAt = enabled ? null : now;
+            endpoint.DisabledReason = null;
+            endpoint.ConsecutiveFailures = 0;
+            DateTime? next = enabled ? now : null;
+            await db.WebhookDeliveries.Where(d => d.EndpointId == id && d.Status == WebhookDeliveryStatus.Pending)
+                .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, next), ct);
+        }, ct);
+
+    /// <summary>Replaces the signing secret; the old one keeps signing beside it for <see cref="WebhookOptions.PreviousSecretHours"/>.</summary>
+    public async Task<string> RotateSecretAsync(Guid organisationId, Guid id, CancellationToken ct = default)
+    {
+        var (secret, protectedSecret, hint) = secrets.Create();
+        await ChangeAsync(organisationId, id, (_, endpoint, now) =>
+        {
+            endpoint.PreviousProtectedSecret = endpoint.ProtectedSecret;
+            endpoint.PreviousSecretExpiresAt = now.AddHours(options.Value.PreviousSecretHours);
+            endpoint.ProtectedSecret = protectedSecret;
+            endpoint.SecretHint = hint;
+            return Task.CompletedTask;
+        }, ct);
+        return secret;
+    }
+
+    public async Task DeleteAsync(Guid organisationId, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await FindAsync(db, organisationId, id, ct);
+        // No foreign key cascades here (it would cost every outbox insert a check): the log goes first, by hand.
+        await db.WebhookDeliveries.Where(d => d.EndpointId == id).ExecuteDeleteAsync(ct);
+        await db.WebhookEndpoints.Where(e => e.Id == id).ExecuteDeleteAsync(ct);
+        await transaction.CommitAsync(ct);
+        changes.Publish(organisationId);
+    }
+
+    /// <summary>Queues a <c>webhook.test</c> event for the endpoint (enabled or not); the worker sends it within a moment, once.</summary>
+    public async Task SendTestAsync(Guid organisationId, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await FindAsync(db, organisationId, id, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        db.WebhookDeliveries.Add(new WebhookDelivery
+        {
+            EndpointId = id,
+            EventType = WebhookEventNames.Test,
+            OccurredAt = now,
+            Status = WebhookDeliveryStatus.Pending,
+            NextAttemptAt = now,
+        });
+        await db.SaveChangesAsync(ct);
+        changes.Publish(organisationId);
+    }
+
+    /// <summary>A page of an endpoint's deliveries, newest first, with the total that match.</summary>
+    public async Task<(IReadOnlyList<WebhookDeliveryView> Items, int Total)> DeliveriesAsync(Guid organisationId, Guid endpointId, WebhookDeliveryFilter filter,
+        int skip, int take, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await FindAsync(db, organisationId, endpointId, ct);
+        var query =
+            from d in db.WebhookDeliveries.AsNoTracking()
+            where d.EndpointId == endpointId
+            join m in db.Messages on d.MessageId equals m.Id into sent
+            from m in sent.DefaultIfEmpty()
+            select new { Delivery = d, Mobile = m == null ? null : m.Mobile };
+        if (!string.IsNullOrEmpty(filter.EventType))
+            query = query.Where(x => x.Delivery.EventType == filter.EventType);
+        if (filter.Status is { } status)
+            query = query.Where(x => x.Delivery.Status == status);
+        if (filter.Search?.Trim() is { Length: > 0 } search)
+        {
+            // An event id, a message id, or a number in any of the usual forms.
+            if (WebhookDelivery.TryParseEventId(search, out var eventMessage, out var eventType, out var deliveryId))
+                query = deliveryId > 0 ? query.Where(x => x.Delivery.Id == deliveryId) : query.Where(x => x.Delivery.MessageId == eventMessage && x.Delivery.EventType == eventType);
+            else if (Guid.TryParse(search, out var messageId))
+                query = query.Where(x => x.Delivery.MessageId == messageId);
+            else
+            {
+                var mobile = Phones.PhoneNumber.TryParse(search, out var phone, out _) ? phone.Msisdn : search;
+                query = query.Where(x => x.Mobile == mobile);
+            }
+        }
+        // The log has no index by endpoint (outbox inserts stay cheap): counting stops at a bound.
+        var total = await query.Take(MaxCounted).CountAsync(ct);
+        var items = await query.OrderByDescending(x => x.Delivery.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))
+            .Select(x => new WebhookDeliveryView(x.Delivery.Id, x.Delivery.EventType, x.Delivery.MessageId, x.Mobile, x.Delivery.Status, x.Delivery.Attempts,
+                x.Delivery.OccurredAt, x.Delivery.LastAttemptAt, x.Delivery.ResponseStatus, x.Delivery.ResponseMs, x.Delivery.LastError, x.Delivery.NextAttemptAt))
+            .ToListAsync(ct);
+        return (items, total);
+    }
+
+    /// <summary>Sends a delivery again now, with the same event id (receivers that already have it drop the copy).</summary>
+    public async Task ResendAsync(Guid organisationId, long deliveryId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var delivery = await db.WebhookDeliveries.SingleOrDefaultAsync(d => d.Id == deliveryId, ct) ?? throw DomainException.NotFound("Delivery");
+        var endpoint = await FindAsync(db, organisationId, delivery.EndpointId, ct);
+        if (!endpoint.Enabled && delivery.EventType != WebhookEventNames.Test)
+            throw new DomainException("endpoint_disabled", "Enable the endpoint first: a disabled endpoint receives nothing.");
+        delivery.Status = WebhookDeliveryStatus.Pending;
+        delivery.NextAttemptAt = clock.GetUtcNow().UtcDateTime;
+        await db.SaveChangesAsync(ct);
+        changes.Publish(organisationId);
+    }
+
+    private async Task<(string Url, string? Description)> ValidateAsync(string? url, string? description, WebhookEvents events, CancellationToken ct)
+    {
+        var cleanUrl = await targets.ValidateAsync(url, ct);
+        var cleanDescription = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
+        if (cleanDescription?.Length > WebhookEndpoint.MaxDescriptionLength)
+            throw DomainException.Validation("description", $"Keep the description to {WebhookEndpoint.MaxDescriptionLength} characters.");
+        if ((events & WebhookEvents.All) == WebhookEvents.None || (events & ~WebhookEvents.All) != 0)
+            throw DomainException.Validation("events", "Choose at least one event: sms.sent, sms.delivered or sms.failed.");
+        return (cleanUrl, cleanDescription);
+    }
+
+    private async Task ChangeAsync(Guid organisationId, Guid id, Func<TalkNTalkDbContext, WebhookEndpoint, DateTime, Task> change, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var endpoint = await FindAsync(db, organisationId, id, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await change(db, endpoint, now);
+        endpoint.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        changes.Publish(organisationId);
+    }
+
+    private static async Task<WebhookEndpoint> FindAsync(TalkNTalkDbContext db, Guid organisationId, Guid id, CancellationToken ct) =>
+        await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.OrganisationId == organisationId && e.Id == id, ct) ?? throw DomainException.NotFound("Webhook endpoint");
+
+    private static WebhookEndpointView ToView(WebhookEndpoint e) => new(e.Id, e.Url, e.Description, e.Events, e.Enabled, e.SecretHint,
+        e.PreviousSecretExpiresAt, e.ConsecutiveFailures, e.DisabledReason, e.DisabledAt, e.CreatedAt);
+}
+
+/// <summary>An organisation's webhook endpoints or deliveries changed, keyed by organisation id: the admin page and the failure notice subscribe.</summary>
+public sealed class WebhookNotifier : Notifications.ChangeNotifier<Guid>;

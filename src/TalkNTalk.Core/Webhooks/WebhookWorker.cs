@@ -1,0 +1,298 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using TalkNTalk.Core.Data;
+
+namespace TalkNTalk.Core.Webhooks;
+
+/// <summary>
+/// Delivers the outbox. Each cycle takes a batch of due deliveries, posts them concurrently (signed, with a timeout),
+/// and records every outcome in one transaction: done, retry later (network errors, 5xx, 429, with backoff and jitter
+/// or the receiver's <c>Retry-After</c>), or given up (other statuses). Endpoints that keep failing, or answer 410,
+/// are disabled. A delivery is marked done only after its answer, so a restart sends it again: at least once.
+/// </summary>
+public sealed class WebhookWorker(
+    IDbContextFactory<TalkNTalkDbContext> dbFactory,
+    IHttpClientFactory httpFactory,
+    WebhookSecrets secrets,
+    IOptions<WebhookOptions> options,
+    WebhookNotifier changes,
+    TimeProvider clock,
+    ILogger<WebhookWorker> logger) : BackgroundService
+{
+    public const string HttpClientName = "webhooks";
+    private const int MaxErrorLength = 300;
+    private static readonly ProductInfoHeaderValue UserAgent = new("TalkNTalk-Webhooks", "1.0");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await RunOnceAsync(stoppingToken))
+                    continue;
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogError(e, "Webhook delivery cycle failed; retrying shortly");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(options.Value.IdleDelayMs), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
+
+    /// <summary>One cycle; true when it delivered anything (so the loop goes again at once).</summary>
+    public async Task<bool> RunOnceAsync(CancellationToken ct = default)
+    {
+        var (due, targets, cursor) = await TakeDueAsync(ct);
+        if (due.Count > 0)
+        {
+            var http = httpFactory.CreateClient(HttpClientName);
+            var outcomes = new Outcome[due.Count];
+            var finished = 0;
+            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
+            await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), parallel, async (i, token) =>
+            {
+                var outcome = await DeliverAsync(http, due[i], targets[due[i].EndpointId], token);
+                outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
+            });
+            await RecordAsync(due, outcomes, ct);
+            foreach (var organisation in due.Select(d => targets[d.EndpointId].OrganisationId).Distinct())
+                changes.Publish(organisation);
+        }
+        // Moved on only once the outcomes are recorded: a cycle that fails takes the same rows again.
+        var moved = cursor != _cursor;
+        _cursor = cursor;
+        return due.Count > 0 || moved;
+    }
+
+    // New outbox rows (from the trigger: never attempted, no NextAttemptAt) are read in id order after this cursor, so
+    // that inserting them costs no index. Ids only grow (AUTOINCREMENT, one writer at a time). After a restart the cursor
+    // starts again before the oldest new row still waiting.
+    private long? _cursor;
+
+    private async Task<(List<Due> Due, Dictionary<Guid, Target> Targets, long Cursor)> TakeDueAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var batch = Math.Max(1, options.Value.BatchSize);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var cursor = _cursor
+            ?? await db.WebhookDeliveries.Where(IsNew).Select(d => (long?)d.Id).MinAsync(ct) - 1
+            ?? await db.WebhookDeliveries.Select(d => (long?)d.Id).MaxAsync(ct)
+            ?? 0;
+        var retries = await WithMessages(db, db.WebhookDeliveries
+                .Where(d => d.NextAttemptAt <= now && db.WebhookEndpoints.Any(e => e.Id == d.EndpointId && (e.Enabled || d.EventType == WebhookEventNames.Test)))
+                .OrderBy(d => d.NextAttemptAt).Take(batch))
+            .ToListAsync(ct);
+        var fresh = await WithMessages(db, db.WebhookDeliveries.Where(d => d.Id > cursor).OrderBy(d => d.Id).Take(batch)).ToListAsync(ct);
+        var nextCursor = fresh.Count > 0 ? fresh.Max(r => r.Id) : cursor;
+        var ids = retries.Concat(fresh).Select(d => d.EndpointId).Distinct().ToList();
+        var endpoints = await (
+                from e in db.WebhookEndpoints
+                join o in db.Organisations on e.OrganisationId equals o.Id
+                where ids.Contains(e.Id)
+                select new { e.Id, e.Enabled, e.OrganisationId, e.Url, e.ProtectedSecret, e.PreviousProtectedSecret, e.PreviousSecretExpiresAt, o.TimeZoneId })
+            .ToListAsync(ct);
+        var enabled = endpoints.Where(e => e.Enabled).Select(e => e.Id).ToHashSet();
+        var targets = endpoints.ToDictionary(e => e.Id, e =>
+        {
+            var signing = e.PreviousSecretExpiresAt > now ? new[] { e.ProtectedSecret, e.PreviousProtectedSecret! } : [e.ProtectedSecret];
+            try
+            {
+                return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, signing.Select(secrets.Reveal).ToList(), null);
+            }
+            catch (CryptographicException)
+            {
+                // Data Protection's keys were lost (a database restored without its keys folder): only a new secret helps.
+                return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, [], "The signing secret cannot be decrypted here: rotate it.");
+            }
+        });
+        // New rows of a disabled endpoint stay where they are, paused; enabling it schedules them.
+        var due = retries
+            .Concat(fresh.Where(r => r.Attempts == 0 && r.Status == WebhookDeliveryStatus.Pending && r.NextAttemptAt is null && enabled.Contains(r.EndpointId)))
+            .Where(r => targets.ContainsKey(r.EndpointId)) // deleted meanwhile
+            .DistinctBy(r => r.Id)
+            .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id),
+                r.EventType, r.OccurredAt, r.MessageId, r.CampaignId, r.Mobile, r.MessageStatus,
+                // Only a failure carries an error; a message's later receipt must not colour its earlier sms.sent.
+                r.EventType == WebhookEventNames.Failed ? r.ErrorCode : null, r.EventType == WebhookEventNames.Failed ? r.ErrorDetail : null)))
+            .ToList();
+        return (due, targets, nextCursor);
+    }
+
+    private static readonly System.Linq.Expressions.Expression<Func<WebhookDelivery, bool>> IsNew =
+        d => d.Status == WebhookDeliveryStatus.Pending && d.Attempts == 0 && d.NextAttemptAt == null;
+
+    // A page of outbox rows with what the payload needs from their messages.
+    private static IQueryable<DueRow> WithMessages(TalkNTalkDbContext db, IQueryable<WebhookDelivery> deliveries) =>
+        from d in deliveries
+        join m in db.Messages on d.MessageId equals m.Id into sent
+        from m in sent.DefaultIfEmpty()
+        select new DueRow(d.Id, d.EndpointId, d.Attempts, d.Status, d.NextAttemptAt, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
+            m == null ? null : m.CampaignId, m == null ? null : m.Mobile, m == null ? null : m.ErrorCode, m == null ? null : m.ErrorDetail);
+
+    private async Task<Outcome> DeliverAsync(HttpClient http, Due due, Target target, CancellationToken ct)
+    {
+        if (target.Problem is not null)
+            return new Outcome(Result.GiveUp, null, null, target.Problem, null);
+        var body = WebhookPayload.Serialize(due.Event, target.TimeZoneId);
+        var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        request.Headers.Add(WebhookSignature.Header, WebhookSignature.HeaderValue(timestamp, body, target.Secrets));
+        request.Headers.Add(WebhookSignature.EventIdHeader, due.Event.EventId);
+        request.Headers.Add(WebhookSignature.EventHeader, due.Event.EventType);
+        request.Headers.Add(WebhookSignature.AttemptHeader, (due.Attempts + 1).ToString(CultureInfo.InvariantCulture));
+        request.Headers.UserAgent.Add(UserAgent);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(options.Value.TimeoutSeconds));
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            var ms = (int)watch.ElapsedMilliseconds;
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode)
+                return new Outcome(Result.Succeeded, status, ms, null, null);
+            var excerpt = await ReadExcerptAsync(response, timeout.Token);
+            var error = excerpt.Length == 0 ? $"HTTP {status}" : $"HTTP {status}: {excerpt}";
+            return status is 429 or >= 500
+                ? new Outcome(Result.Retry, status, ms, error, RetryAfter(response))
+                : new Outcome(status == 410 ? Result.Gone : Result.GiveUp, status, ms, error, null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new Outcome(Result.Retry, null, (int)watch.ElapsedMilliseconds, $"No answer within {options.Value.TimeoutSeconds} s.", null);
+        }
+        catch (HttpRequestException e) when (e.InnerException is WebhookTargetRefusedException refused)
+        {
+            return new Outcome(Result.GiveUp, null, null, "Refused: " + refused.Message, null);
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return new Outcome(Result.Retry, null, (int)watch.ElapsedMilliseconds, Shorten(e.Message), null);
+        }
+    }
+
+    // Only the start of a failing receiver's answer is read and kept: enough to debug, never a memory risk.
+    private async Task<string> ReadExcerptAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        var buffer = new byte[Math.Max(0, options.Value.MaxResponseBytes)];
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var read = 0;
+        int count;
+        while (read < buffer.Length && (count = await stream.ReadAsync(buffer.AsMemory(read), ct)) > 0)
+            read += count;
+        return Shorten(Encoding.UTF8.GetString(buffer, 0, read).Trim());
+    }
+
+    private static string Shorten(string text) => text.Length <= MaxErrorLength ? text : text[..MaxErrorLength] + "…";
+
+    private TimeSpan? RetryAfter(HttpResponseMessage response) => response.Headers.RetryAfter switch
+    {
+        { Delta: { } delta } => delta,
+        { Date: { } date } => date - clock.GetUtcNow(),
+        _ => null,
+    };
+
+    private async Task RecordAsync(List<Due> due, Outcome[] outcomes, CancellationToken ct)
+    {
+        var settings = options.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var update = db.Database.GetDbConnection().CreateCommand();
+        update.CommandText = """
+            UPDATE webhook_deliveries SET Status = $status, Attempts = Attempts + 1, NextAttemptAt = $next, LastAttemptAt = $now,
+                ResponseStatus = $code, ResponseMs = $ms, LastError = $error
+            WHERE Id = $id
+            """;
+        foreach (var name in new[] { "$status", "$next", "$code", "$ms", "$error", "$id" })
+            Sql.Add(update, name);
+        Sql.Add(update, "$now", Sql.Text(now));
+        for (var i = 0; i < due.Count; i++)
+        {
+            var (delivery, outcome) = (due[i], outcomes[i]);
+            // A test is a one-off check of the endpoint: it is never retried.
+            var retry = outcome.Result == Result.Retry && delivery.Event.EventType != WebhookEventNames.Test && delivery.Attempts + 1 < settings.MaxAttempts;
+            var status = outcome.Result == Result.Succeeded ? WebhookDeliveryStatus.Succeeded : retry ? WebhookDeliveryStatus.Pending : WebhookDeliveryStatus.Failed;
+            Sql.Set(update, "$status", status.ToString());
+            Sql.Set(update, "$next", retry ? Sql.Text(now + NextDelay(delivery.Attempts + 1, outcome.RetryAfter)) : null);
+            Sql.Set(update, "$code", outcome.ResponseStatus);
+            Sql.Set(update, "$ms", outcome.ResponseMs);
+            Sql.Set(update, "$error", outcome.Error);
+            Sql.Set(update, "$id", delivery.Id);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        await CountFailuresAsync(db, due, outcomes, now, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+    }
+
+    private TimeSpan NextDelay(int attempts, TimeSpan? retryAfter)
+    {
+        var settings = options.Value;
+        var max = TimeSpan.FromSeconds(settings.MaxRetryDelaySeconds);
+        return retryAfter is { } asked
+            ? TimeSpan.FromTicks(Math.Clamp(asked.Ticks, TimeSpan.TicksPerSecond, max.Ticks))
+            : settings.RetryDelay(attempts, Random.Shared.NextDouble());
+    }
+
+    // Failures in a row per endpoint, in the order the attempts finished; test events do not count.
+    private async Task CountFailuresAsync(TalkNTalkDbContext db, List<Due> due, Outcome[] outcomes, DateTime now, CancellationToken ct)
+    {
+        var limit = Math.Max(1, options.Value.DisableAfterConsecutiveFailures);
+        var byEndpoint = Enumerable.Range(0, due.Count).Where(i => due[i].Event.EventType != WebhookEventNames.Test).GroupBy(i => due[i].EndpointId);
+        foreach (var attempts in byEndpoint)
+        {
+            var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == attempts.Key, ct);
+            if (endpoint is null)
+                continue; // deleted meanwhile
+            string? reason = null, lastError = null;
+            foreach (var outcome in attempts.Select(i => outcomes[i]).OrderBy(o => o.Order))
+            {
+                endpoint.ConsecutiveFailures = outcome.Result == Result.Succeeded ? 0 : endpoint.ConsecutiveFailures + 1;
+                lastError = outcome.Error;
+                if (outcome.Result == Result.Gone)
+                    reason = "The receiver answered 410 Gone: it wants no more events.";
+            }
+            if (reason is null && endpoint.ConsecutiveFailures >= limit)
+                reason = $"{endpoint.ConsecutiveFailures} deliveries in a row failed; the last: {lastError}";
+            if (reason is not null && endpoint.Enabled)
+            {
+                endpoint.Enabled = false;
+                endpoint.DisabledAt = now;
+                endpoint.DisabledReason = reason;
+                endpoint.UpdatedAt = now;
+                logger.LogWarning("Webhook endpoint {Endpoint} ({Url}) disabled: {Reason}", endpoint.Id, endpoint.Url, reason);
+            }
+            if (!endpoint.Enabled)
+            {
+                // Paused, not lost: enabling the endpoint again sends them.
+                await db.WebhookDeliveries.Where(d => d.EndpointId == endpoint.Id && d.Status == WebhookDeliveryStatus.Pending && d.EventType != WebhookEventNames.Test)
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, (DateTime?)null), ct);
+            }
+        }
+    }
+
+    private sealed record DueRow(long Id, Guid EndpointId, int Attempts, WebhookDeliveryStatus Status, DateTime? NextAttemptAt, string EventType,
+        DateTime OccurredAt, Guid? MessageId, Messages.MessageStatus? MessageStatus, Guid? CampaignId, string? Mobile, string? ErrorCode, string? ErrorDetail);
+
+    private sealed record Due(long Id, Guid EndpointId, int Attempts, WebhookEvent Event);
+
+    private sealed record Target(Guid OrganisationId, Uri Url, string TimeZoneId, IReadOnlyList<string> Secrets, string? Problem);
+
+    private enum Result { Succeeded, Retry, GiveUp, Gone }
+
+    private sealed record Outcome(Result Result, int? ResponseStatus, int? ResponseMs, string? Error, TimeSpan? RetryAfter)
+    {
+        public int Order { get; init; }
+    }
+}

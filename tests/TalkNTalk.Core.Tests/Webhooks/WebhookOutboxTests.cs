@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Messages;
+using TalkNTalk.Core.Webhooks;
+
+namespace TalkNTalk.Core.Tests.Webhooks;
+
+/// <summary>The outbox trigger: one row per subscribed, enabled endpoint of the message's organisation, written with the status change.</summary>
+public sealed class WebhookOutboxTests
+{
+    [Fact]
+    public async Task Status_changes_queue_events_only_for_enabled_endpoints_that_subscribe_to_them()
+    {
+        await using var scenario = await WebhookScenario.StartAsync(WebhookEvents.Delivered);
+        var webhooks = scenario.Webhooks;
+        var (paused, _) = await webhooks.CreateAsync(scenario.OrganisationId, scenario.Receiver.Url, "Paused", WebhookEvents.All, null);
+        await webhooks.SetEnabledAsync(scenario.OrganisationId, paused.Id, enabled: false);
+        var failuresOnly = (await webhooks.CreateAsync(scenario.OrganisationId, scenario.Receiver.Url, "Alerts", WebhookEvents.Failed, null)).Endpoint;
+        var other = await scenario.Services.CreateOrganisationAsync("Other Ltd", sender: "OTHERLTD");
+        await webhooks.CreateAsync(other, scenario.Receiver.Url, null, WebhookEvents.All, null);
+
+        await scenario.SendAndDispatchAsync(50);
+
+        await using var db = scenario.Services.NewDb();
+        var messages = await db.Messages.AsNoTracking().ToListAsync();
+        var rows = await scenario.DeliveriesAsync();
+        var delivered = messages.Where(m => m.Status == MessageStatus.Delivered).Select(m => (Guid?)m.Id).ToHashSet();
+        var failed = messages.Where(m => m.Status is MessageStatus.Failed or MessageStatus.Undelivered).Select(m => (Guid?)m.Id).ToHashSet();
+        Assert.Equal(delivered, rows.Where(r => r.EndpointId == scenario.EndpointId).Select(r => r.MessageId).ToHashSet());
+        Assert.All(rows.Where(r => r.EndpointId == scenario.EndpointId), r => Assert.Equal(("sms.delivered", MessageStatus.Delivered), (r.EventType, r.MessageStatus)));
+        Assert.Equal(failed, rows.Where(r => r.EndpointId == failuresOnly.Id).Select(r => r.MessageId).ToHashSet());
+        Assert.All(rows.Where(r => r.EndpointId == failuresOnly.Id), r => Assert.Equal("sms.failed", r.EventType));
+        Assert.Equal(rows.Count, rows.Count(r => r.EndpointId == scenario.EndpointId || r.EndpointId == failuresOnly.Id));
+        var sample = rows.First(r => r.EndpointId == scenario.EndpointId);
+        var message = messages.Single(m => m.Id == sample.MessageId);
+        Assert.Equal(($"evt_{message.Id:N}_delivered", message.UpdatedAt, WebhookDeliveryStatus.Pending, 0),
+            (sample.EventId, sample.OccurredAt, sample.Status, sample.Attempts));
+        Assert.Null(sample.NextAttemptAt); // new rows enter no index: the worker reads them in id order
+    }
+
+    [Fact]
+    public async Task The_migration_creates_the_trigger_and_unchanged_statuses_queue_nothing()
+    {
+        await using var scenario = await WebhookScenario.StartAsync();
+        await scenario.SendAndDispatchAsync(5);
+        var before = (await scenario.DeliveriesAsync()).Count;
+
+        await using var db = scenario.Services.NewDb();
+        var triggers = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trg_messages_webhooks_%'").ToListAsync();
+        Assert.Equal(["trg_messages_webhooks_status"], triggers);
+        // Writing a status that does not change, or one that is not an event, queues nothing.
+        await db.Messages.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, m => m.Status));
+        await db.Messages.Where(m => m.Status == MessageStatus.Delivered).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Cancelled));
+        Assert.Equal(before, (await scenario.DeliveriesAsync()).Count);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Net.Http.Json;
+using Microsoft.Playwright;
+using TalkNTalk.Core.Tests.Infrastructure;
+using TalkNTalk.E2E.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace TalkNTalk.E2E.Tests;
+
+/// <summary>An admin wiring the organisation's system to webhooks, against a real receiver on loopback.</summary>
+public sealed class WebhookTests
+{
+    private const string Key = "tk_live_WebHooksExampleKey0123456789abcd";
+
+    [Fact]
+    public async Task Admin_adds_an_endpoint_sends_a_test_event_sees_it_in_the_log_and_is_told_when_the_endpoint_is_disabled()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var settings = AppServer.Bootstrapped();
+        settings["Webhooks__AllowPrivateTargets"] = "true"; // the receiver is on loopback
+        settings["Webhooks__IdleDelayMs"] = "200";
+        settings["Bootstrap__ApiKey"] = Key;
+        await using var app = await AppServer.StartAsync(settings);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await page.OpenAsync("/");
+        await page.GetByRole(AriaRole.Navigation, new() { Name = "Main" }).GetByText("Webhooks").ClickAsync();
+        await page.WaitForURLAsync("**/admin/webhooks");
+        await page.WaitForInteractiveAsync();
+
+        // A URL that is not http(s) is refused next to the field.
+        await page.GetByLabel("URL").FillAsync("ftp://example.co.ke/hooks");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        await Expect(page.Locator("[data-field=url]")).ToContainTextAsync("http:// or https://");
+
+        await page.GetByLabel("URL").FillAsync(receiver.Url);
+        await page.GetByLabel("Description (optional)").FillAsync("Billing system");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
+        var secret = await page.GetByTestId("new-secret").InnerTextAsync();
+        Assert.Matches("^whsec_[A-Za-z0-9]{32}$", secret);
+        await Expect(page.GetByTestId("endpoints-grid")).ToContainTextAsync("sms.sent sms.delivered sms.failed");
+        await Screenshots.SaveAsync(page, "admin-webhooks-1366");
+
+        await page.GetByRole(AriaRole.Link, new() { Name = receiver.Url }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/webhooks/*");
+        await page.WaitForInteractiveAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send test event" }).ClickAsync();
+        var log = page.GetByTestId("deliveries-grid");
+        await Expect(log).ToContainTextAsync("webhook.test");
+        await Expect(log).ToContainTextAsync("Succeeded");
+        await Expect(log).ToContainTextAsync("200 ·");
+        var call = Assert.Single(receiver.Calls);
+        Assert.Equal("webhook.test", call.Event);
+        Assert.True(WebhookVerification.IsFromTalkNTalk(call.Signature, call.Body, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        Assert.Equal("True", await VerifyWithReadmePythonAsync(call, secret));
+        Assert.Equal("False", await VerifyWithReadmePythonAsync(call, secret + "x"));
+
+        // The receiver goes away for good: a real send's first event disables the endpoint, and every page says so.
+        receiver.Answer = _ => (410, null);
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
+        var sent = await http.PostAsJsonAsync("/v1/sms/send-bulk/", new { recipients = new[] { "254712345678" }, message = "Your invoice is ready." });
+        Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
+        await Expect(page.GetByTestId("webhook-notice")).ToContainTextAsync("410 Gone");
+        await Expect(page.GetByTestId("disabled-reason")).ToBeVisibleAsync();
+        await Expect(log).ToContainTextAsync("sms.sent");
+        await Expect(log).ToContainTextAsync("254712345678");
+        await Screenshots.SaveAsync(page, "admin-webhook-endpoint-1366");
+
+        // Filters narrow the log; a wide screen shows the same page.
+        await page.GetByLabel("Search deliveries").FillAsync("0712345678");
+        await page.GetByLabel("Search deliveries").PressAsync("Enter");
+        await Expect(log).Not.ToContainTextAsync("webhook.test");
+        var wide = await browser.NewPageAsync(app.BaseUrl, 1920, 1080);
+        await wide.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await wide.OpenAsync(new Uri(page.Url).AbsolutePath);
+        await Expect(wide.GetByTestId("deliveries-grid")).ToContainTextAsync("sms.sent");
+        await Screenshots.SaveAsync(wide, "admin-webhook-endpoint-1920");
+
+        // Enabling it again clears the notice.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
+        await Expect(page.GetByTestId("webhook-notice")).ToHaveCountAsync(0);
+    }
+
+    // The README's Python verification function, cut from the README itself, run by Debian's python3.
+    private static async Task<string> VerifyWithReadmePythonAsync(ReceivedCall call, string secret)
+    {
+        var readme = await File.ReadAllTextAsync(Path.Combine(AppServer.RepositoryRoot(), "README.md"));
+        var start = readme.IndexOf("import hashlib, hmac, time", StringComparison.Ordinal);
+        var function = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var body = Path.GetTempFileName();
+        await File.WriteAllBytesAsync(body, call.Body);
+        try
+        {
+            var script = function + "\nimport sys\nprint(is_from_talkntalk(sys.argv[1], open(sys.argv[2], 'rb').read(), sys.argv[3]))\n";
+            using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", script, call.Signature, body, secret])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            })!;
+            var output = await python.StandardOutput.ReadToEndAsync();
+            var errors = await python.StandardError.ReadToEndAsync();
+            await python.WaitForExitAsync();
+            Assert.True(python.ExitCode == 0, errors);
+            return output.Trim();
+        }
+        finally
+        {
+            File.Delete(body);
+        }
+    }
+}
