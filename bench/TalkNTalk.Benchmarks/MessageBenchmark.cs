@@ -57,6 +57,9 @@ public static class MessageBenchmark
                 }
                 Console.WriteLine(line);
             }
+            var overview = new MessageOverview(factory, TimeProvider.System);
+            var (charts, _) = await TimeAsync(async () => ((IReadOnlyList<MessageView>)[], (await overview.GetAsync(organisation, "Africa/Nairobi")).Messages));
+            Console.WriteLine($"overview charts (30 days by day, status, network, sender; spend and balance by day): {charts.P50:N1} / {charts.P99:N1} ms");
             await ExportAsync(queries, organisation);
         }
         finally
