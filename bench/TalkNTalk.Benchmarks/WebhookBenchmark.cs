@@ -88,13 +88,16 @@ public static class WebhookBenchmark
         return rate;
     }
 
-    // Runs the worker until the dispatch is over and nothing is left to deliver.
+    // Runs the worker as its background loop does, until the dispatch is over and nothing is left to deliver.
     private static async Task DeliverAsync(WebhookWorker worker, Task dispatched)
     {
         while (true)
         {
             if (await worker.RunOnceAsync())
+            {
+                await worker.YieldToDispatchAsync();
                 continue;
+            }
             if (dispatched.IsCompleted)
                 return;
             await Task.Delay(50);

@@ -73,6 +73,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DeliveryReceiptQueue>();
         services.AddSingleton<IDeliveryReceiptSink>(sp => sp.GetRequiredService<DeliveryReceiptQueue>());
         services.AddSingleton<DispatchSignal>();
+        services.AddSingleton<DispatchActivity>();
         services.AddSingleton<SimulatedSmsProvider>();
         services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<SimulatedSmsProvider>());
         services.AddSingleton<Dispatcher>();

@@ -42,3 +42,18 @@ public sealed class DispatchSignal
 
     internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
 }
+
+/// <summary>
+/// Whether the dispatcher is sending right now (it claimed messages in the last second). Background work that shares
+/// the machine and SQLite's write lock, such as webhook delivery, paces itself while this is true.
+/// </summary>
+public sealed class DispatchActivity(TimeProvider clock)
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+    private long _lastBusyTicks;
+
+    public void MarkBusy() => Interlocked.Exchange(ref _lastBusyTicks, clock.GetUtcNow().UtcTicks);
+
+    public bool IsBusy => clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastBusyTicks) < Window.Ticks;
+}
+

@@ -22,6 +22,7 @@ public sealed class Dispatcher(
     ISmsProvider provider,
     DeliveryReceiptQueue receipts,
     DispatchSignal signal,
+    DispatchActivity activity,
     IOptions<DispatchOptions> options,
     IOptions<SendingOptions> sending,
     TimeProvider clock,
@@ -73,6 +74,7 @@ public sealed class Dispatcher(
         var claimed = await ClaimAsync(touched, ct);
         if (claimed.Count > 0)
         {
+            activity.MarkBusy();
             var results = await SubmitAsync(claimed, ct);
             await RecordAsync(claimed, results, touched, ct);
         }

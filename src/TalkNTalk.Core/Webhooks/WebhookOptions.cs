@@ -38,6 +38,9 @@ public sealed class WebhookOptions
     /// <summary>Requests in flight at once, across endpoints.</summary>
     public int MaxConcurrency { get; set; } = 32;
 
+    /// <summary>The pause after each batch while the dispatcher is sending, so webhooks do not slow a campaign down.</summary>
+    public int PauseWhileDispatchingMs { get; set; } = 300;
+
     /// <summary>How long an idle worker waits before it looks at the outbox again.</summary>
     public int IdleDelayMs { get; set; } = 500;
 

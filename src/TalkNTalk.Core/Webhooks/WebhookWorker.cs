@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Dispatch;
 
 namespace TalkNTalk.Core.Webhooks;
 
@@ -23,6 +24,7 @@ public sealed class WebhookWorker(
     WebhookSecrets secrets,
     IOptions<WebhookOptions> options,
     WebhookNotifier changes,
+    DispatchActivity dispatch,
     TimeProvider clock,
     ILogger<WebhookWorker> logger) : BackgroundService
 {
@@ -37,7 +39,10 @@ public sealed class WebhookWorker(
             try
             {
                 if (await RunOnceAsync(stoppingToken))
+                {
+                    await YieldToDispatchAsync(stoppingToken);
                     continue;
+                }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -45,6 +50,16 @@ public sealed class WebhookWorker(
             }
             await Task.Delay(TimeSpan.FromMilliseconds(options.Value.IdleDelayMs), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
+    }
+
+    /// <summary>
+    /// While a campaign is sending, deliveries take turns with it rather than compete for the CPU and SQLite's write
+    /// lock: events still flow, and the backlog clears at full speed once the campaign is out.
+    /// </summary>
+    public async Task YieldToDispatchAsync(CancellationToken ct = default)
+    {
+        if (dispatch.IsBusy)
+            await Task.Delay(TimeSpan.FromMilliseconds(options.Value.PauseWhileDispatchingMs), clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>One cycle; true when it delivered anything (so the loop goes again at once).</summary>
