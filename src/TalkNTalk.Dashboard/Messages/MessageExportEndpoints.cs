@@ -41,7 +41,7 @@ public static class MessageExportEndpoints
             int total;
             try
             {
-                (_, total) = await queries.SearchAsync(organisationId, filter, 0, 1, ct);
+                total = await queries.CountAsync(organisationId, filter, ct);
             }
             catch (DomainException e) when (e.Code == "not_found")
             {
@@ -66,6 +66,11 @@ public static class MessageExportEndpoints
             catch (OperationCanceledException)
             {
                 Report(written, true, "The download was stopped before it finished.");
+            }
+            catch
+            {
+                Report(written, true, "The export failed part-way through: try again.");
+                throw;
             }
             return Results.Empty;
         }).RequireAuthorization();

@@ -9,6 +9,7 @@ using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Phones;
 using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Components.Shared;
 using TalkNTalk.Dashboard.Messages;
 
 namespace TalkNTalk.Dashboard.Components.Pages.Messages;
@@ -22,11 +23,10 @@ public partial class MessageExplorer
 {
     private const int PageSize = 50;
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ExportSilence = TimeSpan.FromSeconds(30);
 
     private static readonly IReadOnlyList<Option<MessageStatus?>> Statuses =
         Enum.GetValues<MessageStatus>().Select(s => new Option<MessageStatus?>(s, s.ToString())).ToList();
-    private static readonly IReadOnlyList<Option<Network?>> Networks =
-        [new(Network.Safaricom, "Safaricom"), new(Network.Airtel, "Airtel"), new(Network.Telkom, "Telkom"), new(Network.Unknown, "Unknown")];
     private static readonly IReadOnlyList<Option<MessageSource?>> Sources = [new(MessageSource.Web, "Web"), new(MessageSource.Api, "API")];
 
     [Inject] private MessageQueries Messages { get; set; } = default!;
@@ -65,6 +65,7 @@ public partial class MessageExplorer
     private IDisposable? subscription;
     private DateTime lastRefresh;
     private string? loadedKey;
+    private readonly CancellationTokenSource closing = new();
 
     private int PageNumber { get; set; } = 1;
     private int Skip => (PageNumber - 1) * PageSize;
@@ -234,17 +235,28 @@ public partial class MessageExplorer
         await Js.InvokeVoidAsync("talkntalk.download", url);
         try
         {
-            while (true)
+            // Until the server reports the end, or says nothing for half a minute (the download never started).
+            var lastNews = DateTime.UtcNow;
+            while (!closing.IsCancellationRequested)
             {
-                await Task.Delay(400);
-                if (Exports.Find(OrganisationId, exportId) is { } progress)
+                await Task.Delay(400, closing.Token);
+                if (Exports.Find(OrganisationId, exportId) is { } progress && progress != exportProgress)
                 {
-                    exportProgress = progress;
+                    (exportProgress, lastNews) = (progress, DateTime.UtcNow);
                     StateHasChanged();
                     if (progress.Done)
                         break;
                 }
+                else if (DateTime.UtcNow - lastNews > ExportSilence)
+                {
+                    exportProgress = exportProgress with { Done = true, Error = "The download did not start. Check your browser's downloads, then try again." };
+                    break;
+                }
             }
+        }
+        catch (TaskCanceledException) when (closing.IsCancellationRequested)
+        {
+            // The user left the page; the download carries on in the browser.
         }
         finally
         {
@@ -252,9 +264,12 @@ public partial class MessageExplorer
         }
     }
 
-    public void Dispose() => subscription?.Dispose();
-
-    private sealed record Option<T>(T Value, string Text);
+    public void Dispose()
+    {
+        subscription?.Dispose();
+        closing.Cancel();
+        closing.Dispose();
+    }
 
     private sealed record CampaignOption(Guid Id, string Name);
 }
