@@ -14,7 +14,6 @@ public sealed class CampaignTests
         var settings = AppServer.Bootstrapped(credit: 100m);
         settings["SimulatedProvider__SubmitLatencyMs"] = "10";
         settings["SimulatedProvider__ReceiptDelayMs"] = "300";
-        settings["SimulatedProvider__FailureRate"] = "0";
         settings["SimulatedProvider__NonDeliveryRate"] = "0";
         settings["Dispatch__MessagesPerSecond"] = "10";
         settings["Dispatch__BatchSize"] = "5";

@@ -17,7 +17,6 @@ public sealed class MessageExplorerTests
         settings["Bootstrap__ApiKey"] = Key;
         settings["SimulatedProvider__SubmitLatencyMs"] = "0";
         settings["SimulatedProvider__ReceiptDelayMs"] = receiptDelayMs.ToString();
-        settings["SimulatedProvider__FailureRate"] = "0";
         settings["SimulatedProvider__NonDeliveryRate"] = "0";
         var app = await AppServer.StartAsync(settings);
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };

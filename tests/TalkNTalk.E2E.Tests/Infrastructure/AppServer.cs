@@ -68,6 +68,8 @@ public sealed class AppServer : IAsyncDisposable
         ["Bootstrap__AdminEmail"] = TestUsers.AdminEmail,
         ["Bootstrap__AdminPassword"] = TestUsers.AdminPassword,
         ["Bootstrap__OpeningCredit"] = credit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        // The simulated provider fails 1% of submissions by default: a test that counts sends must not meet one by chance.
+        ["SimulatedProvider__FailureRate"] = "0",
     };
 
     private void Append(string? line)
