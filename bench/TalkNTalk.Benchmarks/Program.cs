@@ -5,6 +5,8 @@ using TalkNTalk.Benchmarks;
 var mode = args.FirstOrDefault() ?? "all";
 if (mode == "seed")
     return await SeedCommand.RunAsync(args[1..]);
+if (mode == ReceiverProcess.Mode)
+    return await ReceiverProcess.ServeAsync();
 var modes = new Dictionary<string, Func<Task>>
 {
     ["address-books"] = AddressBookBenchmark.RunAsync,

@@ -45,6 +45,7 @@ public static class CoreServiceCollectionExtensions
             .AddEntityFrameworkStores<TalkNTalkDbContext>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<WriteTurns>();
         services.Configure<PricingOptions>(configuration.GetSection("Pricing"));
         services.Configure<BootstrapOptions>(configuration.GetSection("Bootstrap"));
         services.AddSingleton<SmsPricing>();

@@ -23,6 +23,7 @@ public sealed class Dispatcher(
     DeliveryReceiptQueue receipts,
     DispatchSignal signal,
     DispatchActivity activity,
+    WriteTurns turns,
     IOptions<DispatchOptions> options,
     IOptions<SendingOptions> sending,
     TimeProvider clock,
@@ -69,17 +70,26 @@ public sealed class Dispatcher(
     public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
         var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
-        await StartDueCampaignsAsync(touched, ct);
-        await ReleaseHeldAsync(touched, ct);
-        var claimed = await ClaimAsync(touched, ct);
+        List<Claimed> claimed;
+        using (await turns.TakeAsync(ct))
+        {
+            await StartDueCampaignsAsync(touched, ct);
+            await ReleaseHeldAsync(touched, ct);
+            claimed = await ClaimAsync(touched, ct);
+        }
         if (claimed.Count > 0)
         {
             activity.MarkBusy();
             var results = await SubmitAsync(claimed, ct);
-            await RecordAsync(claimed, results, touched, ct);
+            using (await turns.TakeAsync(ct))
+                await RecordAsync(claimed, results, touched, ct);
         }
-        var applied = await ApplyReceiptsAsync(touched, ct);
-        await RefreshCampaignsAsync(touched, ct);
+        int applied;
+        using (await turns.TakeAsync(ct))
+        {
+            applied = await ApplyReceiptsAsync(touched, ct);
+            await RefreshCampaignsAsync(touched, ct);
+        }
         return claimed.Count > 0 || applied > 0 || touched.Count > 0;
     }
 

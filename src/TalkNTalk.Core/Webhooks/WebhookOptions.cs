@@ -41,6 +41,12 @@ public sealed class WebhookOptions
     /// <summary>The pause after each batch while the dispatcher is sending, so webhooks do not slow a campaign down.</summary>
     public int PauseWhileDispatchingMs { get; set; } = 300;
 
+    /// <summary>
+    /// Days a finished delivery (succeeded or given up) stays in the log before the worker deletes it. Pending ones,
+    /// including the paused events of a disabled endpoint, are kept however old.
+    /// </summary>
+    public int KeepDeliveriesDays { get; set; } = 30;
+
     /// <summary>How long an idle worker waits before it looks at the outbox again.</summary>
     public int IdleDelayMs { get; set; } = 500;
 

@@ -25,6 +25,7 @@ public sealed class WebhookWorker(
     IOptions<WebhookOptions> options,
     WebhookNotifier changes,
     DispatchActivity dispatch,
+    WriteTurns turns,
     TimeProvider clock,
     ILogger<WebhookWorker> logger) : BackgroundService
 {
@@ -42,6 +43,11 @@ public sealed class WebhookWorker(
                 {
                     await YieldToDispatchAsync(stoppingToken);
                     continue;
+                }
+                if (clock.GetUtcNow() >= _nextPurge && !dispatch.IsBusy)
+                {
+                    await PurgeAsync(stoppingToken);
+                    _nextPurge = clock.GetUtcNow().AddHours(1);
                 }
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
@@ -62,6 +68,41 @@ public sealed class WebhookWorker(
             await Task.Delay(TimeSpan.FromMilliseconds(options.Value.PauseWhileDispatchingMs), clock, ct).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    private DateTimeOffset _nextPurge;
+
+    /// <summary>
+    /// Deletes finished deliveries older than <see cref="WebhookOptions.KeepDeliveriesDays"/>, a few thousand per write
+    /// turn. Ids grow with time, so the old rows are the head of the table: the first row young enough to keep bounds
+    /// the delete, and no index on time is needed.
+    /// </summary>
+    public async Task<int> PurgeAsync(CancellationToken ct = default)
+    {
+        var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-Math.Max(1, options.Value.KeepDeliveriesDays));
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var firstKept = await db.WebhookDeliveries.Where(d => d.OccurredAt >= cutoff).OrderBy(d => d.Id).Select(d => (long?)d.Id).FirstOrDefaultAsync(ct)
+                        ?? long.MaxValue;
+        var purged = 0;
+        while (true)
+        {
+            int deleted;
+            using (await turns.TakeAsync(ct))
+            {
+                deleted = await db.WebhookDeliveries
+                    .Where(d => d.Id < firstKept && d.Status != WebhookDeliveryStatus.Pending && d.OccurredAt < cutoff)
+                    .OrderBy(d => d.Id).Take(PurgeBatch)
+                    .ExecuteDeleteAsync(ct);
+            }
+            purged += deleted;
+            if (deleted < PurgeBatch)
+                break;
+        }
+        if (purged > 0)
+            logger.LogInformation("Deleted {Count} webhook deliveries finished before {Cutoff:u}", purged, cutoff);
+        return purged;
+    }
+
+    private const int PurgeBatch = 5000;
+
     /// <summary>One cycle; true when it delivered anything (so the loop goes again at once).</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
@@ -77,7 +118,8 @@ public sealed class WebhookWorker(
                 var outcome = await DeliverAsync(http, due[i], targets[due[i].EndpointId], token);
                 outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
             });
-            await RecordAsync(due, outcomes, ct);
+            using (await turns.TakeAsync(ct))
+                await RecordAsync(due, outcomes, ct);
             foreach (var organisation in due.Select(d => targets[d.EndpointId].OrganisationId).Distinct())
                 changes.Publish(organisation);
         }

@@ -197,7 +197,7 @@ public sealed class DispatcherTests
     }
 
     private static Dispatcher NewDispatcher(TestServices services, ISmsProvider provider) => new(
-        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), provider, services.Get<DeliveryReceiptQueue>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(),
+        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), provider, services.Get<DeliveryReceiptQueue>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
         services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
         services.Get<WalletNotifier>(), NullLogger<Dispatcher>.Instance);
 

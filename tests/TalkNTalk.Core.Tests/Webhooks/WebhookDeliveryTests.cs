@@ -57,6 +57,39 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task Finished_deliveries_leave_the_log_after_the_kept_days_while_pending_ones_stay_however_old()
+    {
+        await using var scenario = await WebhookScenario.StartAsync(WebhookEvents.Sent, WebhookScenario.Reliable(("Webhooks:KeepDeliveriesDays", "30")));
+        var clock = scenario.Services.Clock;
+        await scenario.SendAndDispatchAsync(4);
+        await scenario.DeliverDueAsync(); // 4 succeeded
+        scenario.Receiver.Answer = call => (call.Event == "sms.sent" && call.Json.GetProperty("mobile").GetString() == "254712000000" ? 400 : 500, null);
+        await scenario.SendAndDispatchAsync(2);
+        await scenario.DeliverDueAsync(); // one given up (400), one waiting to be retried (500)
+        var old = await scenario.DeliveriesAsync();
+        Assert.Equal([4, 1, 1], new[] { WebhookDeliveryStatus.Succeeded, WebhookDeliveryStatus.Failed, WebhookDeliveryStatus.Pending }
+            .Select(status => old.Count(d => d.Status == status)));
+
+        clock.Advance(TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1));
+        Assert.Equal(0, await scenario.Worker.PurgeAsync()); // not yet 30 days old
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        await scenario.SendAndDispatchAsync(1); // a young event, not yet delivered
+        Assert.Equal(5, await scenario.Worker.PurgeAsync());
+
+        var left = await scenario.DeliveriesAsync();
+        Assert.Equal(2, left.Count);
+        Assert.Equal(old.Single(d => d.Status == WebhookDeliveryStatus.Pending).Id, left[0].Id); // still retried later
+        Assert.Equal((WebhookDeliveryStatus.Pending, 0), (left[1].Status, left[1].Attempts));
+        Assert.Equal(0, await scenario.Worker.PurgeAsync());
+
+        // The worker still takes up the young event after the purge.
+        scenario.Receiver.Answer = _ => (200, null);
+        await scenario.DeliverDueAsync();
+        Assert.All(await scenario.DeliveriesAsync(), d => Assert.Equal(WebhookDeliveryStatus.Succeeded, d.Status));
+    }
+
+    [Fact]
     public async Task Server_errors_are_retried_with_exponential_backoff_until_the_receiver_accepts()
     {
         await using var scenario = await WebhookScenario.StartAsync(WebhookEvents.Sent, WebhookScenario.Reliable());
