@@ -118,8 +118,13 @@ public sealed class WebhookService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await FindAsync(db, organisationId, id, ct);
-        // No foreign key cascades here (it would cost every outbox insert a check): the log goes first, by hand.
-        await db.WebhookDeliveries.Where(d => d.EndpointId == id).ExecuteDeleteAsync(ct);
+        // No foreign key cascades here (it would cost every outbox insert a check): the log goes first, by hand, all but
+        // the table's newest row, which stays behind finished so that its id is not handed out again.
+        var newest = await WebhookDeliveryIds.NewestAsync(db, ct);
+        await db.WebhookDeliveries.Where(d => d.EndpointId == id && d.Id != newest).ExecuteDeleteAsync(ct);
+        await db.WebhookDeliveries.Where(d => d.EndpointId == id && d.Id == newest)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.Status, WebhookDeliveryStatus.Failed).SetProperty(d => d.NextAttemptAt, (DateTime?)null)
+                .SetProperty(d => d.LastError, "The endpoint was deleted."), ct);
         await db.WebhookEndpoints.Where(e => e.Id == id).ExecuteDeleteAsync(ct);
         await transaction.CommitAsync(ct);
         changes.Publish(organisationId);

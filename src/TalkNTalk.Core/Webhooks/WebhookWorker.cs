@@ -73,14 +73,14 @@ public sealed class WebhookWorker(
     /// <summary>
     /// Deletes finished deliveries older than <see cref="WebhookOptions.KeepDeliveriesDays"/>, a few thousand per write
     /// turn. Ids grow with time, so the old rows are the head of the table: the first row young enough to keep bounds
-    /// the delete, and no index on time is needed.
+    /// the delete, and no index on time is needed. The newest row stays, however old (<see cref="WebhookDeliveryIds"/>).
     /// </summary>
     public async Task<int> PurgeAsync(CancellationToken ct = default)
     {
         var cutoff = clock.GetUtcNow().UtcDateTime.AddDays(-Math.Max(1, options.Value.KeepDeliveriesDays));
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var firstKept = await db.WebhookDeliveries.Where(d => d.OccurredAt >= cutoff).OrderBy(d => d.Id).Select(d => (long?)d.Id).FirstOrDefaultAsync(ct)
-                        ?? long.MaxValue;
+        var firstYoung = await db.WebhookDeliveries.Where(d => d.OccurredAt >= cutoff).OrderBy(d => d.Id).Select(d => (long?)d.Id).FirstOrDefaultAsync(ct);
+        var firstKept = Math.Min(firstYoung ?? long.MaxValue, await WebhookDeliveryIds.NewestAsync(db, ct) ?? 0);
         var purged = 0;
         while (true)
         {
@@ -130,8 +130,8 @@ public sealed class WebhookWorker(
     }
 
     // New outbox rows (from the trigger: never attempted, no NextAttemptAt) are read in id order after this cursor, so
-    // that inserting them costs no index. Ids only grow (AUTOINCREMENT, one writer at a time). After a restart the cursor
-    // starts again before the oldest new row still waiting.
+    // that inserting them costs no index. Ids only grow: one writer at a time, and the newest row is never deleted
+    // (WebhookDeliveryIds). After a restart the cursor starts again before the oldest new row still waiting.
     private long? _cursor;
 
     private async Task<(List<Due> Due, Dictionary<Guid, Target> Targets, long Cursor)> TakeDueAsync(CancellationToken ct)

@@ -54,6 +54,7 @@ public sealed class MigrationDriftTests : IDisposable
         var created = ReadSchema(createdPath);
 
         Assert.Contains("table wallet_ledger autoincrement=True", created);
+        Assert.Contains("table webhook_deliveries autoincrement=False", created);
         var missing = created.Except(migrated).ToList();
         var extra = migrated.Except(created).ToList();
         Assert.True(missing.Count == 0 && extra.Count == 0, DiffMessage(missing, extra));

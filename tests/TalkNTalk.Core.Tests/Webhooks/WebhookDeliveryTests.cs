@@ -86,7 +86,17 @@ public sealed class WebhookDeliveryTests
         // The worker still takes up the young event after the purge.
         scenario.Receiver.Answer = _ => (200, null);
         await scenario.DeliverDueAsync();
-        Assert.All(await scenario.DeliveriesAsync(), d => Assert.Equal(WebhookDeliveryStatus.Succeeded, d.Status));
+        var delivered = await scenario.DeliveriesAsync();
+        Assert.All(delivered, d => Assert.Equal(WebhookDeliveryStatus.Succeeded, d.Status));
+
+        // When everything is old, the newest row still stays: its id is not handed out again, and new events follow it.
+        clock.Advance(TimeSpan.FromDays(31));
+        Assert.Equal(1, await scenario.Worker.PurgeAsync());
+        Assert.Equal(delivered[^1].Id, Assert.Single(await scenario.DeliveriesAsync()).Id);
+        await scenario.SendAndDispatchAsync(1);
+        await scenario.DeliverDueAsync();
+        var next = (await scenario.DeliveriesAsync())[^1];
+        Assert.Equal((delivered[^1].Id + 1, WebhookDeliveryStatus.Succeeded), (next.Id, next.Status));
     }
 
     [Fact]

@@ -129,9 +129,39 @@ public sealed class WebhookServiceTests
         var changed = Assert.Single(await webhooks.ListAsync(scenario.OrganisationId));
         Assert.Equal((scenario.Receiver.Url + "/v2", "CRM", WebhookEvents.Failed), (changed.Url, changed.Description, changed.Events));
 
+        await scenario.SendAndDispatchAsync(2);
         await webhooks.SendTestAsync(scenario.OrganisationId, scenario.EndpointId);
         await webhooks.DeleteAsync(scenario.OrganisationId, scenario.EndpointId);
         Assert.Empty(await webhooks.ListAsync(scenario.OrganisationId));
-        Assert.Empty(await scenario.DeliveriesAsync());
+        // Only the table's newest row stays behind, finished, so that its id is never handed out again.
+        var kept = Assert.Single(await scenario.DeliveriesAsync());
+        Assert.Equal((WebhookEventNames.Test, WebhookDeliveryStatus.Failed, (DateTime?)null, "The endpoint was deleted."),
+            (kept.EventType, kept.Status, kept.NextAttemptAt, kept.LastError));
+        await scenario.DeliverDueAsync();
+        Assert.Empty(scenario.Receiver.Calls);
+    }
+
+    [Fact]
+    public async Task Events_after_deleting_the_endpoint_with_the_newest_deliveries_get_new_ids_and_are_delivered()
+    {
+        await using var scenario = await WebhookScenario.StartAsync(WebhookEvents.Sent, WebhookScenario.Reliable());
+        var webhooks = scenario.Webhooks;
+        await scenario.SendAndDispatchAsync(1);
+        await scenario.DeliverDueAsync(); // the worker's cursor is now at the newest row
+        var (other, _) = await webhooks.CreateAsync(scenario.OrganisationId, scenario.Receiver.Url + "/other", null, WebhookEvents.Sent, null);
+        await scenario.SendAndDispatchAsync(3); // three rows for each endpoint, the other's last
+        await webhooks.DeleteAsync(scenario.OrganisationId, other.Id);
+        var before = await scenario.DeliveriesAsync();
+        Assert.Equal(other.Id, before.MaxBy(d => d.Id)!.EndpointId); // kept, finished: its id is not handed out again
+
+        await scenario.SendAndDispatchAsync(2);
+        await scenario.DeliverDueAsync();
+
+        var after = await scenario.DeliveriesAsync();
+        var fresh = after.Where(d => d.EndpointId == scenario.EndpointId).ExceptBy(before.Select(d => d.Id), d => d.Id).ToList();
+        Assert.Equal(2, fresh.Count);
+        Assert.All(fresh, d => Assert.True(d.Id > before.Max(b => b.Id)));
+        Assert.All(after.Where(d => d.EndpointId == scenario.EndpointId), d => Assert.Equal(WebhookDeliveryStatus.Succeeded, d.Status));
+        Assert.Equal(6, scenario.Receiver.Calls.Count);
     }
 }

@@ -70,8 +70,7 @@ public sealed class Webhooks : Migration
             name: "webhook_deliveries",
             columns: table => new
             {
-                Id = table.Column<long>(type: "INTEGER", nullable: false)
-                    .Annotation("Sqlite:Autoincrement", true),
+                Id = table.Column<long>(type: "INTEGER", nullable: false),
                 EndpointId = table.Column<Guid>(type: "TEXT", nullable: false),
                 EventType = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
                 MessageId = table.Column<Guid>(type: "TEXT", nullable: true),
