@@ -24,6 +24,7 @@ public sealed class WebhookService(
     WebhookSecrets secrets,
     IOptions<WebhookOptions> options,
     WebhookNotifier changes,
+    WebhookEndpointHolds holds,
     TimeProvider clock)
 {
     public const int MaxEndpointsPerOrganisation = 10;
@@ -94,6 +95,7 @@ public sealed class WebhookService(
             endpoint.DisabledReason = null;
             endpoint.ConsecutiveFailures = 0;
             DateTime? next = enabled ? now : null;
+            holds.Release(id);
             await db.WebhookDeliveries.Where(d => d.EndpointId == id && d.Status == WebhookDeliveryStatus.Pending)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.NextAttemptAt, next), ct);
         }, ct);
@@ -186,7 +188,7 @@ public sealed class WebhookService(
         return (items, total);
     }
 
-    /// <summary>Sends a delivery again now, with the same event id (receivers that already have it drop the copy).</summary>
+    /// <summary>Sends a delivery again now, with the same event id (receivers that already have it drop the copy), even if the endpoint is held back.</summary>
     public async Task ResendAsync(Guid organisationId, long deliveryId, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -197,6 +199,7 @@ public sealed class WebhookService(
         delivery.Status = WebhookDeliveryStatus.Pending;
         delivery.NextAttemptAt = clock.GetUtcNow().UtcDateTime;
         await db.SaveChangesAsync(ct);
+        holds.Release(endpoint.Id); // an admin asking for it now gets an attempt now
         changes.Publish(organisationId);
     }
 

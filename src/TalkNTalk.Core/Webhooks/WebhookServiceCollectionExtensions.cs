@@ -13,6 +13,7 @@ public static class WebhookServiceCollectionExtensions
         services.AddSingleton<WebhookTargets>();
         services.AddSingleton<WebhookSecrets>();
         services.AddSingleton<WebhookNotifier>();
+        services.AddSingleton<WebhookEndpointHolds>();
         services.AddSingleton<WebhookService>();
         services.AddHttpClient(WebhookWorker.HttpClientName, client => client.Timeout = Timeout.InfiniteTimeSpan) // the worker times each attempt itself
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler

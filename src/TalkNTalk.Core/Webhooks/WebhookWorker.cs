@@ -15,7 +15,9 @@ namespace TalkNTalk.Core.Webhooks;
 /// <summary>
 /// Delivers the outbox. Each cycle takes a batch of due deliveries, posts them concurrently (signed, with a timeout),
 /// and records every outcome in one transaction: done, retry later (network errors, 5xx, 429, with backoff and jitter
-/// or the receiver's <c>Retry-After</c>), or given up (other statuses). Endpoints that keep failing, or answer 410,
+/// or the receiver's <c>Retry-After</c>), or given up (other statuses). An endpoint whose delivery is to be retried is
+/// held back (<see cref="WebhookEndpointHolds"/>): its other events, in this batch and later ones, wait for that retry
+/// unattempted, so one failing receiver does not slow everyone's batches. Endpoints that keep failing, or answer 410,
 /// are disabled. A delivery is marked done only after its answer, so a restart sends it again: at least once.
 /// </summary>
 public sealed class WebhookWorker(
@@ -26,6 +28,7 @@ public sealed class WebhookWorker(
     WebhookNotifier changes,
     DispatchActivity dispatch,
     WriteTurns turns,
+    WebhookEndpointHolds holds,
     TimeProvider clock,
     ILogger<WebhookWorker> logger) : BackgroundService
 {
@@ -115,7 +118,18 @@ public sealed class WebhookWorker(
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
             await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), parallel, async (i, token) =>
             {
-                var outcome = await DeliverAsync(http, due[i], targets[due[i].EndpointId], token);
+                var delivery = due[i];
+                var test = delivery.Event.EventType == WebhookEventNames.Test; // a one-off check goes out regardless
+                var now = clock.GetUtcNow().UtcDateTime;
+                var outcome = !test && holds.HeldUntil(delivery.EndpointId, now) is { } until
+                    ? new Outcome(Result.HeldBack, null, null, null, null) { NextAttemptAt = until }
+                    : await DeliverAsync(http, delivery, targets[delivery.EndpointId], token);
+                if (outcome.Result == Result.Retry)
+                {
+                    outcome = outcome with { NextAttemptAt = now + NextDelay(delivery.Attempts + 1, outcome.RetryAfter) };
+                    if (!test)
+                        holds.Hold(delivery.EndpointId, outcome.NextAttemptAt.Value);
+                }
                 outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
             });
             using (await turns.TakeAsync(ct))
@@ -274,14 +288,27 @@ public sealed class WebhookWorker(
         foreach (var name in new[] { "$status", "$next", "$code", "$ms", "$error", "$id" })
             Sql.Add(update, name);
         Sql.Add(update, "$now", Sql.Text(now));
+        // Held back, not attempted: the attempt count and the last answer stay as they were.
+        await using var hold = db.Database.GetDbConnection().CreateCommand();
+        hold.CommandText = "UPDATE webhook_deliveries SET NextAttemptAt = $next, LastError = coalesce(LastError, $error) WHERE Id = $id";
+        Sql.Add(hold, "$next");
+        Sql.Add(hold, "$id");
+        Sql.Add(hold, "$error", HeldBackNote);
         for (var i = 0; i < due.Count; i++)
         {
             var (delivery, outcome) = (due[i], outcomes[i]);
+            if (outcome.Result == Result.HeldBack)
+            {
+                Sql.Set(hold, "$next", Sql.Text(outcome.NextAttemptAt!.Value));
+                Sql.Set(hold, "$id", delivery.Id);
+                await hold.ExecuteNonQueryAsync(ct);
+                continue;
+            }
             // A test is a one-off check of the endpoint: it is never retried.
             var retry = outcome.Result == Result.Retry && delivery.Event.EventType != WebhookEventNames.Test && delivery.Attempts + 1 < settings.MaxAttempts;
             var status = outcome.Result == Result.Succeeded ? WebhookDeliveryStatus.Succeeded : retry ? WebhookDeliveryStatus.Pending : WebhookDeliveryStatus.Failed;
             Sql.Set(update, "$status", status.ToString());
-            Sql.Set(update, "$next", retry ? Sql.Text(now + NextDelay(delivery.Attempts + 1, outcome.RetryAfter)) : null);
+            Sql.Set(update, "$next", retry ? Sql.Text(outcome.NextAttemptAt!.Value) : null);
             Sql.Set(update, "$code", outcome.ResponseStatus);
             Sql.Set(update, "$ms", outcome.ResponseMs);
             Sql.Set(update, "$error", outcome.Error);
@@ -292,6 +319,9 @@ public sealed class WebhookWorker(
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
     }
+
+    /// <summary>The log's note on an event held back, until it has an answer of its own.</summary>
+    public const string HeldBackNote = "Held back: an earlier delivery to this endpoint failed; this one goes out with its retry.";
 
     private TimeSpan NextDelay(int attempts, TimeSpan? retryAfter)
     {
@@ -306,7 +336,9 @@ public sealed class WebhookWorker(
     private async Task CountFailuresAsync(TalkNTalkDbContext db, List<Due> due, Outcome[] outcomes, DateTime now, CancellationToken ct)
     {
         var limit = Math.Max(1, options.Value.DisableAfterConsecutiveFailures);
-        var byEndpoint = Enumerable.Range(0, due.Count).Where(i => due[i].Event.EventType != WebhookEventNames.Test).GroupBy(i => due[i].EndpointId);
+        var byEndpoint = Enumerable.Range(0, due.Count)
+            .Where(i => due[i].Event.EventType != WebhookEventNames.Test && outcomes[i].Result != Result.HeldBack)
+            .GroupBy(i => due[i].EndpointId);
         foreach (var attempts in byEndpoint)
         {
             var endpoint = await db.WebhookEndpoints.SingleOrDefaultAsync(e => e.Id == attempts.Key, ct);
@@ -346,10 +378,13 @@ public sealed class WebhookWorker(
 
     private sealed record Target(Guid OrganisationId, Uri Url, string TimeZoneId, IReadOnlyList<string> Secrets, string? Problem);
 
-    private enum Result { Succeeded, Retry, GiveUp, Gone }
+    private enum Result { Succeeded, Retry, GiveUp, Gone, HeldBack }
 
     private sealed record Outcome(Result Result, int? ResponseStatus, int? ResponseMs, string? Error, TimeSpan? RetryAfter)
     {
         public int Order { get; init; }
+
+        /// <summary>For a retry or a delivery held back: when it is due again.</summary>
+        public DateTime? NextAttemptAt { get; init; }
     }
 }

@@ -66,7 +66,7 @@ public sealed class WebhookServiceTests
     {
         await using var scenario = await WebhookScenario.StartAsync();
         await scenario.SendAndDispatchAsync(30);
-        scenario.Receiver.Answer = call => (call.Event == "sms.delivered" ? 500 : 200, null);
+        scenario.Receiver.Answer = call => (call.Event == "sms.delivered" ? 400 : 200, null); // given up, not retried
         await scenario.DeliverDueAsync();
         var all = await scenario.DeliveriesAsync();
         var webhooks = scenario.Webhooks;
@@ -78,8 +78,8 @@ public sealed class WebhookServiceTests
 
         var (delivered, deliveredTotal) = await webhooks.DeliveriesAsync(org, endpoint, new(EventType: "sms.delivered"), 0, 100);
         Assert.Equal(all.Count(d => d.EventType == "sms.delivered"), deliveredTotal);
-        Assert.All(delivered, d => Assert.Equal(WebhookDeliveryStatus.Pending, d.Status));
-        Assert.Equal(deliveredTotal, (await webhooks.DeliveriesAsync(org, endpoint, new(Status: WebhookDeliveryStatus.Pending), 0, 100)).Total);
+        Assert.All(delivered, d => Assert.Equal(WebhookDeliveryStatus.Failed, d.Status));
+        Assert.Equal(deliveredTotal, (await webhooks.DeliveriesAsync(org, endpoint, new(Status: WebhookDeliveryStatus.Failed), 0, 100)).Total);
 
         var one = (await webhooks.DeliveriesAsync(org, endpoint, new(EventType: "sms.sent"), 0, 1)).Items[0];
         var byNumber = (await webhooks.DeliveriesAsync(org, endpoint, new(Search: "0" + one.Mobile![3..]), 0, 100)).Items;
