@@ -79,6 +79,7 @@ public sealed class WebhookService(
             endpoint.Url = cleanUrl;
             endpoint.Description = cleanDescription;
             endpoint.Events = events;
+            holds.Release(id); // a corrected URL deserves an attempt before the held events' retry
             return Task.CompletedTask;
         }, ct);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -116,24 +117,24 @@ public sealed class WebhookWorker(
             var outcomes = new Outcome[due.Count];
             var finished = 0;
             var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
+            var silent = new ConcurrentBag<Guid>();
             await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), parallel, async (i, token) =>
             {
-                var delivery = due[i];
-                var test = delivery.Event.EventType == WebhookEventNames.Test; // a one-off check goes out regardless
-                var now = clock.GetUtcNow().UtcDateTime;
-                var outcome = !test && holds.HeldUntil(delivery.EndpointId, now) is { } until
-                    ? new Outcome(Result.HeldBack, null, null, null, null) { NextAttemptAt = until }
-                    : await DeliverAsync(http, delivery, targets[delivery.EndpointId], token);
-                if (outcome.Result == Result.Retry)
-                {
-                    outcome = outcome with { NextAttemptAt = now + NextDelay(delivery.Attempts + 1, outcome.RetryAfter) };
-                    if (!test)
-                        holds.Hold(delivery.EndpointId, outcome.NextAttemptAt.Value);
-                }
+                var outcome = await AttemptAsync(http, due[i], targets[due[i].EndpointId], silent, token);
                 outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
             });
-            using (await turns.TakeAsync(ct))
-                await RecordAsync(due, outcomes, ct);
+            try
+            {
+                using (await turns.TakeAsync(ct))
+                    await RecordAsync(due, outcomes, ct);
+            }
+            catch
+            {
+                // Not recorded: the same rows come again, and they should be attempted, not held back on this cycle's word.
+                foreach (var endpoint in silent)
+                    holds.Release(endpoint);
+                throw;
+            }
             foreach (var organisation in due.Select(d => targets[d.EndpointId].OrganisationId).Distinct())
                 changes.Publish(organisation);
         }
@@ -189,7 +190,7 @@ public sealed class WebhookWorker(
             .Concat(fresh.Where(r => r.Attempts == 0 && r.Status == WebhookDeliveryStatus.Pending && r.NextAttemptAt is null && enabled.Contains(r.EndpointId)))
             .Where(r => targets.ContainsKey(r.EndpointId)) // deleted meanwhile
             .DistinctBy(r => r.Id)
-            .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id),
+            .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, r.NextAttemptAt, new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id),
                 r.EventType, r.OccurredAt, r.MessageId, r.CampaignId, r.Mobile, r.MessageStatus,
                 // Only a failure carries an error; a message's later receipt must not colour its earlier sms.sent.
                 r.EventType == WebhookEventNames.Failed ? r.ErrorCode : null, r.EventType == WebhookEventNames.Failed ? r.ErrorDetail : null)))
@@ -207,6 +208,31 @@ public sealed class WebhookWorker(
         from m in sent.DefaultIfEmpty()
         select new DueRow(d.Id, d.EndpointId, d.Attempts, d.Status, d.NextAttemptAt, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
             m == null ? null : m.CampaignId, m == null ? null : m.Mobile, m == null ? null : m.ErrorCode, m == null ? null : m.ErrorDetail);
+
+    /// <summary>
+    /// Delivers one event, or holds it back while its endpoint is held. An endpoint that gave no answer (a timeout, a
+    /// network error) to an event that will be retried is held until that retry: silence is what costs the shared
+    /// batch its time. Any answer shows the endpoint is there, and releases it. A test event goes out regardless.
+    /// </summary>
+    private async Task<Outcome> AttemptAsync(HttpClient http, Due delivery, Target target, ConcurrentBag<Guid> silent, CancellationToken ct)
+    {
+        var test = delivery.Event.EventType == WebhookEventNames.Test;
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (!test && holds.HeldUntil(delivery.EndpointId, now) is { } until)
+            return new Outcome(Result.HeldBack, null, null, null, null) { NextAttemptAt = until };
+        var outcome = await DeliverAsync(http, delivery, target, ct);
+        if (outcome.ResponseStatus is not null && !test)
+            holds.Release(delivery.EndpointId);
+        if (outcome.Result != Result.Retry || test || delivery.Attempts + 1 >= options.Value.MaxAttempts)
+            return outcome; // a test is a one-off check of the endpoint: it is never retried
+        var retryAt = now + NextDelay(delivery.Attempts + 1, outcome.RetryAfter);
+        if (outcome.ResponseStatus is null)
+        {
+            holds.Hold(delivery.EndpointId, retryAt);
+            silent.Add(delivery.EndpointId);
+        }
+        return outcome with { NextAttemptAt = retryAt };
+    }
 
     private async Task<Outcome> DeliverAsync(HttpClient http, Due due, Target target, CancellationToken ct)
     {
@@ -274,7 +300,6 @@ public sealed class WebhookWorker(
 
     private async Task RecordAsync(List<Due> due, Outcome[] outcomes, CancellationToken ct)
     {
-        var settings = options.Value;
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
@@ -290,9 +315,14 @@ public sealed class WebhookWorker(
         Sql.Add(update, "$now", Sql.Text(now));
         // Held back, not attempted: the attempt count and the last answer stay as they were.
         await using var hold = db.Database.GetDbConnection().CreateCommand();
-        hold.CommandText = "UPDATE webhook_deliveries SET NextAttemptAt = $next, LastError = coalesce(LastError, $error) WHERE Id = $id";
+        // Only if nobody changed the row since it was read (a re-send asks for now).
+        hold.CommandText = """
+            UPDATE webhook_deliveries SET NextAttemptAt = $next, LastError = coalesce(LastError, $error)
+            WHERE Id = $id AND Status = 'Pending' AND NextAttemptAt IS $was
+            """;
         Sql.Add(hold, "$next");
         Sql.Add(hold, "$id");
+        Sql.Add(hold, "$was");
         Sql.Add(hold, "$error", HeldBackNote);
         for (var i = 0; i < due.Count; i++)
         {
@@ -301,11 +331,11 @@ public sealed class WebhookWorker(
             {
                 Sql.Set(hold, "$next", Sql.Text(outcome.NextAttemptAt!.Value));
                 Sql.Set(hold, "$id", delivery.Id);
+                Sql.Set(hold, "$was", delivery.DueAt is { } was ? Sql.Text(was) : null);
                 await hold.ExecuteNonQueryAsync(ct);
                 continue;
             }
-            // A test is a one-off check of the endpoint: it is never retried.
-            var retry = outcome.Result == Result.Retry && delivery.Event.EventType != WebhookEventNames.Test && delivery.Attempts + 1 < settings.MaxAttempts;
+            var retry = outcome.Result == Result.Retry && outcome.NextAttemptAt is not null; // see AttemptAsync
             var status = outcome.Result == Result.Succeeded ? WebhookDeliveryStatus.Succeeded : retry ? WebhookDeliveryStatus.Pending : WebhookDeliveryStatus.Failed;
             Sql.Set(update, "$status", status.ToString());
             Sql.Set(update, "$next", retry ? Sql.Text(outcome.NextAttemptAt!.Value) : null);
@@ -321,7 +351,7 @@ public sealed class WebhookWorker(
     }
 
     /// <summary>The log's note on an event held back, until it has an answer of its own.</summary>
-    public const string HeldBackNote = "Held back: an earlier delivery to this endpoint failed; this one goes out with its retry.";
+    public const string HeldBackNote = "Held back: the endpoint did not answer an earlier event; this one goes out when that one is retried.";
 
     private TimeSpan NextDelay(int attempts, TimeSpan? retryAfter)
     {
@@ -374,7 +404,7 @@ public sealed class WebhookWorker(
     private sealed record DueRow(long Id, Guid EndpointId, int Attempts, WebhookDeliveryStatus Status, DateTime? NextAttemptAt, string EventType,
         DateTime OccurredAt, Guid? MessageId, Messages.MessageStatus? MessageStatus, Guid? CampaignId, string? Mobile, string? ErrorCode, string? ErrorDetail);
 
-    private sealed record Due(long Id, Guid EndpointId, int Attempts, WebhookEvent Event);
+    private sealed record Due(long Id, Guid EndpointId, int Attempts, DateTime? DueAt, WebhookEvent Event);
 
     private sealed record Target(Guid OrganisationId, Uri Url, string TimeZoneId, IReadOnlyList<string> Secrets, string? Problem);
 

@@ -39,6 +39,9 @@ public sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Runs for each call once it is recorded, before it is answered.</summary>
     public Action<ReceivedCall>? OnCall { get; set; }
 
+    /// <summary>Awaited for each call once it is recorded, before it is answered (a slow or silent receiver); the token is the request's abort.</summary>
+    public Func<ReceivedCall, CancellationToken, Task>? BeforeAnswer { get; set; }
+
     /// <summary>When false, calls are answered but not kept (a benchmark receives hundreds of thousands).</summary>
     public bool Keep { get; set; } = true;
 
@@ -69,6 +72,17 @@ public sealed class WebhookReceiver : IAsyncDisposable
             var call = new ReceivedCall(headers["X-TalkNTalk-Event-Id"].ToString(), headers["X-TalkNTalk-Event"].ToString(),
                 headers["X-TalkNTalk-Signature"].ToString(), int.TryParse(headers["X-TalkNTalk-Attempt"], out var attempt) ? attempt : 0, body.ToArray());
             receiver!.Record(call);
+            if (receiver.BeforeAnswer is { } wait)
+            {
+                try
+                {
+                    await wait(call, http.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    return; // the sender gave up waiting
+                }
+            }
             var (status, retryAfter) = receiver.Answer(call);
             if (retryAfter is not null)
                 http.Response.Headers.RetryAfter = retryAfter;
