@@ -16,7 +16,8 @@ public static class WebhookBenchmark
 {
     private const int Total = 100_000;
 
-    // Settings can be tried from the command line: `-- webhooks Webhooks:BatchSize=2000 Webhooks:MaxConcurrency=16`.
+    // Settings can be tried from the command line: `-- webhooks Webhooks:BatchSize=2000 Webhooks:MaxConcurrency=16`;
+    // `SimulatedProvider:SubmitLatencyMs=50` gives the provider a real network's latency (the default here is none).
     private static readonly KeyValuePair<string, string?>[] Settings =
     [
         new("Sending:MaxRecipientsPerBulkCall", Total.ToString()),
