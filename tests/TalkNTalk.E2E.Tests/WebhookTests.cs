@@ -80,6 +80,20 @@ public sealed class WebhookTests
         // Enabling it again clears the notice.
         await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
         await Expect(page.GetByTestId("webhook-notice")).ToHaveCountAsync(0);
+
+        // Disabling asks first and says what it means; the page keeps saying it while the endpoint is off.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        var dialog = page.Locator(".rz-dialog");
+        await Expect(dialog).ToContainTextAsync("no events are recorded for it");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
+        await Expect(page.GetByTestId("disabled-by-admin")).ToContainTextAsync("no events are recorded for it");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
+        await Expect(page.GetByTestId("disabled-by-admin")).ToHaveCountAsync(0);
+
+        // A URL too long to keep is refused with the limit, not cut short.
+        await page.GetByLabel("URL").FillAsync(receiver.Url + "?" + new string('x', 2000));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Expect(page.Locator("[data-field=url]")).ToContainTextAsync("Keep the URL to 2000 characters.");
     }
 
     // The README's Python verification function, cut from the README itself, run by Debian's python3.

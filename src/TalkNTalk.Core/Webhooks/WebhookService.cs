@@ -174,14 +174,19 @@ public sealed class WebhookService(
                 query = deliveryId > 0 ? query.Where(x => x.Delivery.Id == deliveryId) : query.Where(x => x.Delivery.MessageId == eventMessage && x.Delivery.EventType == eventType);
             else if (Guid.TryParse(search, out var messageId))
                 query = query.Where(x => x.Delivery.MessageId == messageId);
+            else if (Phones.PhoneNumber.TryParse(search, out var phone, out _))
+                query = query.Where(x => x.Mobile == phone.Msisdn);
             else
             {
-                var mobile = Phones.PhoneNumber.TryParse(search, out var phone, out _) ? phone.Msisdn : search;
-                query = query.Where(x => x.Mobile == mobile);
+                // Part of a number, e.g. its last four digits, typed with or without spaces.
+                var digits = new string(search.Where(char.IsAsciiDigit).ToArray()).TrimStart('0'); // numbers are stored 2547…: no local 0
+                query = digits.Length > 0 && search.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '+')
+                    ? query.Where(x => x.Mobile != null && x.Mobile.Contains(digits))
+                    : query.Where(x => false);
             }
         }
         // The log has no index by endpoint (outbox inserts stay cheap): counting stops at a bound.
-        var total = await query.Take(MaxCounted).CountAsync(ct);
+        var total = await query.OrderBy(x => x.Delivery.Id).Take(MaxCounted).CountAsync(ct);
         var items = await query.OrderByDescending(x => x.Delivery.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))
             .Select(x => new WebhookDeliveryView(x.Delivery.Id, x.Delivery.EventType, x.Delivery.MessageId, x.Mobile, x.Delivery.Status, x.Delivery.Attempts,
                 x.Delivery.OccurredAt, x.Delivery.LastAttemptAt, x.Delivery.ResponseStatus, x.Delivery.ResponseMs, x.Delivery.LastError, x.Delivery.NextAttemptAt))

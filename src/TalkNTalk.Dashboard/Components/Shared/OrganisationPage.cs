@@ -28,4 +28,8 @@ public abstract class OrganisationPage : ComponentBase
     protected string Local(DateTime utc) => utc == default ? "—" : OrganisationTime.ToLocal(utc, User.TimeZoneOf()).ToString("d MMM yyyy, HH:mm");
 
     protected string? Local(DateTime? utc) => utc is { } value ? Local(value) : null;
+
+    /// <summary>The same to the second, for logs where a retry due in 40 seconds must not look overdue: "25 Nov 2026, 14:05:09".</summary>
+    protected string LocalToSecond(DateTime? utc) =>
+        utc is { } value && value != default ? OrganisationTime.ToLocal(value, User.TimeZoneOf()).ToString("d MMM yyyy, HH:mm:ss") : "—";
 }
