@@ -221,7 +221,7 @@ public sealed class WebhookWorker(
         if (!test && holds.HeldUntil(delivery.EndpointId, now) is { } until)
             return new Outcome(Result.HeldBack, null, null, null, null) { NextAttemptAt = until };
         var outcome = await DeliverAsync(http, delivery, target, ct);
-        if (outcome.ResponseStatus is not null && !test)
+        if (outcome.ResponseStatus is not null) // a test event answered counts too: the receiver is back
             holds.Release(delivery.EndpointId);
         if (outcome.Result != Result.Retry || test || delivery.Attempts + 1 >= options.Value.MaxAttempts)
             return outcome; // a test is a one-off check of the endpoint: it is never retried
