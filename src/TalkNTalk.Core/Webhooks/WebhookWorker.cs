@@ -16,9 +16,9 @@ namespace TalkNTalk.Core.Webhooks;
 /// <summary>
 /// Delivers the outbox. Each cycle takes a batch of due deliveries, posts them concurrently (signed, with a timeout),
 /// and records every outcome in one transaction: done, retry later (network errors, 5xx, 429, with backoff and jitter
-/// or the receiver's <c>Retry-After</c>), or given up (other statuses). An endpoint whose delivery is to be retried is
-/// held back (<see cref="WebhookEndpointHolds"/>): its other events, in this batch and later ones, wait for that retry
-/// unattempted, so one failing receiver does not slow everyone's batches. Endpoints that keep failing, or answer 410,
+/// or the receiver's <c>Retry-After</c>), or given up (other statuses). An endpoint that gave no answer to an event it
+/// will retry is held back (<see cref="WebhookEndpointHolds"/>): its other events, in this batch and later ones, wait for
+/// that retry unattempted, so one silent receiver does not cost everyone's batches a timeout per event. Endpoints that keep failing, or answer 410,
 /// are disabled. A delivery is marked done only after its answer, so a restart sends it again: at least once.
 /// </summary>
 public sealed class WebhookWorker(
