@@ -25,11 +25,12 @@ public abstract class OrganisationPage : ComponentBase
     protected virtual Task OnOrganisationReadyAsync() => Task.CompletedTask;
 
     /// <summary>A stored UTC time as the organisation reads it, e.g. "25 Nov 2026, 14:05".</summary>
-    protected string Local(DateTime utc) => utc == default ? "—" : OrganisationTime.ToLocal(utc, User.TimeZoneOf()).ToString("d MMM yyyy, HH:mm");
+    protected string Local(DateTime utc) => Format(utc, "d MMM yyyy, HH:mm");
 
     protected string? Local(DateTime? utc) => utc is { } value ? Local(value) : null;
 
     /// <summary>The same to the second, for logs where a retry due in 40 seconds must not look overdue: "25 Nov 2026, 14:05:09".</summary>
-    protected string LocalToSecond(DateTime? utc) =>
-        utc is { } value && value != default ? OrganisationTime.ToLocal(value, User.TimeZoneOf()).ToString("d MMM yyyy, HH:mm:ss") : "—";
+    protected string LocalToSecond(DateTime? utc) => Format(utc ?? default, "d MMM yyyy, HH:mm:ss");
+
+    private string Format(DateTime utc, string pattern) => utc == default ? "—" : OrganisationTime.ToLocal(utc, User.TimeZoneOf()).ToString(pattern);
 }
