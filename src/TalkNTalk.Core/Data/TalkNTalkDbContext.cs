@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.EntityFrameworkCore.Metadata;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.ApiKeys;
 using TalkNTalk.Core.Campaigns;
@@ -224,9 +224,9 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             // are found in id order (WebhookWorker's cursor); only retries, re-sends and tests have a NextAttemptAt.
             d.HasIndex(x => x.NextAttemptAt).HasFilter("\"NextAttemptAt\" IS NOT NULL");
             // A plain rowid key, without AUTOINCREMENT: AUTOINCREMENT writes sqlite_sequence on every insert, about a third
-            // of the trigger's cost. EF 9 has no switch for it, but leaves it off a key with a value converter. The id of a deleted
-            // newest row could come back behind WebhookWorker's cursor, so that row is never deleted (WebhookDeliveryIds).
-            d.Property(x => x.Id).HasConversion(new ValueConverter<long, long>(v => v, v => v));
+            // of the trigger's cost. The id of a deleted newest row could come back behind WebhookWorker's cursor, so that
+            // row is never deleted (WebhookDeliveryIds).
+            d.Property(x => x.Id).Metadata.SetValueGenerationStrategy(SqliteValueGenerationStrategy.None);
         });
     }
 }
