@@ -8,8 +8,8 @@ using TalkNTalk.Dashboard.Api.V1;
 using TalkNTalk.Dashboard.Campaigns;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Users;
-using TalkNTalk.Dashboard.Auth;
-using TalkNTalk.Dashboard.Components;
+using TalkNTalk.Dashboard.Account;
+using TalkNTalk.Dashboard.Shell;
 
 namespace TalkNTalk.Dashboard;
 

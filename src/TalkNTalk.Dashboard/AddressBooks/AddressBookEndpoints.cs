@@ -2,7 +2,7 @@ using System.Text;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.AddressBooks.Import;
 using TalkNTalk.Core.Common;
-using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.AddressBooks;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Notifications;
-using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.Campaigns;
 

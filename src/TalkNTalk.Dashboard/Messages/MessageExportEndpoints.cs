@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Messages;
-using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.Messages;
 

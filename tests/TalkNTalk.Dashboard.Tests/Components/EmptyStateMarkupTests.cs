@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using TalkNTalk.Dashboard.Components.Shared;
+using TalkNTalk.Dashboard.Shared;
 
 namespace TalkNTalk.Dashboard.Tests.Components;
 

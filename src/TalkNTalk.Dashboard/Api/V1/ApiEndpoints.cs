@@ -5,7 +5,7 @@ using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Organisations;
-using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.Api.V1;
 

@@ -2,7 +2,7 @@ using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Phones;
-using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.Api.V1;
 

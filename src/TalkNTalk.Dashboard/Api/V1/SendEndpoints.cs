@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.RateLimiting;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Pricing;
-using TalkNTalk.Dashboard.Auth;
+using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.Api.V1;
 
