@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.FileProviders;
+using MudBlazor;
+using MudBlazor.Services;
 using Radzen;
 using TalkNTalk.Core;
 using TalkNTalk.Dashboard.AddressBooks;
@@ -19,7 +20,7 @@ public static class DashboardHost
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
-        // Package assets (Radzen, blazor.web.js) are served from the build output's manifest in every environment, not only Development.
+        // Package assets (MudBlazor, blazor.web.js) are found through the build output's manifest in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
         builder.Services.AddTalkNTalkDashboard(builder.Configuration, builder.Environment);
         var app = builder.Build();
@@ -33,11 +34,13 @@ public static class DashboardHost
         services.AddTalkNTalkCore(configuration, databasePath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents();
-        services.AddRadzenCookieThemeService(options =>
+        services.AddRadzenComponents(); // TRANSITION: until every page is on MudBlazor.
+        services.AddMudServices(mud =>
         {
-            options.Name = ThemeCookie.Name;
-            options.Duration = TimeSpan.FromDays(365);
+            // Bottom left, clear of the Actions column every grid keeps at its right.
+            mud.SnackbarConfiguration.PositionClass = Defaults.Classes.Position.BottomLeft;
+            mud.SnackbarConfiguration.VisibleStateDuration = 6000;
+            mud.SnackbarConfiguration.PreventDuplicates = false;
         });
 
         services.AddCascadingAuthenticationState();
@@ -85,8 +88,12 @@ public static class DashboardHost
             ExceptionHandler = http => ApiError.WriteAsync(http, StatusCodes.Status500InternalServerError, "server_error",
                 $"The server could not finish this request. Before repeating a send, check whether its campaign exists; if this keeps happening, quote reference {http.TraceIdentifier}."),
         }));
-        app.UseStatusCodePagesWithReExecute("/not-found");
-        app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(AssetsFolder(app.Environment)) });
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/v1"), pages => pages.Use((http, next) =>
+        {
+            ThemeCookie.AskForColourScheme(http);
+            return next(http);
+        }));
         app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -109,18 +116,5 @@ public static class DashboardHost
     {
         var path = configuration.GetSection("Database").Get<DatabaseOptions>()?.Path ?? new DatabaseOptions().Path;
         return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
-    }
-
-    // wwwroot-assets/ is copied beside the build output; running from the source tree also finds it two folders up.
-    private static string AssetsFolder(IWebHostEnvironment environment)
-    {
-        var candidates = new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "wwwroot-assets"),
-            Path.Combine(environment.ContentRootPath, "wwwroot-assets"),
-            Path.GetFullPath(Path.Combine(environment.ContentRootPath, "..", "..", "wwwroot-assets")),
-        };
-        return candidates.FirstOrDefault(Directory.Exists)
-            ?? throw new DirectoryNotFoundException($"wwwroot-assets not found; looked in {string.Join(", ", candidates)}");
     }
 }

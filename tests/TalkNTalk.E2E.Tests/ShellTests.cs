@@ -79,16 +79,19 @@ public sealed class ShellTests
 
         // Dark theme: one click, and it is still dark after a reload.
         await wall.OpenAsync("/campaigns");
-        await wall.GetByTitle("Light or dark theme").ClickAsync();
-        await Expect(wall.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+        var light = await wall.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor");
+        await wall.GetByTestId("theme-toggle").ClickAsync();
+        await Expect(wall.Locator("meta[name=color-scheme]")).ToHaveAttributeAsync("content", "dark");
         await wall.ReloadAsync();
         await wall.WaitForInteractiveAsync();
-        await Expect(wall.Locator("link[href*='material-dark']")).ToHaveCountAsync(1);
+        // The server's first render is already dark (the cookie), not a light page that turns dark.
+        await Expect(wall.Locator("meta[name=color-scheme]")).ToHaveAttributeAsync("content", "dark");
+        Assert.NotEqual(light, await wall.EvaluateAsync<string>("getComputedStyle(document.body).backgroundColor"));
         await Screenshots.SaveAsync(wall, "page-campaigns-dark-1920");
 
         // Sign out from the user menu; the setup page is gone for good.
         await page.GetByTestId("user-menu").ClickAsync();
-        await page.GetByRole(AriaRole.Menu, new() { Name = "Profile menu" }).GetByText("Sign out").ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/account/login"));
         await Screenshots.SaveAsync(page, "login-1366");
         var setup = await page.GotoAsync("/setup");

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TalkNTalk.Core.Notifications;
 
@@ -6,15 +8,24 @@ namespace TalkNTalk.Core.Notifications;
 /// In-process publish/subscribe keyed by an id (an organisation, a campaign). A publisher never waits on a
 /// subscriber: each subscription runs at most one callback at a time, and publishes that arrive meanwhile
 /// coalesce into a single re-run, so a slow browser circuit sees the latest state rather than a backlog.
+/// A subscription may ask for a minimum interval between runs (a page re-rendering a few times a second);
+/// the last change is never dropped, only delayed. A failing callback is logged and the subscription lives on.
 /// </summary>
-public class ChangeNotifier<TKey> where TKey : notnull
+public class ChangeNotifier<TKey>(TimeProvider time, ILogger logger) where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, ConcurrentDictionary<Subscription, byte>> _subscribers = new();
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
 
-    /// <summary>Calls <paramref name="onChange"/> after changes to <paramref name="key"/> until the result is disposed.</summary>
-    public IDisposable Subscribe(TKey key, Func<Task> onChange)
+    public ChangeNotifier() : this(TimeProvider.System, NullLogger.Instance)
     {
-        var subscription = new Subscription(this, key, onChange);
+    }
+
+    /// <summary>Calls <paramref name="onChange"/> after changes to <paramref name="key"/> until the result is disposed,
+    /// starting runs at least <paramref name="minInterval"/> apart.</summary>
+    public IDisposable Subscribe(TKey key, Func<Task> onChange, TimeSpan minInterval = default)
+    {
+        var subscription = new Subscription(this, key, onChange, minInterval);
         _subscribers.GetOrAdd(key, static _ => new()).TryAdd(subscription, 0);
         return subscription;
     }
@@ -37,11 +48,12 @@ public class ChangeNotifier<TKey> where TKey : notnull
             set.TryRemove(subscription, out _);
     }
 
-    private sealed class Subscription(ChangeNotifier<TKey> owner, TKey key, Func<Task> onChange) : IDisposable
+    private sealed class Subscription(ChangeNotifier<TKey> owner, TKey key, Func<Task> onChange, TimeSpan minInterval) : IDisposable
     {
         private const int Idle = 0, Running = 1, RunningDirty = 2;
         private int _state;
         private volatile bool _disposed;
+        private long _lastStart = long.MinValue;
 
         public TKey Key { get; } = key;
 
@@ -65,15 +77,18 @@ public class ChangeNotifier<TKey> where TKey : notnull
         {
             while (true)
             {
+                await WaitForIntervalAsync();
                 if (!_disposed)
                 {
+                    _lastStart = owner._time.GetTimestamp();
                     try
                     {
                         await onChange();
                     }
-                    catch
+                    catch (Exception e)
                     {
-                        // A failing subscriber (e.g. a closed circuit) must not break publishing for others.
+                        // A failing subscriber (a closed circuit, a query that threw) must not break publishing for others.
+                        owner._logger.LogWarning(e, "A subscriber of {Notifier} for {Key} failed", owner.GetType().Name, Key);
                     }
                 }
                 if (Interlocked.CompareExchange(ref _state, Idle, Running) == Running)
@@ -81,6 +96,15 @@ public class ChangeNotifier<TKey> where TKey : notnull
                 // Published while we ran: run once more for all of them.
                 Volatile.Write(ref _state, Running);
             }
+        }
+
+        private async Task WaitForIntervalAsync()
+        {
+            if (minInterval <= TimeSpan.Zero || _lastStart == long.MinValue)
+                return;
+            var wait = minInterval - owner._time.GetElapsedTime(_lastStart);
+            if (wait > TimeSpan.Zero && !_disposed)
+                await Task.Delay(wait, owner._time);
         }
 
         public void Dispose()
@@ -92,10 +116,10 @@ public class ChangeNotifier<TKey> where TKey : notnull
 }
 
 /// <summary>Organisation-wide changes the shell shows everywhere, such as the wallet balance in the header.</summary>
-public sealed class WalletNotifier : ChangeNotifier<Guid>;
+public sealed class WalletNotifier(TimeProvider time, ILogger<WalletNotifier> logger) : ChangeNotifier<Guid>(time, logger);
 
 /// <summary>Progress of one campaign (counts, status), keyed by campaign id: detail pages subscribe.</summary>
-public sealed class CampaignNotifier : ChangeNotifier<Guid>;
+public sealed class CampaignNotifier(TimeProvider time, ILogger<CampaignNotifier> logger) : ChangeNotifier<Guid>(time, logger);
 
 /// <summary>Any campaign of an organisation changed, keyed by organisation id: lists and the monitor subscribe.</summary>
-public sealed class OrganisationCampaignsNotifier : ChangeNotifier<Guid>;
+public sealed class OrganisationCampaignsNotifier(TimeProvider time, ILogger<OrganisationCampaignsNotifier> logger) : ChangeNotifier<Guid>(time, logger);

@@ -241,4 +241,4 @@ public sealed class WebhookService(
 }
 
 /// <summary>An organisation's webhook endpoints or deliveries changed, keyed by organisation id: the admin page and the failure notice subscribe.</summary>
-public sealed class WebhookNotifier : Notifications.ChangeNotifier<Guid>;
+public sealed class WebhookNotifier(TimeProvider time, Microsoft.Extensions.Logging.ILogger<WebhookNotifier> logger) : Notifications.ChangeNotifier<Guid>(time, logger);

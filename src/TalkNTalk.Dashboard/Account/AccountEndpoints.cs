@@ -23,14 +23,3 @@ public static class AccountEndpoints
         return endpoints;
     }
 }
-
-/// <summary>The cookie that remembers light or dark theme across visits.</summary>
-public static class ThemeCookie
-{
-    public const string Name = "TalkNTalkTheme";
-    public const string Light = "material";
-    public const string Dark = "material-dark";
-
-    public static string ThemeFor(HttpContext? context) =>
-        context?.Request.Cookies[Name] is Dark ? Dark : Light;
-}

@@ -6,7 +6,7 @@ namespace TalkNTalk.Dashboard.Shared;
 public sealed record Option<T>(T Value, string Text);
 
 /// <summary>Choices several filter bars share.</summary>
-public static class FilterOptions
+public static class FilterChoices
 {
     public static readonly IReadOnlyList<Option<Network?>> Networks =
         [new(Network.Safaricom, "Safaricom"), new(Network.Airtel, "Airtel"), new(Network.Telkom, "Telkom"), new(Network.Unknown, "Unknown")];
