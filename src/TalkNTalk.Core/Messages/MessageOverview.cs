@@ -41,10 +41,9 @@ public sealed class MessageOverview(IDbContextFactory<TalkNTalkDbContext> dbFact
 
     public async Task<OverviewData> GetAsync(Guid organisationId, string? timeZoneId, int days = 30, CancellationToken ct = default)
     {
-        var zone = OrganisationTime.Zone(timeZoneId);
         var lastDay = DateOnly.FromDateTime(OrganisationTime.ToLocal(clock.GetUtcNow().UtcDateTime, timeZoneId).DateTime);
         var firstDay = lastDay.AddDays(1 - days);
-        var start = TimeZoneInfo.ConvertTimeToUtc(firstDay.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+        var start = OrganisationTime.DayStartUtc(firstDay, timeZoneId);
         DateOnly DayOf(DateTime utc) => DateOnly.FromDateTime(OrganisationTime.ToLocal(utc, timeZoneId).DateTime);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);

@@ -22,4 +22,14 @@ public static class OrganisationTime
         var instant = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
         return TimeZoneInfo.ConvertTime(instant, zone);
     }
+
+    /// <summary>The UTC instant a local wall-clock time in the zone stands for (a scheduled send's "Friday 09:00").</summary>
+    public static DateTime ToUtc(DateTime local, string? zoneId) =>
+        TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone(zoneId));
+
+    /// <summary>The UTC instant a local day starts: "from 1 Dec" filters from here; "to 1 Dec" up to the next day's start.</summary>
+    public static DateTime DayStartUtc(DateOnly day, string? zoneId) => ToUtc(day.ToDateTime(TimeOnly.MinValue), zoneId);
+
+    /// <summary>The start of the day after <paramref name="day"/>, so a range "to" a day includes all of it.</summary>
+    public static DateTime DayEndUtc(DateOnly day, string? zoneId) => DayStartUtc(day.AddDays(1), zoneId);
 }

@@ -76,7 +76,7 @@ public partial class ComposePage
     }
 
     private DateTime? ScheduleUtc => later && scheduleLocal is { } local
-        ? TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), OrganisationTime.Zone(User.TimeZoneOf()))
+        ? OrganisationTime.ToUtc(local, User.TimeZoneOf())
         : null;
 
     protected override async Task OnOrganisationReadyAsync()

@@ -70,8 +70,8 @@ public sealed record MessageFilterQuery
         if (From is { } from && To is { } to && from > to)
             return null;
         return new MessageFilter(Status, Mobile, Sender, Source, Campaign, Network,
-            From is { } start ? StartOfDay(start, timeZoneId) : null,
-            To is { } end ? StartOfDay(end.AddDays(1), timeZoneId) : null,
+            From is { } start ? OrganisationTime.DayStartUtc(start, timeZoneId) : null,
+            To is { } end ? OrganisationTime.DayEndUtc(end, timeZoneId) : null,
             Oldest);
     }
 
@@ -95,10 +95,6 @@ public sealed record MessageFilterQuery
         var present = values.Where(v => !string.IsNullOrEmpty(v.Value)).ToDictionary(v => v.Key, v => v.Value);
         return QueryHelpers.AddQueryString("", present);
     }
-
-    /// <summary>Midnight of a local day, in UTC.</summary>
-    public static DateTime StartOfDay(DateOnly day, string? timeZoneId) =>
-        TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), OrganisationTime.Zone(timeZoneId));
 
     private static string? Trimmed(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
