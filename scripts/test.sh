@@ -18,6 +18,10 @@ fi
 
 dotnet build TalkNTalk.Dashboard.sln -warnaserror -nologo -clp:ErrorsOnly
 
+# The model and the migrations agree: a model change without its generated migration fails here.
+dotnet tool restore >/dev/null
+dotnet ef migrations has-pending-model-changes --project src/TalkNTalk.Core --no-build
+
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 set +e

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TalkNTalk.Core;
@@ -23,7 +24,8 @@ public sealed class TestServices : IAsyncDisposable
         Clock = clock;
     }
 
-    public static async Task<TestServices> StartAsync(Dictionary<string, string?>? settings = null)
+    /// <param name="migration">Stop at this migration instead of the latest: a database as an earlier release left it.</param>
+    public static async Task<TestServices> StartAsync(Dictionary<string, string?>? settings = null, string? migration = null)
     {
         var folder = Directory.CreateTempSubdirectory("talkntalk-core-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
@@ -32,7 +34,14 @@ public sealed class TestServices : IAsyncDisposable
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero));
         services.AddSingleton<TimeProvider>(clock);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
-        await DatabaseInitializer.MigrateAsync(provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>());
+        if (migration is null)
+            await DatabaseInitializer.MigrateAsync(provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>());
+        else
+        {
+            await using var db = await provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migration);
+        }
         return new TestServices(folder, provider, clock);
     }
 

@@ -1,0 +1,93 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.ApiKeys;
+using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Tests.Infrastructure;
+using TalkNTalk.Core.Webhooks;
+
+namespace TalkNTalk.Core.Tests.Data;
+
+/// <summary>
+/// A database made by the release before EF's migration tooling (the hand-written migrations, up to the webhooks)
+/// upgrades in place to the current schema with every row of every table unchanged.
+/// </summary>
+public sealed class MigrationUpgradeTests
+{
+    private const string LastHandWrittenMigration = "20261125060000_Webhooks";
+
+    [Fact]
+    public async Task A_database_of_the_hand_written_migrations_upgrades_with_every_row_kept()
+    {
+        await using var services = await TestServices.StartAsync(new() { ["Webhooks:AllowPrivateTargets"] = "true" }, LastHandWrittenMigration);
+        await FillAsync(services);
+        var before = await ReadRowsAsync(services);
+        Assert.Contains(before, table => table.Key == "messages" && table.Value.Count > 0);
+
+        await DatabaseInitializer.MigrateAsync(services.Get<IDbContextFactory<TalkNTalkDbContext>>());
+
+        await using var db = services.NewDb();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+        var after = await ReadRowsAsync(services);
+        Assert.Equal(before.Keys.Order(), after.Keys.Order());
+        foreach (var (table, rows) in before)
+            Assert.True(rows.SequenceEqual(after[table]), $"Rows of {table} changed in the upgrade.");
+    }
+
+    // Every kind of row the release wrote: organisation, admin, sender ID, wallet and ledger, books and contacts,
+    // a campaign with messages and their stats and search index, an API key, a webhook endpoint and a test event.
+    private static async Task FillAsync(TestServices services)
+    {
+        var org = await services.CreateOrganisationAsync(credit: 250m);
+        var book = await services.Get<AddressBookService>().CreateAsync(org, "Customers", "Nairobi branch");
+        var contacts = services.Get<ContactService>();
+        await contacts.AddAsync(org, book.Id, new ContactInput("0712000001", "Wanjiku", "Kamau", new Dictionary<string, string> { ["account_no"] = "A-17" }));
+        await contacts.AddAsync(org, book.Id, new ContactInput("0733000002", "José", "Otieno"));
+        await services.Get<CampaignService>().SendToAddressBooksAsync(new SendRequest
+        {
+            OrganisationId = org,
+            Message = "Habari {first_name}, your statement is ready.",
+            AddressBookIds = [book.Id],
+            CreatedBy = "admin@acme.co.ke",
+        });
+        await services.Get<ApiKeyService>().CreateAsync(org, "Billing server", ApiScopes.Read | ApiScopes.Send, null, "admin@acme.co.ke");
+        var (endpoint, _) = await services.Get<WebhookService>().CreateAsync(org, "https://127.0.0.1:9/hook", "Receiver", WebhookEvents.All, "admin@acme.co.ke");
+        await services.Get<WebhookService>().SendTestAsync(org, endpoint.Id);
+    }
+
+    /// <summary>Each table's rows, each as a hash of its columns' names and values, sorted (some tables have no rowid).</summary>
+    private static async Task<Dictionary<string, List<string>>> ReadRowsAsync(TestServices services)
+    {
+        await using var db = services.NewDb();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name <> '__EFMigrationsHistory' AND sql NOT LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name";
+            await using var reader = await list.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                tables.Add(reader.GetString(0));
+        }
+        var rows = new Dictionary<string, List<string>>();
+        foreach (var table in tables)
+        {
+            await using var read = connection.CreateCommand();
+            read.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var reader = await read.ExecuteReaderAsync();
+            var hashes = new List<string>();
+            while (await reader.ReadAsync())
+            {
+                var values = new StringBuilder();
+                for (var i = 0; i < reader.FieldCount; i++)
+                    values.Append(reader.GetName(i)).Append('=').Append(reader.IsDBNull(i) ? "NULL" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)).Append('|');
+                hashes.Add(Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(values.ToString()))));
+            }
+            hashes.Sort(StringComparer.Ordinal);
+            rows[table] = hashes;
+        }
+        return rows;
+    }
+}
