@@ -15,7 +15,7 @@ namespace TalkNTalk.E2E.Tests;
 /// </summary>
 public sealed class EveryPageTests
 {
-    private const string Key = "tk_live_Tour0123456789abcdefghijklmnopqrs";
+    private const string Key = "tk_live_Tour0123456789abcdefghijklmnopqr";
 
     private static readonly string[] Pages =
     [
