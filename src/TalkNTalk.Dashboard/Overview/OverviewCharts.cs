@@ -31,7 +31,8 @@ public sealed class OverviewCharts(OverviewData data)
         }
     }
 
-    public string[] DayLabels => Days.Select(d => d.ToString("d MMM", CultureInfo.InvariantCulture)).ToArray();
+    // Thirty labels do not fit under thirty bars: every fifth day and the last are named.
+    public string[] DayLabels => Sparse(Days.ToList());
 
     public List<ChartSeries<double>> DailySeries => ShownStatuses.Select(status =>
     {
@@ -51,7 +52,10 @@ public sealed class OverviewCharts(OverviewData data)
     public List<ChartSeries<double>> SenderSeries =>
         [new() { Name = "Messages", Data = new ChartData<double>(data.Senders.Select(s => (double)s.Messages).ToList()) }];
 
-    public string[] SpendLabels => data.Spend.Select(s => s.Day.ToString("d MMM", CultureInfo.InvariantCulture)).ToArray();
+    public string[] SpendLabels => Sparse(data.Spend.Select(s => s.Day).ToList());
+
+    private static string[] Sparse(IReadOnlyList<DateOnly> days) =>
+        days.Select((d, i) => i % 5 == 0 || i == days.Count - 1 ? d.ToString("d MMM", CultureInfo.InvariantCulture) : "").ToArray();
 
     public List<ChartSeries<double>> SpendSeries =>
         [new() { Name = "Spent (KES)", Data = new ChartData<double>(data.Spend.Select(s => (double)s.Spend).ToList()) }];
