@@ -158,6 +158,7 @@ public sealed class MessageExplorerTests
         await Screenshots.SaveAsync(page, "overview-charts-1366");
         await page.SetViewportSizeAsync(1920, 1080);
         await Screenshots.SaveAsync(page, "overview-charts-1920");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots.Folder, "overview-charts-full-1920.png"), FullPage = true });
         await page.Context.AddCookiesAsync([new() { Name = "TalkNTalkTheme", Value = "dark", Url = app.BaseUrl }]);
         await page.OpenAsync("/");
         await Expect(page.GetByTestId("chart-daily").Locator("svg").Last).ToBeVisibleAsync();
