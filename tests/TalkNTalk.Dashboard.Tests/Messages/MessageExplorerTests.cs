@@ -97,4 +97,18 @@ public sealed class MessageExplorerTests : ComponentTest
 
         cut.WaitForAssertion(() => Assert.Contains("after the end date", cut.Find("[data-testid=filter-warning]").TextContent));
     }
+
+    [Fact]
+    public async Task The_campaign_filter_lists_recent_campaigns_before_typing_with_their_date_and_sender()
+    {
+        await SendAsync("First", MessageSource.Api, "254712345678");
+        await SendAsync("Second", MessageSource.Web, "254733111222");
+        var popovers = Render<MudBlazor.MudPopoverProvider>();
+        var cut = Render<CampaignPicker>();
+
+        await cut.Find("input").FocusAsync(new Microsoft.AspNetCore.Components.Web.FocusEventArgs());
+
+        popovers.WaitForAssertion(() => Assert.Equal(2, popovers.FindAll(".campaign-choice").Count));
+        Assert.All(popovers.FindAll(".campaign-choice-meta"), meta => Assert.Matches(@"^\d{1,2} \w{3} \d{4}, \d\d:\d\d · ACMEKE$", meta.TextContent.Trim()));
+    }
 }
