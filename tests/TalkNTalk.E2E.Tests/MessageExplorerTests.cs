@@ -57,9 +57,9 @@ public sealed class MessageExplorerTests
         await page.GetByTestId("sort-created").ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("sort=oldest"));
         await Expect(page.GetByTestId("message-grid").Locator("tbody tr").First).ToContainTextAsync("Your statement");
-        await page.GetByRole(AriaRole.Link, new() { Name = "0722 551 001" }).First.ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "+254 722 551 001" }).First.ClickAsync();
         var detail = page.GetByTestId("message-detail");
-        await Expect(detail).ToContainTextAsync("Message to 0722 551 001");
+        await Expect(detail).ToContainTextAsync("Message to +254 722 551 001");
         await Expect(page.GetByTestId("detail-body")).ToHaveTextAsync("Your statement for November is ready.");
         await Expect(page.GetByTestId("status-history")).ToContainTextAsync("Queued");
         await Expect(page).ToHaveURLAsync(new Regex("message=[0-9a-f-]{36}"));
@@ -72,7 +72,7 @@ public sealed class MessageExplorerTests
         Assert.Equal(bookmark, page.Url);
         await Expect(page.GetByTestId("message-total")).ToHaveTextAsync("5 messages");
         await Expect(page.GetByTestId("filter-mobile")).ToHaveValueAsync("0722 55");
-        await Expect(detail).ToContainTextAsync("Message to 0722 551 001");
+        await Expect(detail).ToContainTextAsync("Message to +254 722 551 001");
         await Expect(page.GetByTestId("detail-body")).ToHaveTextAsync("Your statement for November is ready.");
 
         // The receipt arrives while the page is open: the badges change without a navigation.
@@ -101,6 +101,17 @@ public sealed class MessageExplorerTests
         await Expect(page.GetByTestId("message-total")).ToHaveTextAsync("8 messages");
         await page.SetViewportSizeAsync(1920, 1080);
         await Screenshots.SaveAsync(page, "explorer-1920");
+
+        // The campaign filter lists recent campaigns before anything is typed, each with its date and sender.
+        await page.GetByTestId("filter-campaign").ClickAsync();
+        await Expect(page.Locator(".campaign-choice").First).ToContainTextAsync("ACMEKE");
+        await Screenshots.SaveAsync(page, "explorer-campaigns-1920");
+        await page.Keyboard.PressAsync("Escape");
+
+        await page.Context.AddCookiesAsync([new() { Name = "TalkNTalkTheme", Value = "dark", Url = app.BaseUrl }]);
+        await page.OpenAsync("/messages?mobile=0722");
+        await Expect(page.GetByTestId("message-total")).ToHaveTextAsync("5 messages");
+        await Screenshots.SaveAsync(page, "explorer-dark-1920");
     }
 
     [Fact]
@@ -147,6 +158,11 @@ public sealed class MessageExplorerTests
         await Screenshots.SaveAsync(page, "overview-charts-1366");
         await page.SetViewportSizeAsync(1920, 1080);
         await Screenshots.SaveAsync(page, "overview-charts-1920");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots.Folder, "overview-charts-full-1920.png"), FullPage = true });
+        await page.Context.AddCookiesAsync([new() { Name = "TalkNTalkTheme", Value = "dark", Url = app.BaseUrl }]);
+        await page.OpenAsync("/");
+        await Expect(page.GetByTestId("chart-daily").Locator("svg").Last).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "overview-charts-dark-1920");
 
         var links = new List<(string Href, string Count)>();
         foreach (var testId in new[] { "kpi-messages", "kpi-delivered", "daily-link", "network-link", "network-delivered-link", "sender-link" })

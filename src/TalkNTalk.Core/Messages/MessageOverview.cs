@@ -8,11 +8,11 @@ namespace TalkNTalk.Core.Messages;
 
 public sealed record DailyStatusCount(DateOnly Day, MessageStatus Status, int Messages);
 
-/// <summary>Delivery on one network: delivered as a share of messages with a final network outcome.</summary>
-public sealed record NetworkDelivery(Network Network, int Messages, int Delivered, int Undelivered, int Failed)
+/// <summary>Delivery on one network. <see cref="Sent"/> counts messages sent to the network (sent, delivered, undelivered).</summary>
+public sealed record NetworkDelivery(Network Network, int Messages, int Delivered, int Undelivered, int Failed, int Sent)
 {
-    public int Outcomes => Delivered + Undelivered + Failed;
-    public double Rate => Outcomes == 0 ? 0 : Math.Round(100.0 * Delivered / Outcomes, 1);
+    /// <summary>Delivered, % of sent: delivered ÷ sent to the network × 100, one decimal, as the campaign page counts it.</summary>
+    public double Rate => Sent == 0 ? 0 : Math.Round(100.0 * Delivered / Sent, 1);
 }
 
 /// <summary>What a day's messages cost, what was topped up, and the wallet's available balance at the end of the day.</summary>
@@ -27,6 +27,10 @@ public sealed record OverviewData(
     public int Messages => Daily.Sum(d => d.Messages);
     public int CountOf(MessageStatus status) => Daily.Where(d => d.Status == status).Sum(d => d.Messages);
     public decimal TotalSpend => Spend.Sum(s => s.Spend);
+    /// <summary>Messages sent to the network: sent, delivered or undelivered.</summary>
+    public int Sent => CountOf(MessageStatus.Sent) + CountOf(MessageStatus.Delivered) + CountOf(MessageStatus.Undelivered);
+    /// <summary>Delivered, % of sent, one decimal; null before anything was sent.</summary>
+    public double? DeliveredOfSent => Sent == 0 ? null : Math.Round(100.0 * CountOf(MessageStatus.Delivered) / Sent, 1);
 }
 
 /// <summary>
@@ -59,7 +63,8 @@ public sealed class MessageOverview(IDbContextFactory<TalkNTalkDbContext> dbFact
             .Select(g => new NetworkDelivery(g.Key, g.Sum(s => s.Messages),
                 g.Where(s => s.Status == MessageStatus.Delivered).Sum(s => s.Messages),
                 g.Where(s => s.Status == MessageStatus.Undelivered).Sum(s => s.Messages),
-                g.Where(s => s.Status == MessageStatus.Failed).Sum(s => s.Messages)))
+                g.Where(s => s.Status == MessageStatus.Failed).Sum(s => s.Messages),
+                g.Where(s => Charged.Contains(s.Status)).Sum(s => s.Messages)))
             .OrderByDescending(n => n.Messages).ToList();
         var senders = stats.GroupBy(s => s.SenderId, StringComparer.OrdinalIgnoreCase)
             .Select(g => new SenderVolume(g.First().SenderId, g.Sum(s => s.Messages), g.Where(s => s.Status == MessageStatus.Delivered).Sum(s => s.Messages)))

@@ -235,6 +235,10 @@ public sealed class MessageQueriesTests : IAsyncLifetime
         {
             Assert.Equal(network.Messages, await Queries.CountAsync(_org, new MessageFilter(Network: network.Network)));
             Assert.Equal(network.Delivered, await Queries.CountAsync(_org, new MessageFilter(Network: network.Network, Status: MessageStatus.Delivered)));
+            var sent = 0;
+            foreach (var status in MessageOverview.Charged)
+                sent += await Queries.CountAsync(_org, new MessageFilter(Network: network.Network, Status: status));
+            Assert.Equal(sent, network.Sent);
         }
         foreach (var sender in overview.Senders)
             Assert.Equal(sender.Messages, await Queries.CountAsync(_org, new MessageFilter(SenderId: sender.SenderId)));
