@@ -54,6 +54,15 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     // xUnit disposes the test class through IAsyncDisposable (bUnit's), which ends here.
     Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
 
+    // MudBlazor's services dispose only asynchronously; where xUnit disposes the class synchronously, do it the async way.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        else
+            base.Dispose(disposing);
+    }
+
     protected override async ValueTask DisposeAsyncCore()
     {
         await base.DisposeAsyncCore();

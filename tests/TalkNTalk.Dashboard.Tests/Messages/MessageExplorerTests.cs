@@ -17,14 +17,6 @@ public sealed class MessageExplorerTests : ComponentTest
         return Render<MessageExplorer>();
     }
 
-    // MudBlazor's services dispose only asynchronously; xUnit disposes the test class synchronously.
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
-        else
-            base.Dispose(disposing);
-    }
 
     private async Task SendAsync(string message, MessageSource source, params string[] numbers) =>
         await App.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = OrganisationId, Message = message, Numbers = numbers, Source = source });

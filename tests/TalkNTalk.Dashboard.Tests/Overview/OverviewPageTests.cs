@@ -9,14 +9,6 @@ namespace TalkNTalk.Dashboard.Tests.Overview;
 /// <summary>The overview's figures and the explorer links behind them.</summary>
 public sealed class OverviewPageTests : ComponentTest
 {
-    // MudBlazor's services dispose only asynchronously; xUnit disposes the test class synchronously.
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
-        else
-            base.Dispose(disposing);
-    }
 
     [Fact]
     public async Task Figures_link_to_the_explorer_with_the_same_filter_over_the_same_days()
