@@ -33,6 +33,12 @@ public sealed class WebhookPagesTests : ComponentTest, IDisposable
 
         cut.WaitForAssertion(() => Assert.Equal("Choose at least one event: sms.sent, sms.delivered or sms.failed.", cut.Find("[data-field=events]").TextContent.Trim()));
         Assert.Empty(cut.FindAll("[data-field=url]"));
+
+        cut.Find("[data-testid=event-sent]").Change(true);
+        cut.Find("form").Submit();
+        cut.WaitForElement("[data-testid=new-secret]");
+        Assert.Empty(cut.FindAll("[data-field]"));
+        Assert.Empty(cut.FindAll(".mud-input-error"));
     }
 
     [Fact]
