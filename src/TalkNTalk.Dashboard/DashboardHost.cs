@@ -11,6 +11,7 @@ using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Users;
 using TalkNTalk.Dashboard.Account;
 using TalkNTalk.Dashboard.Shell;
+using TalkNTalk.Dashboard.Wallets;
 
 namespace TalkNTalk.Dashboard;
 
@@ -104,6 +105,7 @@ public static class DashboardHost
         app.MapHealthChecks("/healthz");
         app.MapAccountEndpoints();
         app.MapAddressBookDownloads();
+        app.MapWalletDownloads();
         app.MapMessageExport();
         app.MapHub<CampaignsHub>("/hubs/campaigns");
         app.MapApiV1();

@@ -52,6 +52,21 @@ public sealed class AdminTests
         await Expect(page.GetByTestId("wallet-balance")).ToHaveTextAsync("KES 3,500.00");
         await Expect(page.GetByTestId("ledger-grid")).ToContainTextAsync("M-Pesa QJK7H2XYZ1");
         await Screenshots.SaveAsync(page, "admin-wallet-after-1366");
+
+        // The ledger downloads as CSV, with the same rows.
+        var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("ledger-export").ClickAsync());
+        Assert.Equal("wallet-ledger.csv", download.SuggestedFilename);
+        var csv = await File.ReadAllTextAsync(await download.PathAsync());
+        Assert.StartsWith("\uFEFFtime,movement,amount,available_after", csv);
+        Assert.Contains("TopUp,2500.00,3500.00", csv);
+        Assert.Contains("M-Pesa QJK7H2XYZ1", csv);
+
+        var wide = await browser.NewPageAsync(app.BaseUrl, 1920, 1080);
+        await wide.Context.AddCookiesAsync([new Cookie { Name = "TalkNTalkTheme", Value = "dark", Url = app.BaseUrl }]);
+        await wide.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await wide.OpenAsync("/admin/wallet");
+        await Expect(wide.GetByTestId("ledger-grid")).ToContainTextAsync("M-Pesa QJK7H2XYZ1");
+        await Screenshots.SaveAsync(wide, "admin-wallet-1920-dark");
     }
 
     [Fact]
@@ -65,6 +80,9 @@ public sealed class AdminTests
 
         await page.GetByLabel("Name").FillAsync("Billing server");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+        // Shown at the top, in view on a 1366×768 screen, with the focus on it.
+        await Expect(page.GetByTestId("new-key")).ToBeInViewportAsync();
+        await Expect(page.GetByTestId("new-key-box")).ToBeFocusedAsync();
         var key = await page.GetByTestId("new-key").InnerTextAsync();
         Assert.Matches("^tk_live_[A-Za-z0-9]{32}$", key);
         await Expect(page.GetByTestId("keys-grid")).ToContainTextAsync("Billing server");
@@ -75,7 +93,9 @@ public sealed class AdminTests
         Assert.Equal(System.Net.HttpStatusCode.OK, (await http.GetAsync("/v1/address-books/")).StatusCode);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke Billing server" }).ClickAsync();
-        await page.GetByRole(AriaRole.Alertdialog).GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Expect(confirm).ToContainTextAsync("Revoke “Billing server”?");
+        await confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Expect(page.GetByTestId("keys-grid")).ToContainTextAsync("Revoked");
         Assert.Equal(System.Net.HttpStatusCode.Unauthorized, (await http.GetAsync("/v1/address-books/")).StatusCode);
     }

@@ -72,10 +72,11 @@ public sealed class WebhookTests
         await page.GetByLabel("Search deliveries").PressAsync("Enter");
         await Expect(log).Not.ToContainTextAsync("webhook.test");
         var wide = await browser.NewPageAsync(app.BaseUrl, 1920, 1080);
+        await wide.Context.AddCookiesAsync([new Cookie { Name = "TalkNTalkTheme", Value = "dark", Url = app.BaseUrl }]);
         await wide.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
         await wide.OpenAsync(new Uri(page.Url).AbsolutePath);
         await Expect(wide.GetByTestId("deliveries-grid")).ToContainTextAsync("sms.sent");
-        await Screenshots.SaveAsync(wide, "admin-webhook-endpoint-1920");
+        await Screenshots.SaveAsync(wide, "admin-webhook-endpoint-1920-dark");
 
         // Enabling it again clears the notice.
         await page.GetByRole(AriaRole.Button, new() { Name = "Enable" }).ClickAsync();
@@ -83,7 +84,7 @@ public sealed class WebhookTests
 
         // Disabling asks first and says what it means; the page keeps saying it while the endpoint is off.
         await page.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
-        var dialog = page.Locator(".rz-dialog");
+        var dialog = page.GetByRole(AriaRole.Dialog);
         await Expect(dialog).ToContainTextAsync("no events are recorded for it");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Disable" }).ClickAsync();
         await Expect(page.GetByTestId("disabled-by-admin")).ToContainTextAsync("no events are recorded for it");
@@ -94,6 +95,14 @@ public sealed class WebhookTests
         await page.GetByLabel("URL").FillAsync(receiver.Url + "?" + new string('x', 2000));
         await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
         await Expect(page.Locator("[data-field=url]")).ToContainTextAsync("Keep the URL to 2000 characters.");
+
+        // Deleting asks first, then the list has no endpoint left.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        var deleting = page.GetByRole(AriaRole.Dialog);
+        await Expect(deleting).ToContainTextAsync("and its delivery log?");
+        await deleting.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await page.WaitForURLAsync("**/admin/webhooks");
+        await Expect(page.GetByTestId("endpoints-grid")).ToContainTextAsync("No endpoints yet");
     }
 
     // The README's Python verification function, cut from the README itself, run by Debian's python3.

@@ -2,12 +2,25 @@ using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Notifications;
+using TalkNTalk.Core.Organisations;
 
 namespace TalkNTalk.Core.Wallets;
 
 public sealed record WalletBalance(decimal Available, decimal Reserved, DateTime UpdatedAt);
 
-public sealed record LedgerEntryView(long Id, LedgerEntryKind Kind, decimal Amount, decimal AvailableAfter, decimal ReservedAfter, string? Note, string? Actor, string? Reference, DateTime CreatedAt);
+public sealed record LedgerEntryView(long Id, LedgerEntryKind Kind, decimal Amount, decimal AvailableAfter, decimal ReservedAfter, string? Note, string? Actor, string? Reference, DateTime CreatedAt)
+{
+    /// <summary>How many ledger entries this row sums: a campaign's charges of one kind on one local day are one row.</summary>
+    public int Entries { get; init; } = 1;
+
+    /// <summary>The campaign the movement is for, when its reference names one.</summary>
+    public Guid? CampaignId => Reference is { } r && r.StartsWith(CampaignPrefix, StringComparison.Ordinal) && Guid.TryParseExact(r[CampaignPrefix.Length..], "N", out var id) ? id : null;
+
+    /// <summary>The campaign's name, when <see cref="CampaignId"/> names one that still exists.</summary>
+    public string? CampaignName { get; init; }
+
+    public const string CampaignPrefix = "campaign:";
+}
 
 /// <summary>Reads the wallet and records manual top-ups. Campaign reservations, charges and refunds use <see cref="Wallet"/> inside their own transactions.</summary>
 public sealed class WalletService(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, WalletNotifier notifier)
@@ -49,14 +62,80 @@ public sealed class WalletService(IDbContextFactory<TalkNTalkDbContext> dbFactor
         }
     }
 
-    /// <summary>A page of the ledger, newest first.</summary>
+    /// <summary>
+    /// A page of the ledger, newest first. A campaign's movements of one kind on one local day (the dispatcher
+    /// writes one per batch) are one row: their amounts summed in cents, so exactly, with the balances after the last.
+    /// </summary>
     public async Task<(IReadOnlyList<LedgerEntryView> Items, int Total)> GetLedgerAsync(Guid organisationId, int skip, int take, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var query = db.WalletLedger.AsNoTracking().Where(e => e.OrganisationId == organisationId);
+        var query = await GroupedLedgerAsync(db, organisationId, ct);
         var total = await query.CountAsync(ct);
         var rows = await query.OrderByDescending(e => e.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
-        return (rows.Select(ToView).ToList(), total);
+        var names = await CampaignNamesAsync(db, organisationId, rows, ct);
+        return (rows.Select(r => r.ToView(names)).ToList(), total);
+    }
+
+    /// <summary>Every row of <see cref="GetLedgerAsync"/>, newest first, streamed from the database for the CSV export.</summary>
+    public async IAsyncEnumerable<LedgerEntryView> StreamLedgerAsync(Guid organisationId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var query = await GroupedLedgerAsync(db, organisationId, ct);
+        // Names first, with a light query of their own: the reader below stays open while the rows stream.
+        var names = await db.Campaigns.AsNoTracking().Where(c => c.OrganisationId == organisationId)
+            .Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        await foreach (var row in query.OrderByDescending(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
+            yield return row.ToView(names);
+    }
+
+    private static async Task<IQueryable<LedgerRow>> GroupedLedgerAsync(TalkNTalkDbContext db, Guid organisationId, CancellationToken ct)
+    {
+        var zoneId = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.TimeZoneId).SingleOrDefaultAsync(ct);
+        // The zone's offset today places each entry on its local day (exact for Nairobi and every zone without daylight saving).
+        var offset = $"{(int)OrganisationTime.Zone(zoneId).GetUtcOffset(DateTime.UtcNow).TotalMinutes:+0;-0} minutes";
+        var organisation = organisationId.ToString().ToUpperInvariant();
+        // SQLite takes the bare columns (balances, note, time) from the row with MAX(Id): the group's newest entry.
+        return db.Database.SqlQuery<LedgerRow>($"""
+            SELECT MAX("Id") AS "Id", "Kind", "Reference", "Note", "Actor", "CreatedAt", "AvailableAfter", "ReservedAfter",
+                   COUNT(*) AS "Entries", SUM(CAST(ROUND("Amount" * 100) AS INTEGER)) AS "Cents"
+            FROM "wallet_ledger"
+            WHERE "OrganisationId" = {organisation}
+            GROUP BY CASE WHEN "Reference" LIKE 'campaign:%' AND "Kind" <> 'TopUp'
+                          THEN "Reference" || '|' || "Kind" || '|' || date("CreatedAt", {offset})
+                          ELSE 'id:' || "Id" END
+            """);
+    }
+
+    private static async Task<IReadOnlyDictionary<Guid, string>> CampaignNamesAsync(TalkNTalkDbContext db, Guid organisationId, IEnumerable<LedgerRow> rows, CancellationToken ct)
+    {
+        var ids = rows.Select(r => r.View().CampaignId).OfType<Guid>().Distinct().ToList();
+        if (ids.Count == 0)
+            return new Dictionary<Guid, string>();
+        return await db.Campaigns.AsNoTracking().Where(c => c.OrganisationId == organisationId && ids.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+    }
+
+    private sealed class LedgerRow
+    {
+        public long Id { get; init; }
+        public string Kind { get; init; } = "";
+        public string? Reference { get; init; }
+        public string? Note { get; init; }
+        public string? Actor { get; init; }
+        public DateTime CreatedAt { get; init; }
+        public decimal AvailableAfter { get; init; }
+        public decimal ReservedAfter { get; init; }
+        public int Entries { get; init; }
+        public long Cents { get; init; }
+
+        public LedgerEntryView View() =>
+            new(Id, Enum.Parse<LedgerEntryKind>(Kind), Cents / 100m, AvailableAfter, ReservedAfter, Note, Actor, Reference, CreatedAt) { Entries = Entries };
+
+        public LedgerEntryView ToView(IReadOnlyDictionary<Guid, string> names)
+        {
+            var view = View();
+            return view.CampaignId is { } id && names.TryGetValue(id, out var name) ? view with { CampaignName = name } : view;
+        }
     }
 
     private static LedgerEntryView ToView(WalletLedgerEntry e) =>

@@ -265,7 +265,7 @@ public sealed class WebhookWorker(
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
-            return new Outcome(Result.Retry, null, (int)watch.ElapsedMilliseconds, $"No answer within {options.Value.TimeoutSeconds} s.", null);
+            return new Outcome(Result.Retry, null, (int)watch.ElapsedMilliseconds, WebhookDeliveryErrors.NoAnswer(options.Value.TimeoutSeconds), null);
         }
         catch (HttpRequestException e) when (e.InnerException is WebhookTargetRefusedException refused)
         {
@@ -273,7 +273,9 @@ public sealed class WebhookWorker(
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
-            return new Outcome(Result.Retry, null, (int)watch.ElapsedMilliseconds, Shorten(e.Message), null);
+            // The log records the exception; the delivery log gets plain words an admin can act on.
+            logger.LogInformation(e, "Webhook delivery {Delivery} to {Url} failed before an answer", due.Id, target.Url);
+            return new Outcome(Result.Retry, null, (int)watch.ElapsedMilliseconds, Shorten(WebhookDeliveryErrors.Describe(e, target.Url)), null);
         }
     }
 

@@ -90,4 +90,35 @@ public sealed class WalletServiceTests
         Assert.Equal(1, (await wallets.GetLedgerAsync(baraka, 0, 10)).Total);
         await Assert.ThrowsAsync<DomainException>(() => wallets.TopUpAsync(Guid.NewGuid(), 1m, null, "admin"));
     }
+
+    [Fact]
+    public async Task Ledger_sums_a_campaigns_batches_per_kind_and_local_day_to_the_cent()
+    {
+        await using var services = await TestServices.StartAsync();
+        var org = await services.CreateOrganisationAsync(credit: 100m);
+        var campaign = Guid.NewGuid();
+        var reference = $"campaign:{campaign:N}";
+        // Nairobi is UTC+3: 20:55 UTC is 23:55 on 1 Dec there, 21:05 UTC already 00:05 on 2 Dec, though both are 1 Dec in UTC.
+        var day1 = new DateTime(2026, 12, 1, 6, 0, 0, DateTimeKind.Utc);
+        await using (var db = services.NewDb())
+        {
+            var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == org);
+            db.WalletLedger.Add(wallet.Reserve(10m, reference, day1));
+            for (var i = 0; i < 30; i++)
+                db.WalletLedger.Add(wallet.Charge(0.1m, reference, day1.AddMinutes(i)));
+            db.WalletLedger.Add(wallet.Refund(0.35m, reference, day1.AddHours(1)));
+            db.WalletLedger.Add(wallet.Charge(0.07m, reference, day1.AddMinutes(14 * 60 + 55)));
+            db.WalletLedger.Add(wallet.Charge(0.01m, reference, day1.AddMinutes(15 * 60 + 5)));
+            await db.SaveChangesAsync();
+        }
+
+        var (rows, total) = await services.Get<WalletService>().GetLedgerAsync(org, 0, 50);
+
+        Assert.Equal(5, total); // opening credit, reserve, refund, charges of 1 Dec, charges of 2 Dec
+        var charges = rows.Where(r => r.Kind == LedgerEntryKind.Charge).ToList();
+        Assert.Equal([(0.01m, 1), (3.07m, 31)], charges.Select(r => (r.Amount, r.Entries)));
+        Assert.All(rows.Where(r => r.Reference == reference), r => Assert.Equal(campaign, r.CampaignId));
+        Assert.Equal(100m - 10m + 0.35m, rows[0].AvailableAfter);
+        Assert.Equal(10m - 3.07m - 0.35m - 0.01m, rows[0].ReservedAfter);
+    }
 }
