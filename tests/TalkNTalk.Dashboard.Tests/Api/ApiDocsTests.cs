@@ -5,11 +5,8 @@ using TalkNTalk.Dashboard.Tests.Components;
 
 namespace TalkNTalk.Dashboard.Tests.Api;
 
-public sealed class ApiDocsTests : ComponentTest, IDisposable
+public sealed class ApiDocsTests : ComponentTest
 {
-    // xUnit calls Dispose, but MudBlazor's services dispose only asynchronously.
-    void IDisposable.Dispose() => ((IAsyncDisposable)this).DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     [Fact]
     public async Task The_send_group_example_uses_a_book_with_contacts_not_an_empty_one()
     {

@@ -5,11 +5,8 @@ using TalkNTalk.Dashboard.Tests.Components;
 
 namespace TalkNTalk.Dashboard.Tests.ApiKeys;
 
-public sealed class ApiKeysPageTests : ComponentTest, IDisposable
+public sealed class ApiKeysPageTests : ComponentTest
 {
-    // xUnit calls Dispose, but MudBlazor's services dispose only asynchronously.
-    void IDisposable.Dispose() => ((IAsyncDisposable)this).DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     [Fact]
     public void A_new_key_is_shown_once_at_the_top_of_the_page_and_focused()
     {

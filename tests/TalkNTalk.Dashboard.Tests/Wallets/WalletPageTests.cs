@@ -10,11 +10,8 @@ using TalkNTalk.Dashboard.Wallets;
 
 namespace TalkNTalk.Dashboard.Tests.Wallets;
 
-public sealed class WalletPageTests : ComponentTest, IDisposable
+public sealed class WalletPageTests : ComponentTest
 {
-    // xUnit calls Dispose, but MudBlazor's services dispose only asynchronously.
-    void IDisposable.Dispose() => ((IAsyncDisposable)this).DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     [Fact]
     public void Top_up_without_an_amount_says_so_next_to_the_field()
     {

@@ -6,11 +6,8 @@ using TalkNTalk.Dashboard.Webhooks;
 
 namespace TalkNTalk.Dashboard.Tests.Webhooks;
 
-public sealed class WebhookPagesTests : ComponentTest, IDisposable
+public sealed class WebhookPagesTests : ComponentTest
 {
-    // xUnit calls Dispose, but MudBlazor's services dispose only asynchronously.
-    void IDisposable.Dispose() => ((IAsyncDisposable)this).DisposeAsync().AsTask().GetAwaiter().GetResult();
-
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
