@@ -88,7 +88,7 @@ public sealed class CampaignTests
         await Screenshots.SaveAsync(page, "campaign-detail-1366");
 
         await Expect(monitor.GetByTestId("monitor-sent").First).ToHaveTextAsync("30");
-        await Expect(monitor.Locator(".monitor-tile").First).ToContainTextAsync("Completed");
+        await Expect(monitor.Locator("[data-campaign]").First).ToContainTextAsync("Completed");
         await Screenshots.SaveAsync(monitor, "monitor-1920");
         await Expect(hub.GetByTestId("hub-rows")).ToContainTextAsync("completed");
         Assert.True(int.Parse(await hub.GetByTestId("hub-events").InnerTextAsync()) >= eventsBefore + 2);
