@@ -171,12 +171,12 @@ public sealed class Dispatcher(
         return claimed;
     }
 
-    // About a quarter second of sending, never fewer than the submissions in flight at once nor more than a batch.
+    // About a quarter second of sending under the rate limit, at most a batch; without a limit, the whole batch.
     private int RecordSize()
     {
         var batch = Math.Max(1, options.Value.BatchSize);
         var perSecond = options.Value.MessagesPerSecond;
-        return perSecond <= 0 ? batch : Math.Clamp(perSecond / 4, Math.Min(batch, Math.Max(1, options.Value.MaxConcurrency)), batch);
+        return perSecond <= 0 ? batch : Math.Clamp(perSecond / 4, 1, batch);
     }
 
     private async Task<SubmitResult[]> SubmitAsync(List<Claimed> claimed, CancellationToken ct)
