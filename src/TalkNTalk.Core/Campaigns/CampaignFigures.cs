@@ -24,6 +24,9 @@ public sealed record CampaignFigures(int Recipients, int Sent, int Delivered, in
     /// <summary>Processed ÷ recipients × 100, whole percent.</summary>
     public int ProcessedPercent => Recipients == 0 ? 0 : (int)Math.Floor(100.0 * Processed / Recipients);
 
+    /// <summary>"96.3% of sent", beside a figure already labelled Delivered; "nothing sent yet" before anything was sent.</summary>
+    public string ShareOfSentText => DeliveredOfSent is { } rate ? $"{rate.ToString("0.0", CultureInfo.InvariantCulture)}% of sent" : "nothing sent yet";
+
     /// <summary>"Delivered 96.3% of sent", or "Nothing sent yet".</summary>
     public string DeliveredOfSentText => DeliveredOfSent is { } rate
         ? $"Delivered {rate.ToString("0.0", CultureInfo.InvariantCulture)}% of sent"

@@ -106,7 +106,7 @@ public sealed class CampaignQueries(
         // Times are stored as sortable text: a prefix is a time bucket ("yyyy-MM-dd HH:mm" or "...:ss").
         var length = span > TimeSpan.FromMinutes(10) ? 16 : 19;
         var sent = await BucketsAsync(db, "SentAt", campaignId, length, ct);
-        var delivered = await BucketsAsync(db, "DeliveredAt", campaignId, length, ct);
+        var delivered = await BucketsAsync(db, "DeliveredAt", campaignId, length, ct, "Status = 'Delivered'"); // an undelivered receipt has a time too
         // A failure has no time of its own: its last update is when the provider refused it.
         var failed = await BucketsAsync(db, "UpdatedAt", campaignId, length, ct, "Status IN ('Failed', 'Blocked')");
         var buckets = sent.Keys.Union(delivered.Keys).Union(failed.Keys).Order(StringComparer.Ordinal).ToList();
