@@ -71,7 +71,8 @@ public sealed class CampaignQueries(
             .Where(c => c.OrganisationId == organisationId
                         && (c.Status == CampaignStatus.Running || c.Status == CampaignStatus.Queued || c.Status == CampaignStatus.Paused
                             || c.FinishedAt >= since))
-            .OrderByDescending(c => c.CreatedAt).Take(24).ToListAsync(ct);
+            // Unfinished campaigns first, so a long-running one is never pushed off the screen by many short ones.
+            .OrderBy(c => c.FinishedAt == null ? 0 : 1).ThenByDescending(c => c.CreatedAt).Take(24).ToListAsync(ct);
         var pending = await PendingCountsAsync(db, campaigns.Select(c => c.Id).ToList(), ct);
         return campaigns.Select(c => ToView(c, pending)).ToList();
     }

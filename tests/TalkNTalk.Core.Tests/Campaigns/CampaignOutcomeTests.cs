@@ -52,4 +52,24 @@ public sealed class CampaignOutcomeTests
         Assert.Equal("Delivered 93.8% of sent", CampaignFigures.Of(cancelled).DeliveredOfSentText);
         Assert.Equal(936, CampaignFigures.Of(cancelled).Cancelled);
     }
+
+    [Fact]
+    public async Task A_batch_recorded_in_parts_ends_with_exact_counts()
+    {
+        // Four a second: a part is one message, and four messages fit the first second's window without waiting.
+        var settings = new Dictionary<string, string?>(DispatcherTests.FastProvider) { ["Dispatch:MessagesPerSecond"] = "4", ["SimulatedProvider:FailureRate"] = "0" };
+        await using var services = await TestServices.StartAsync(settings);
+        var org = await services.CreateOrganisationAsync(credit: 500m);
+        var id = (await services.Get<CampaignService>().SendBulkAsync(new SendRequest
+        {
+            OrganisationId = org, Message = "Your statement is ready.", Numbers = Enumerable.Range(0, 4).Select(i => $"0712{i:D6}").ToList(),
+        })).CampaignId!.Value;
+        await services.Get<Dispatcher>().RunOnceAsync();
+        await services.Get<Dispatcher>().RunOnceAsync(); // receipts
+
+        var view = await services.Get<CampaignQueries>().GetAsync(org, id);
+        Assert.Equal(CampaignStatus.Completed, view.Status);
+        Assert.Equal(4, view.SentCount);
+        Assert.Equal(4, view.DeliveredCount + view.UndeliveredCount);
+    }
 }
