@@ -65,6 +65,7 @@ public sealed class CampaignTests
         await Expect(confirm).ToContainTextAsync("Send to 30 recipients");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/campaigns/[0-9a-f-]{36}$"));
+        var campaignPath = new Uri(page.Url).AbsolutePath;
         var navigations = 0;
         page.FrameNavigated += (_, frame) => { if (frame == page.MainFrame) navigations++; };
 
@@ -88,7 +89,7 @@ public sealed class CampaignTests
         await Screenshots.SaveAsync(page, "campaign-detail-1366");
 
         await Expect(monitor.GetByTestId("monitor-sent").First).ToHaveTextAsync("30");
-        await Expect(monitor.Locator(".monitor-tile").First).ToContainTextAsync("Completed");
+        await Expect(monitor.Locator("[data-campaign]").First).ToContainTextAsync("Completed");
         await Screenshots.SaveAsync(monitor, "monitor-1920");
         await Expect(hub.GetByTestId("hub-rows")).ToContainTextAsync("completed");
         Assert.True(int.Parse(await hub.GetByTestId("hub-events").InnerTextAsync()) >= eventsBefore + 2);
@@ -102,5 +103,90 @@ public sealed class CampaignTests
         await page.OpenAsync("/campaigns");
         await Expect(page.GetByTestId("campaigns-grid")).ToContainTextAsync("Completed");
         await Screenshots.SaveAsync(page, "campaigns-1366");
+
+        // The campaign page and the wall screen at both sizes, light and dark.
+        await monitor.SetViewportSizeAsync(1366, 768);
+        await Screenshots.SaveAsync(monitor, "monitor-1366");
+        await page.SetViewportSizeAsync(1920, 1080);
+        await page.OpenAsync(campaignPath);
+        await Expect(page.GetByTestId("progress-chart")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("delivered-of-sent")).ToHaveTextAsync("Delivered 100.0% of sent");
+        await Screenshots.SaveAsync(page, "campaign-detail-1920");
+        await page.Context.AddCookiesAsync([new Cookie { Name = "TalkNTalkTheme", Value = "dark", Url = app.BaseUrl }]);
+        await page.OpenAsync(campaignPath);
+        await Expect(page.GetByTestId("progress-chart")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "campaign-detail-1920-dark");
+        await page.SetViewportSizeAsync(1366, 768);
+        await Screenshots.SaveAsync(page, "campaign-detail-1366-dark");
+        await monitor.OpenAsync("/monitor");
+        await Expect(monitor.GetByTestId("monitor-sent").First).ToHaveTextAsync("30");
+        await Screenshots.SaveAsync(monitor, "monitor-1366-dark");
+        await monitor.SetViewportSizeAsync(1920, 1080);
+        await Screenshots.SaveAsync(monitor, "monitor-1920-dark");
+    }
+
+    [Fact]
+    public async Task The_campaign_page_follows_counts_finely_and_the_pages_read_well_in_both_themes_at_both_sizes()
+    {
+        const string key = "tk_live_CampaignPagesE2eKey0123456789abc";
+        var settings = AppServer.Bootstrapped(credit: 1000m);
+        settings["Bootstrap__ApiKey"] = key;
+        settings["SimulatedProvider__SubmitLatencyMs"] = "10";
+        settings["SimulatedProvider__ReceiptDelayMs"] = "300";
+        settings["Dispatch__MessagesPerSecond"] = "20";
+        await using var app = await AppServer.StartAsync(settings);
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        var numbers = string.Join(", ", Enumerable.Range(1, 200).Select(i => $"\"2547120{i:00000}\""));
+        var response = await http.PostAsync("/v1/sms/send-bulk/", new StringContent(
+            $$"""{"recipients": [{{numbers}}], "message": "Habari! Your statement is ready.", "sender_id": "ACMEKE"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        var campaignId = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("campaign_id").GetString();
+
+        await page.OpenAsync($"/campaigns/{campaignId}");
+
+        // 200 messages in one batch at 20 a second: the page sees the count move in parts of a batch, not at its end.
+        var seen = new HashSet<string>();
+        var deadline = DateTime.UtcNow.AddSeconds(40);
+        while (DateTime.UtcNow < deadline)
+        {
+            seen.Add(await page.GetByTestId("count-sent").InnerTextAsync());
+            if ((await page.GetByTestId("campaign-status").First.InnerTextAsync()).Equals("Completed", StringComparison.OrdinalIgnoreCase))
+                break;
+            await page.WaitForTimeoutAsync(150);
+        }
+        Assert.True(seen.Count >= 5, $"the sent count should move finely; saw {string.Join(", ", seen)}");
+        await Expect(page.GetByTestId("count-delivered")).Not.ToHaveTextAsync("0", new() { Timeout = 10_000 });
+        await Expect(page.GetByTestId("delivered-of-sent")).ToContainTextAsync("% of sent");
+        await page.WaitForTimeoutAsync(1000); // the last receipts, so the screenshots show the final figures
+        await page.OpenAsync($"/campaigns/{campaignId}");
+        await Screenshots.SaveAsync(page, "campaign-page-1366");
+        await page.SetViewportSizeAsync(1920, 1080);
+        await Screenshots.SaveAsync(page, "campaign-page-1920");
+
+        var monitor = await page.Context.NewPageAsync();
+        await monitor.SetViewportSizeAsync(1920, 1080);
+        await monitor.OpenAsync("/monitor");
+        await Expect(monitor.GetByTestId("total-sent")).Not.ToHaveTextAsync("0");
+        await Screenshots.SaveAsync(monitor, "wall-1920");
+        await monitor.SetViewportSizeAsync(1366, 768);
+        await Screenshots.SaveAsync(monitor, "wall-1366");
+
+        await page.Context.AddCookiesAsync([new Cookie { Name = "TalkNTalkTheme", Value = "dark", Url = app.BaseUrl }]);
+        await page.OpenAsync($"/campaigns/{campaignId}");
+        await Expect(page.GetByTestId("progress-chart")).ToBeVisibleAsync();
+        await Screenshots.SaveAsync(page, "campaign-page-1920-dark");
+        await page.SetViewportSizeAsync(1366, 768);
+        await Screenshots.SaveAsync(page, "campaign-page-1366-dark");
+        await monitor.OpenAsync("/monitor");
+        await Screenshots.SaveAsync(monitor, "wall-1366-dark");
+        await monitor.SetViewportSizeAsync(1920, 1080);
+        await Screenshots.SaveAsync(monitor, "wall-1920-dark");
+        await page.OpenAsync("/campaigns");
+        await Expect(page.GetByTestId("campaigns-grid")).ToContainTextAsync("Completed");
+        await Screenshots.SaveAsync(page, "campaign-list-1366-dark");
     }
 }

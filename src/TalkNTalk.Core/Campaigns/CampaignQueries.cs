@@ -4,6 +4,7 @@ using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Notifications;
+using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Wallets;
 
@@ -12,7 +13,8 @@ namespace TalkNTalk.Core.Campaigns;
 public sealed record CampaignView(
     Guid Id, string Name, string Message, string SenderId, SenderIdCategory SenderCategory, CampaignStatus Status, MessageSource Source,
     int RecipientsCount, int SentCount, int DeliveredCount, int FailedCount, int QueuedCount, int HeldCount, int CancelledCount,
-    decimal EstimatedCost, decimal ActualCost, string? CreatedBy, DateTime CreatedAt, DateTime? ScheduledAt, DateTime? StartedAt, DateTime? FinishedAt)
+    decimal EstimatedCost, decimal ActualCost, string? CreatedBy, DateTime CreatedAt, DateTime? ScheduledAt, DateTime? StartedAt, DateTime? FinishedAt,
+    int UndeliveredCount = 0)
 {
     /// <summary>Messages that reached a final or submitted state, for the progress bar.</summary>
     public int ProcessedCount => SentCount + FailedCount + CancelledCount;
@@ -22,7 +24,10 @@ public sealed record CampaignView(
 }
 
 /// <summary>Cumulative messages sent and delivered up to <see cref="At"/> (UTC), for the progress chart.</summary>
-public sealed record ProgressPoint(DateTime At, int Sent, int Delivered);
+public sealed record ProgressPoint(DateTime At, int Sent, int Delivered, int Failed = 0);
+
+/// <summary>Messages of the organisation's campaigns created today (its local day): the monitor's totals.</summary>
+public sealed record DayTotals(int Sent, int Delivered, int Failed);
 
 public sealed record CampaignFilter(CampaignStatus? Status = null, MessageSource? Source = null, DateTime? From = null, DateTime? To = null, string? Search = null);
 
@@ -66,7 +71,8 @@ public sealed class CampaignQueries(
             .Where(c => c.OrganisationId == organisationId
                         && (c.Status == CampaignStatus.Running || c.Status == CampaignStatus.Queued || c.Status == CampaignStatus.Paused
                             || c.FinishedAt >= since))
-            .OrderByDescending(c => c.CreatedAt).Take(24).ToListAsync(ct);
+            // Unfinished campaigns first, so a long-running one is never pushed off the screen by many short ones.
+            .OrderBy(c => c.FinishedAt == null ? 0 : 1).ThenByDescending(c => c.CreatedAt).Take(24).ToListAsync(ct);
         var pending = await PendingCountsAsync(db, campaigns.Select(c => c.Id).ToList(), ct);
         return campaigns.Select(c => ToView(c, pending)).ToList();
     }
@@ -101,25 +107,28 @@ public sealed class CampaignQueries(
         // Times are stored as sortable text: a prefix is a time bucket ("yyyy-MM-dd HH:mm" or "...:ss").
         var length = span > TimeSpan.FromMinutes(10) ? 16 : 19;
         var sent = await BucketsAsync(db, "SentAt", campaignId, length, ct);
-        var delivered = await BucketsAsync(db, "DeliveredAt", campaignId, length, ct);
-        var buckets = sent.Keys.Union(delivered.Keys).Order(StringComparer.Ordinal).ToList();
+        var delivered = await BucketsAsync(db, "DeliveredAt", campaignId, length, ct, "Status = 'Delivered'"); // an undelivered receipt has a time too
+        // A failure has no time of its own: its last update is when the provider refused it.
+        var failed = await BucketsAsync(db, "UpdatedAt", campaignId, length, ct, "Status IN ('Failed', 'Blocked')");
+        var buckets = sent.Keys.Union(delivered.Keys).Union(failed.Keys).Order(StringComparer.Ordinal).ToList();
         var points = new List<ProgressPoint>(buckets.Count);
-        int totalSent = 0, totalDelivered = 0;
+        int totalSent = 0, totalDelivered = 0, totalFailed = 0;
         foreach (var bucket in buckets)
         {
             totalSent += sent.GetValueOrDefault(bucket);
             totalDelivered += delivered.GetValueOrDefault(bucket);
+            totalFailed += failed.GetValueOrDefault(bucket);
             var at = DateTime.ParseExact(bucket, length == 16 ? "yyyy-MM-dd HH:mm" : "yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
-            points.Add(new ProgressPoint(DateTime.SpecifyKind(at, DateTimeKind.Utc), totalSent, totalDelivered));
+            points.Add(new ProgressPoint(DateTime.SpecifyKind(at, DateTimeKind.Utc), totalSent, totalDelivered, totalFailed));
         }
         return points;
     }
 
-    private static async Task<Dictionary<string, int>> BucketsAsync(TalkNTalkDbContext db, string column, Guid campaignId, int length, CancellationToken ct)
+    private static async Task<Dictionary<string, int>> BucketsAsync(TalkNTalkDbContext db, string column, Guid campaignId, int length, CancellationToken ct, string condition = "1 = 1")
     {
         await db.Database.OpenConnectionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = $"SELECT substr({column}, 1, $length), COUNT(*) FROM messages WHERE CampaignId = $campaign AND {column} IS NOT NULL GROUP BY 1";
+        command.CommandText = $"SELECT substr({column}, 1, $length), COUNT(*) FROM messages WHERE CampaignId = $campaign AND {column} IS NOT NULL AND {condition} GROUP BY 1";
         Sql.Add(command, "$length", length);
         Sql.Add(command, "$campaign", Sql.Text(campaignId));
         var buckets = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -127,6 +136,34 @@ public sealed class CampaignQueries(
         while (await reader.ReadAsync(ct))
             buckets[reader.GetString(0)] = reader.GetInt32(1);
         return buckets;
+    }
+
+    /// <summary>Sent, delivered and failed messages of campaigns created today in the organisation's zone, from <c>message_stats</c>.</summary>
+    public async Task<DayTotals> TodayAsync(Guid organisationId, string? timeZoneId, CancellationToken ct = default)
+    {
+        var today = DateOnly.FromDateTime(OrganisationTime.ToLocal(clock.GetUtcNow().UtcDateTime, timeZoneId).DateTime);
+        var start = OrganisationTime.DayStartUtc(today, timeZoneId);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var rows = await db.MessageStats.AsNoTracking()
+            .Where(s => s.OrganisationId == organisationId && s.CreatedAt >= start && s.Messages > 0)
+            .GroupBy(s => s.Status).Select(g => new { Status = g.Key, Messages = g.Sum(s => s.Messages) })
+            .ToListAsync(ct);
+        int Count(params MessageStatus[] statuses) => rows.Where(r => statuses.Contains(r.Status)).Sum(r => r.Messages);
+        return new DayTotals(Count(MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Undelivered), Count(MessageStatus.Delivered),
+            Count(MessageStatus.Failed, MessageStatus.Blocked));
+    }
+
+    /// <summary>Messages each campaign handed to the network in the last <paramref name="window"/>: the monitor's throughput.</summary>
+    public async Task<IReadOnlyDictionary<Guid, int>> RecentlySentAsync(IReadOnlyCollection<Guid> campaignIds, TimeSpan window, CancellationToken ct = default)
+    {
+        if (campaignIds.Count == 0)
+            return new Dictionary<Guid, int>();
+        var since = clock.GetUtcNow().UtcDateTime - window;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Messages.AsNoTracking()
+            .Where(m => campaignIds.Contains(m.CampaignId) && m.SentAt >= since)
+            .GroupBy(m => m.CampaignId).Select(g => new { g.Key, Count = g.Count() })
+            .ToDictionaryAsync(g => g.Key, g => g.Count, ct);
     }
 
     /// <summary>Stops sending; messages already with the provider finish, the rest wait.</summary>
@@ -187,7 +224,7 @@ public sealed class CampaignQueries(
         if (ids.Count == 0)
             return [];
         var rows = await db.Messages.AsNoTracking()
-            .Where(m => ids.Contains(m.CampaignId) && (m.Status == MessageStatus.Queued || m.Status == MessageStatus.Held || m.Status == MessageStatus.Cancelled))
+            .Where(m => ids.Contains(m.CampaignId) && (m.Status == MessageStatus.Queued || m.Status == MessageStatus.Held || m.Status == MessageStatus.Cancelled || m.Status == MessageStatus.Undelivered))
             .GroupBy(m => new { m.CampaignId, m.Status })
             .Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Count() })
             .ToListAsync(ct);
@@ -198,5 +235,6 @@ public sealed class CampaignQueries(
         c.Id, c.Name, c.Message, c.SenderId, c.SenderCategory, c.Status, c.Source,
         c.RecipientsCount, c.SentCount, c.DeliveredCount, c.FailedCount,
         pending.GetValueOrDefault((c.Id, MessageStatus.Queued)), pending.GetValueOrDefault((c.Id, MessageStatus.Held)), pending.GetValueOrDefault((c.Id, MessageStatus.Cancelled)),
-        c.EstimatedCost, c.ActualCost, c.CreatedBy, c.CreatedAt, c.ScheduledAt, c.StartedAt, c.FinishedAt);
+        c.EstimatedCost, c.ActualCost, c.CreatedBy, c.CreatedAt, c.ScheduledAt, c.StartedAt, c.FinishedAt,
+        pending.GetValueOrDefault((c.Id, MessageStatus.Undelivered)));
 }

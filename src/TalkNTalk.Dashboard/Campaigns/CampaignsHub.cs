@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Dashboard.Account;
+using TalkNTalk.Dashboard.Shared;
 
 namespace TalkNTalk.Dashboard.Campaigns;
 
@@ -37,11 +38,9 @@ public sealed class CampaignHubRelay(IHubContext<CampaignsHub> hub, Organisation
     private readonly ConcurrentDictionary<Guid, IDisposable> _subscriptions = new();
 
     public void Watch(Guid organisationId) =>
-        _subscriptions.GetOrAdd(organisationId, id => notifier.Subscribe(id, async () =>
-        {
-            await Task.Delay(250); // coalesce a burst of changes into one event
-            await hub.Clients.Group(id.ToString()).SendAsync("campaigns", await SnapshotAsync(id, CancellationToken.None));
-        }));
+        _subscriptions.GetOrAdd(organisationId, id => notifier.Subscribe(id,
+            async () => await hub.Clients.Group(id.ToString()).SendAsync("campaigns", await SnapshotAsync(id, CancellationToken.None)),
+            LiveRefresh<Guid>.DefaultInterval)); // the notifier coalesces bursts and spaces events as it does for pages
 
     public async Task<IReadOnlyList<CampaignProgress>> SnapshotAsync(Guid organisationId, CancellationToken ct) =>
         (await campaigns.LiveAsync(organisationId, Recent, ct))
