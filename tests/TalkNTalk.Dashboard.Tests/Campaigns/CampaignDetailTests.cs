@@ -5,11 +5,8 @@ using TalkNTalk.Dashboard.Tests.Components;
 
 namespace TalkNTalk.Dashboard.Tests.Campaigns;
 
-public sealed class CampaignDetailTests : ComponentTest, IAsyncLifetime
+public sealed class CampaignDetailTests : ComponentTest
 {
-    // ComponentTest leaves disposal to xUnit's synchronous Dispose, which MudBlazor's async-only services refuse: dispose asynchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
     [Fact]
     public void Figures_are_labelled_for_what_they_are_delivered_as_a_share_of_sent()
     {

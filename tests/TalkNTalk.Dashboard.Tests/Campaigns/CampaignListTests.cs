@@ -5,11 +5,8 @@ using TalkNTalk.Dashboard.Tests.Components;
 
 namespace TalkNTalk.Dashboard.Tests.Campaigns;
 
-public sealed class CampaignListTests : ComponentTest, IAsyncLifetime
+public sealed class CampaignListTests : ComponentTest
 {
-    // ComponentTest leaves disposal to xUnit's synchronous Dispose, which MudBlazor's async-only services refuse: dispose asynchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
     [Fact]
     public void With_no_campaigns_the_page_says_what_will_appear()
     {

@@ -6,11 +6,8 @@ using TalkNTalk.Dashboard.Tests.Components;
 
 namespace TalkNTalk.Dashboard.Tests.Monitor;
 
-public sealed class MonitorPageTests : ComponentTest, IAsyncLifetime
+public sealed class MonitorPageTests : ComponentTest
 {
-    // ComponentTest leaves disposal to xUnit's synchronous Dispose, which MudBlazor's async-only services refuse: dispose asynchronously.
-    Task IAsyncLifetime.DisposeAsync() => DisposeAsync().AsTask();
-
     public MonitorPageTests() => SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", true));
 
     [Fact]
