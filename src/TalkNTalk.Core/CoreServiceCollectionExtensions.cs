@@ -90,7 +90,7 @@ public static class CoreServiceCollectionExtensions
     /// <summary>The one place the EF options are set, shared by the app, tests and benchmarks.</summary>
     public static void ConfigureDb(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas())
+            .AddInterceptors(new SqlitePragmas(), new ContactSearch.Interceptor())
             // Migrations are written by hand (no design-time tooling here), so there is no model snapshot to compare with.
             .ConfigureWarnings(w => w.Ignore(RelationalEventId.PendingModelChangesWarning));
 }
