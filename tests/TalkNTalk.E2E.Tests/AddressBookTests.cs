@@ -69,6 +69,7 @@ public sealed class AddressBookTests
         var grid = page.GetByTestId("contacts-grid");
         var rows = grid.Locator("tbody tr.mud-table-row");
         await Expect(rows).ToHaveCountAsync(3);
+        await Expect(page.GetByLabel("Select every contact on this page")).ToBeVisibleAsync();
         await page.GetByTestId("contact-search").FillAsync("0712 345");
         await Expect(rows).ToHaveCountAsync(1);
         await Expect(grid).ToContainTextAsync("+254 712 345 678");

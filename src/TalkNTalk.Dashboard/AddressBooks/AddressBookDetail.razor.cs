@@ -86,11 +86,11 @@ public partial class AddressBookDetail
     private string Describe(IReadOnlyCollection<ContactView>? contacts)
     {
         static string One(ContactView c) => c.FullName.Length > 0 ? $"{ContactPhone.Display(c.Mobile)} ({c.FullName})" : ContactPhone.Display(c.Mobile);
-        if (contacts is { Count: 1 })
-            return One(contacts.First());
         if (contacts is null && selection.AllMatching)
             return $"all {selection.Count:N0} contacts{(string.IsNullOrWhiteSpace(search) && status is null && network is null ? "" : " matching the search and filters")}";
         var list = contacts ?? selection.Picked;
+        if (list.Count == 1)
+            return One(list.First());
         var names = string.Join(", ", list.Take(3).Select(One));
         return $"{list.Count:N0} contacts: {names}{(list.Count > 3 ? $" and {list.Count - 3:N0} more" : "")}";
     }

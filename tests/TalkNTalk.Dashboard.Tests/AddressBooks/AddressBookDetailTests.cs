@@ -37,6 +37,10 @@ public sealed class AddressBookDetailTests : AddressBookTest
 
         cut.Find("input[data-testid=contact-search]").Input("westlands");
         cut.WaitForAssertion(() => Assert.Equal(["+254 733 111 222"], Rows(cut).Select(r => r.QuerySelector(".mono")!.TextContent.Trim())));
+        Assert.Single(cut.FindAll("input[data-testid=select-page]"));
+        cut.Find("input[data-testid=contact-search]").Input("");
+        cut.WaitForAssertion(() => Assert.Equal(2, Rows(cut).Count));
+        Assert.Single(cut.FindAll("input[data-testid=select-page]"));
     }
 
     [Fact]
@@ -75,5 +79,11 @@ public sealed class AddressBookDetailTests : AddressBookTest
         dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Remove").Click();
         cut.WaitForAssertion(() => Assert.Single(Rows(cut)));
         Assert.Equal(1, (await App.Service<AddressBookService>().GetAsync(OrganisationId, book)).TotalContacts);
+
+        cut.Find("button[aria-label='Opt out +254 733 111 222']").Click();
+        cut.WaitForAssertion(() => Assert.Contains("Opted out", Rows(cut)[0].TextContent));
+        cut.Find("input[aria-label='Select +254 733 111 222']").Change(true);
+        Button(cut, "Remove").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("Remove +254 733 111 222 (Otieno Odhiambo) from Customers?", dialogs.Markup));
     }
 }
