@@ -36,7 +36,7 @@ public sealed class AddressBookTests
         var bookUrl = page.Url;
 
         // Import: the preview suggests the mobile column; the report counts every kind of row.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Import CSV" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import CSV" }).ClickAsync();
         await page.WaitForInteractiveAsync();
         await page.UploadCsvAsync(new FilePayload { Name = "customers.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(Csv) });
         await Expect(page.GetByTestId("preview")).ToContainTextAsync("Wanjiku");
@@ -63,7 +63,7 @@ public sealed class AddressBookTests
         await Expect(page.GetByTestId("report-imported")).ToHaveTextAsync("0");
 
         // The book: search by a local-format number, opt one out.
-        await page.GetByRole(AriaRole.Link, new() { Name = "Open the address book" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Open the address book" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(bookUrl);
         await page.WaitForInteractiveAsync();
         var grid = page.GetByTestId("contacts-grid");
@@ -123,7 +123,7 @@ public sealed class AddressBookTests
         await page.GetByRole(AriaRole.Button, new() { Name = "New address book" }).ClickAsync();
         await page.GetByLabel("Name").FillAsync("Staff");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create", Exact = true }).ClickAsync();
-        await page.GetByRole(AriaRole.Link, new() { Name = "Import CSV" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Import CSV" }).ClickAsync();
         await page.WaitForInteractiveAsync();
 
         var binary = new byte[4096];
