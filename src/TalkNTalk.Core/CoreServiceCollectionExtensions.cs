@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using TalkNTalk.Core.AddressBooks;
@@ -90,5 +89,5 @@ public static class CoreServiceCollectionExtensions
     /// <summary>The one place the EF options are set, shared by the app, tests and benchmarks.</summary>
     public static void ConfigureDb(DbContextOptionsBuilder options, string connectionString) =>
         options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas());
+            .AddInterceptors(new SqlitePragmas(), new ContactSearch.Interceptor());
 }

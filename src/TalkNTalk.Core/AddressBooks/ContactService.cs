@@ -41,12 +41,20 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
-        var contacts = Filter(db.Contacts.AsNoTracking().Where(c => c.AddressBookId == addressBookId), query);
+        var contacts = Filter(db, addressBookId, query);
         var total = await contacts.CountAsync(ct);
         var rows = await Sort(contacts, query.Sort, query.Descending)
             .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, MaxPageSize))
             .ToListAsync(ct);
         return (rows.Select(ToView).ToList(), total);
+    }
+
+    /// <summary>The ids of every contact of the book that matches the query's search and filters (a bulk action on "all matching").</summary>
+    public async Task<IReadOnlyList<long>> MatchingIdsAsync(Guid organisationId, Guid addressBookId, ContactQuery query, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
+        return await Filter(db, addressBookId, query).Select(c => c.Id).ToListAsync(ct);
     }
 
     /// <summary>The organisation's contacts with exactly this number (MSISDN), in any book.</summary>
@@ -193,21 +201,28 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         return new TransferResult(transferred, selected.Count - transferred);
     }
 
-    private static IQueryable<Contact> Filter(IQueryable<Contact> contacts, ContactQuery query)
+    private static IQueryable<Contact> Filter(TalkNTalkDbContext db, Guid addressBookId, ContactQuery query)
     {
+        var search = query.Search?.Trim();
+        IQueryable<Contact> contacts;
+        // Digits (with the punctuation people type in numbers) search the number; anything with a letter searches
+        // names and custom field values, without regard to case or accents.
+        if (string.IsNullOrEmpty(search))
+            contacts = db.Contacts;
+        else if (!search.Any(char.IsLetter) && PhoneNumber.DigitsForSearch(search) is { } digits)
+            contacts = db.Contacts.Where(c => EF.Functions.Like(c.Mobile, Like.Contains(digits), Like.Escape));
+        else
+        {
+            var pattern = Like.Contains(ContactSearch.Fold(search));
+            contacts = db.Contacts.FromSql(
+                $"SELECT * FROM contacts WHERE tnt_contact_text(FirstName, LastName, CustomFields) LIKE {pattern} ESCAPE '\\'");
+        }
+        contacts = contacts.AsNoTracking().Where(c => c.AddressBookId == addressBookId);
         if (query.Status is { } status)
             contacts = contacts.Where(c => c.Status == status);
         if (query.Network is { } network)
             contacts = contacts.Where(c => c.Network == network);
-        var search = query.Search?.Trim();
-        if (string.IsNullOrEmpty(search))
-            return contacts;
-        // Digits (with the punctuation people type in numbers) search the number; anything with a letter searches names.
-        if (!search.Any(char.IsLetter) && PhoneNumber.DigitsForSearch(search) is { } digits)
-            return contacts.Where(c => EF.Functions.Like(c.Mobile, Like.Contains(digits), Like.Escape));
-        var pattern = Like.Contains(search);
-        return contacts.Where(c => EF.Functions.Like((c.FirstName ?? "") + " " + (c.LastName ?? ""), pattern, Like.Escape)
-                                   || EF.Functions.Like((c.LastName ?? "") + " " + (c.FirstName ?? ""), pattern, Like.Escape));
+        return contacts;
     }
 
     private static IQueryable<Contact> Sort(IQueryable<Contact> contacts, ContactSort sort, bool descending) => (sort, descending) switch

@@ -129,7 +129,8 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         var found = await db.AddressBooks.Where(b => b.OrganisationId == organisationId && distinct.Contains(b.Id)).Select(b => b.Id).ToListAsync(ct);
         if (found.Count != distinct.Count)
             throw DomainException.NotFound("Address book");
-        return found;
+        // In the order chosen, not the database's: a number in several books takes its name from the first one.
+        return distinct;
     }
 
 }

@@ -1,27 +1,27 @@
 using Microsoft.AspNetCore.Components;
-using Radzen;
-using Radzen.Blazor;
+using MudBlazor;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Phones;
+using TalkNTalk.Dashboard.Shared;
 
 namespace TalkNTalk.Dashboard.AddressBooks;
 
 public partial class AddressBookDetail
 {
+    private static readonly int[] PageSizes = [25, 50, 100, 200];
+    private static readonly DialogOptions FormOptions = new() { MaxWidth = MaxWidth.Small, FullWidth = true, CloseOnEscapeKey = true };
+
     [Parameter] public Guid BookId { get; set; }
 
     /// <summary>Opens the book already searched, e.g. for a number from the message explorer.</summary>
     [SupplyParameterFromQuery(Name = "search")] public string? SearchParameter { get; set; }
     [Inject] private NavigationManager Navigation { get; set; } = default!;
 
-    private RadzenDataGrid<ContactView>? grid;
+    private MudDataGrid<ContactView>? grid;
     private AddressBookSummary? book;
     private bool notFound;
-    private IReadOnlyList<ContactView> contacts = [];
-    private int total;
-    private bool loading;
-    private IList<ContactView> selected = [];
+    private readonly ContactSelection selection = new();
     private ContactQuery query = new(Take: 50);
     private string? search;
     private ContactStatus? status;
@@ -36,15 +36,16 @@ public partial class AddressBookDetail
         ? "This book is empty: import a CSV file or add a contact."
         : "No contact matches these filters.";
 
+    private string SelectionText => selection.AllMatching
+        ? $"All {selection.Count:N0} matching contacts selected"
+        : $"{selection.Count:N0} selected";
+
     protected override async Task OnOrganisationReadyAsync()
     {
         try
         {
             book = await Books.GetAsync(OrganisationId, BookId);
             search = SearchParameter;
-            query = query with { Search = search };
-            // LoadData does not run during prerendering: load the first page here.
-            (contacts, total) = await Contacts.QueryAsync(OrganisationId, BookId, query);
         }
         catch (DomainException e) when (e.Code == "not_found")
         {
@@ -52,97 +53,107 @@ public partial class AddressBookDetail
         }
     }
 
-    private async Task LoadAsync(LoadDataArgs args)
+    private async Task<GridData<ContactView>> LoadAsync(GridState<ContactView> state, CancellationToken ct)
     {
-        loading = true;
-        var sort = args.Sorts?.FirstOrDefault();
+        var sort = ServerGrid.SortOf(state);
         query = query with
         {
             Search = search,
             Status = status,
             Network = network,
-            Skip = args.Skip ?? 0,
-            Take = args.Top ?? 50,
-            Sort = Enum.TryParse<ContactSort>(sort?.Property, out var s) ? s : ContactSort.LastName,
-            Descending = sort?.SortOrder == SortOrder.Descending,
+            Sort = Enum.TryParse<ContactSort>(sort?.Column, out var s) ? s : ContactSort.LastName,
+            Descending = sort?.Descending == true,
         };
-        (contacts, total) = await Contacts.QueryAsync(OrganisationId, BookId, query);
-        loading = false;
+        var page = await ServerGrid.PageAsync(state, (skip, take) => Contacts.QueryAsync(OrganisationId, BookId, query with { Skip = skip, Take = take }, ct));
+        selection.ShowPage(page.Items.ToList(), page.TotalItems);
+        return page;
     }
 
     private async Task ReloadAsync()
     {
-        selected = [];
+        selection.Clear();
         book = await Books.GetAsync(OrganisationId, BookId);
         if (grid is not null)
-            await grid.FirstPage(forceReload: true);
+            await grid.ReloadServerData();
     }
 
-    private void Toggle(ContactView contact)
+    // The chosen rows, or (for "all matching") every contact the current search and filters match.
+    private async Task<IReadOnlyCollection<long>> SelectedIdsAsync() => selection.AllMatching
+        ? await Contacts.MatchingIdsAsync(OrganisationId, BookId, query)
+        : selection.Picked.Select(c => c.Id).ToList();
+
+    // "+254 712 345 678 (Wanjiku Kamau)", "3 contacts: …, …, …", or "all 1,204 contacts matching “kamau”".
+    private string Describe(IReadOnlyCollection<ContactView>? contacts)
     {
-        if (!selected.Remove(contact))
-            selected.Add(contact);
+        static string One(ContactView c) => c.FullName.Length > 0 ? $"{ContactPhone.Display(c.Mobile)} ({c.FullName})" : ContactPhone.Display(c.Mobile);
+        if (contacts is null && selection.AllMatching)
+            return $"all {selection.Count:N0} contacts{(string.IsNullOrWhiteSpace(search) && status is null && network is null ? "" : " matching the search and filters")}";
+        var list = contacts ?? selection.Picked;
+        if (list.Count == 1)
+            return One(list.First());
+        var names = string.Join(", ", list.Take(3).Select(One));
+        return $"{list.Count:N0} contacts: {names}{(list.Count > 3 ? $" and {list.Count - 3:N0} more" : "")}";
     }
-
-    private static IReadOnlyCollection<long> Ids(IEnumerable<ContactView> contacts) => contacts.Select(c => c.Id).ToList();
-
-    private static string Display(string msisdn) => PhoneNumber.TryParse(msisdn, out var phone, out _) ? phone.Display : msisdn;
 
     private async Task AddAsync()
     {
-        if (await Dialogs.OpenAsync<ContactForm>("Add contact", FormParameters(null), new DialogOptions { Width = "520px" }) is ContactView added)
+        var dialog = await Dialogs.ShowAsync<ContactForm>("Add contact", FormParameters(null), FormOptions);
+        if (await dialog.Result is { Canceled: false, Data: ContactView added })
         {
-            Notifications.Notify(NotificationSeverity.Success, "Contact added", Display(added.Mobile));
+            Snackbar.Add($"Contact added: {ContactPhone.Display(added.Mobile)}", Severity.Success);
             await ReloadAsync();
         }
     }
 
     private async Task EditAsync(ContactView contact)
     {
-        if (await Dialogs.OpenAsync<ContactForm>($"Edit {Display(contact.Mobile)}", FormParameters(contact), new DialogOptions { Width = "520px" }) is not null)
+        var dialog = await Dialogs.ShowAsync<ContactForm>($"Edit {ContactPhone.Display(contact.Mobile)}", FormParameters(contact), FormOptions);
+        if (await dialog.Result is { Canceled: false })
             await ReloadAsync();
     }
 
-    private Dictionary<string, object?> FormParameters(ContactView? contact) => new()
+    private DialogParameters<ContactForm> FormParameters(ContactView? contact) => new()
     {
-        [nameof(ContactForm.OrganisationId)] = OrganisationId,
-        [nameof(ContactForm.AddressBookId)] = BookId,
-        [nameof(ContactForm.Contact)] = contact,
+        { f => f.OrganisationId, OrganisationId },
+        { f => f.AddressBookId, BookId },
+        { f => f.Contact, contact },
     };
 
-    private async Task SetStatusAsync(IReadOnlyCollection<long> ids, ContactStatus to)
+    /// <param name="contacts">One row's contact, or null for the selection.</param>
+    private async Task SetStatusAsync(IReadOnlyCollection<ContactView>? contacts, ContactStatus to)
     {
+        var ids = contacts?.Select(c => c.Id).ToList() ?? await SelectedIdsAsync();
         var changed = await Contacts.SetStatusAsync(OrganisationId, BookId, ids, to);
-        Notifications.Notify(NotificationSeverity.Success,
-            to == ContactStatus.OptedOut ? $"{changed:N0} opted out" : $"{changed:N0} opted back in",
-            to == ContactStatus.OptedOut ? "They will not receive messages from any address book." : "");
+        Snackbar.Add(to == ContactStatus.OptedOut
+            ? $"{changed:N0} opted out: they will not receive messages from any address book."
+            : $"{changed:N0} opted back in.", Severity.Success);
         await ReloadAsync();
     }
 
-    private async Task RemoveAsync(IReadOnlyCollection<long> ids)
+    private async Task RemoveAsync(IReadOnlyCollection<ContactView>? contacts)
     {
-        var confirmed = await Dialogs.Confirm($"Remove {ids.Count:N0} contact{(ids.Count == 1 ? "" : "s")} from {book?.Name}?", "Remove contacts",
-            new ConfirmOptions { OkButtonText = "Remove", CancelButtonText = "Cancel" });
-        if (confirmed != true)
+        if (!await Dialogs.AskAsync("Remove contacts", $"Remove {Describe(contacts)} from {book?.Name}? This cannot be undone.", "Remove"))
             return;
+        var ids = contacts?.Select(c => c.Id).ToList() ?? await SelectedIdsAsync();
         var removed = await Contacts.RemoveAsync(OrganisationId, BookId, ids);
-        Notifications.Notify(NotificationSeverity.Success, $"{removed:N0} removed");
+        Snackbar.Add($"{removed:N0} removed from {book?.Name}.", Severity.Success);
         await ReloadAsync();
     }
 
     private async Task TransferAsync(bool move)
     {
-        var result = await Dialogs.OpenAsync<TransferForm>(move ? "Move contacts" : "Copy contacts", new Dictionary<string, object?>
+        var ids = await SelectedIdsAsync();
+        var dialog = await Dialogs.ShowAsync<TransferForm>(move ? "Move contacts" : "Copy contacts", new DialogParameters<TransferForm>
         {
-            [nameof(TransferForm.OrganisationId)] = OrganisationId,
-            [nameof(TransferForm.AddressBookId)] = BookId,
-            [nameof(TransferForm.ContactIds)] = Ids(selected),
-            [nameof(TransferForm.Move)] = move,
-        }, new DialogOptions { Width = "480px" });
-        if (result is TransferResult done)
+            { f => f.OrganisationId, OrganisationId },
+            { f => f.AddressBookId, BookId },
+            { f => f.ContactIds, ids },
+            { f => f.Move, move },
+        }, FormOptions);
+        if (await dialog.Result is { Canceled: false, Data: TransferResult done })
         {
-            Notifications.Notify(NotificationSeverity.Success, $"{done.Transferred:N0} {(move ? "moved" : "copied")}",
-                done.AlreadyThere > 0 ? $"{done.AlreadyThere:N0} were already in that book." : "");
+            Snackbar.Add($"{done.Transferred:N0} {(move ? "moved" : "copied")}."
+                + (done.AlreadyThere > 0 ? $" {done.AlreadyThere:N0} were already in that book." : ""), Severity.Success);
             await ReloadAsync();
         }
     }

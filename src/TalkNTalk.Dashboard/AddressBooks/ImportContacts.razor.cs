@@ -14,7 +14,7 @@ public partial class ImportContacts
 {
     private enum Step { Choose, Map, Importing, Done }
 
-    private enum ColumnRole { Ignore, Mobile, FirstName, LastName, Custom }
+    private enum ColumnRole { Ignore, Mobile, FirstName, LastName, FullName, Custom }
 
     [Parameter] public Guid BookId { get; set; }
     [Inject] private AddressBookService Books { get; set; } = default!;
@@ -106,14 +106,16 @@ public partial class ImportContacts
             suggested[first] = ColumnRole.FirstName;
         if (preview.SuggestedLastNameColumn is { } last)
             suggested[last] = ColumnRole.LastName;
+        if (preview.SuggestedFullNameColumn is { } full)
+            suggested[full] = ColumnRole.FullName;
         return suggested;
     }
 
-    // Mobile, first name and last name each map from one column: choosing one again moves it.
+    // Mobile, first, last and full name each map from one column: choosing one again moves it.
     private void SetRole(int column, string? value)
     {
         var role = Enum.TryParse<ColumnRole>(value, out var parsed) ? parsed : ColumnRole.Ignore;
-        if (role is ColumnRole.Mobile or ColumnRole.FirstName or ColumnRole.LastName)
+        if (role is ColumnRole.Mobile or ColumnRole.FirstName or ColumnRole.LastName or ColumnRole.FullName)
             for (var i = 0; i < roles.Length; i++)
                 if (roles[i] == role)
                     roles[i] = ColumnRole.Ignore;
@@ -133,7 +135,7 @@ public partial class ImportContacts
         int? Column(ColumnRole role) => Array.IndexOf(roles, role) is var i and >= 0 ? i : null;
         var custom = Enumerable.Range(0, roles.Length).Where(i => roles[i] == ColumnRole.Custom)
             .ToDictionary(i => i, i => ContactFields.NormalizeKey(preview.Headers[i]));
-        var mapping = new ColumnMapping(mobile, Column(ColumnRole.FirstName), Column(ColumnRole.LastName), custom);
+        var mapping = new ColumnMapping(mobile, Column(ColumnRole.FirstName), Column(ColumnRole.LastName), custom, Column(ColumnRole.FullName));
 
         step = Step.Importing;
         importCancel = new CancellationTokenSource();

@@ -52,6 +52,36 @@ public sealed class ContactServiceTests
         Assert.Equal(expected, Assert.Single(found).Mobile);
     }
 
+    [Theory]
+    [InlineData("jose"), InlineData("JOSÉ"), InlineData("jóse núñez"), InlineData("nunez")]
+    public async Task Search_ignores_accents_and_case(string search)
+    {
+        var (services, org, book, contacts) = await SeedAsync();
+        await using var _ = services;
+        await contacts.AddAsync(org, book, new ContactInput("0722 000 111", "José", "Núñez"));
+
+        var (found, _) = await contacts.QueryAsync(org, book, new ContactQuery(Search: search));
+
+        Assert.Equal("254722000111", Assert.Single(found).Mobile);
+    }
+
+    [Fact]
+    public async Task Search_covers_custom_field_values_and_matching_ids_follow_the_query()
+    {
+        var (services, org, book, contacts) = await SeedAsync();
+        await using var _ = services;
+
+        var (found, total) = await contacts.QueryAsync(org, book, new ContactQuery(Search: "westlands"));
+        var ids = await contacts.MatchingIdsAsync(org, book, new ContactQuery(Search: "kamau"));
+        var safaricomKamau = await contacts.MatchingIdsAsync(org, book, new ContactQuery(Search: "kamau", Network: Network.Safaricom));
+
+        Assert.Equal(1, total);
+        Assert.Equal("254712345678", Assert.Single(found).Mobile);
+        Assert.Equal(2, ids.Count);
+        Assert.Equal(2, safaricomKamau.Count);
+        Assert.Empty(await contacts.MatchingIdsAsync(org, book, new ContactQuery(Search: "branch")));
+    }
+
     [Fact]
     public async Task Filters_combine_and_pages_are_stable()
     {

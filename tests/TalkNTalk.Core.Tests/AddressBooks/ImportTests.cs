@@ -203,4 +203,43 @@ public sealed class ImportTests
             return base.ReadAsync(buffer[..Math.Min(buffer.Length, 1024)], CancellationToken.None);
         }
     }
+
+    [Theory]
+    [InlineData("Phone Number"), InlineData("phone"), InlineData("MOBILE NO."), InlineData("Mobile_No"), InlineData("MSISDN"), InlineData("Telephone"), InlineData(" Mobile ")]
+    public async Task Common_spellings_of_the_number_header_are_recognised(string header)
+    {
+        var (services, _, _) = await BookAsync();
+        await using var _s = services;
+
+        var preview = await services.Get<ContactImporter>().PreviewAsync(Csv($"Notes,{header}\nx,0712345678\n"));
+
+        Assert.Equal(1, preview.SuggestedMobileColumn);
+    }
+
+    [Fact]
+    public async Task Name_headers_are_recognised_whatever_their_case_and_punctuation()
+    {
+        var (services, _, _) = await BookAsync();
+        await using var _s = services;
+
+        var split = await services.Get<ContactImporter>().PreviewAsync(Csv("first-name,SURNAME,Mobile No\nWanjiku,Kamau,0712345678\n"));
+        var full = await services.Get<ContactImporter>().PreviewAsync(Csv("Full Name,Phone Number\nWanjiku Kamau,0712345678\n"));
+
+        Assert.Equal((2, 0, 1, null), (split.SuggestedMobileColumn, split.SuggestedFirstNameColumn, split.SuggestedLastNameColumn, split.SuggestedFullNameColumn));
+        Assert.Equal((1, null, null, 0), (full.SuggestedMobileColumn, full.SuggestedFirstNameColumn, full.SuggestedLastNameColumn, full.SuggestedFullNameColumn));
+    }
+
+    [Fact]
+    public async Task A_full_name_column_is_split_into_first_and_last_name()
+    {
+        var (services, org, book) = await BookAsync();
+        await using var _ = services;
+
+        var report = await ImportAsync(services, org, book, "Name,Phone\nWanjiku Kamau,0712345678\nMary Akinyi Otieno,0733111222\nNjeri,0722000111\n",
+            new ColumnMapping(1, null, null, new Dictionary<int, string>(), FullNameColumn: 0));
+
+        Assert.Equal(3, report.Imported);
+        var contacts = (await services.Get<ContactService>().QueryAsync(org, book, new ContactQuery(Sort: ContactSort.Mobile))).Items;
+        Assert.Equal([("Wanjiku", "Kamau"), ("Njeri", null), ("Mary", "Akinyi Otieno")], contacts.Select(c => (c.FirstName, c.LastName)));
+    }
 }

@@ -20,9 +20,6 @@ namespace TalkNTalk.Core.AddressBooks.Import;
 public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, IOptions<ImportOptions> options)
 {
     private static readonly char[] Delimiters = [',', ';', '\t'];
-    private static readonly string[] MobileHeaders = ["mobile", "phone", "msisdn", "number", "simu", "namba", "cell", "telephone", "tel"];
-    private static readonly string[] FirstNameHeaders = ["first name", "firstname", "first_name", "given name", "jina", "name"];
-    private static readonly string[] LastNameHeaders = ["last name", "lastname", "last_name", "surname", "family name", "jina la ukoo"];
 
     /// <summary>Reads the header and the first rows, after checking the file is a CSV at all.</summary>
     public async Task<CsvPreview> PreviewAsync(Stream csv, int maxRows = 10, CancellationToken ct = default)
@@ -35,7 +32,8 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         if (rows.Count == 0)
             throw DomainException.Validation("file", "The file has a header row but no contacts under it.");
         return new CsvPreview(input.Delimiter, headers, rows,
-            Suggest(headers, MobileHeaders), Suggest(headers, FirstNameHeaders), Suggest(headers, LastNameHeaders));
+            ImportColumns.MobileColumn(headers), ImportColumns.FirstNameColumn(headers), ImportColumns.LastNameColumn(headers),
+            ImportColumns.FullNameColumn(headers));
     }
 
     public async Task<ImportReport> ImportAsync(Guid organisationId, Guid addressBookId, Stream csv, ColumnMapping mapping, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
@@ -90,8 +88,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                 duplicates++;
                 continue;
             }
-            var first = Name(Field(input.Csv, mapping.FirstNameColumn));
-            var last = Name(Field(input.Csv, mapping.LastNameColumn));
+            var (splitFirst, splitLast) = ImportColumns.SplitFullName(Field(input.Csv, mapping.FullNameColumn));
+            var first = Name(Field(input.Csv, mapping.FirstNameColumn) ?? splitFirst);
+            var last = Name(Field(input.Csv, mapping.LastNameColumn) ?? splitLast);
             var fields = CustomFields(input.Csv, mapping);
             if (existing.TryGetValue(phone.Msisdn, out var current))
             {
@@ -245,14 +244,6 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                 value.Length <= ContactFields.MaxValueLength ? value : value[..ContactFields.MaxValueLength];
         }
         return fields;
-    }
-
-    private static int? Suggest(IReadOnlyList<string> headers, string[] names)
-    {
-        for (var i = 0; i < headers.Count; i++)
-            if (names.Contains(headers[i].Trim().ToLowerInvariant().Replace('_', ' ')) || names.Contains(headers[i].Trim().ToLowerInvariant()))
-                return i;
-        return null;
     }
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";

@@ -14,10 +14,14 @@ public sealed record CsvPreview(
     IReadOnlyList<IReadOnlyList<string>> Rows,
     int? SuggestedMobileColumn,
     int? SuggestedFirstNameColumn,
-    int? SuggestedLastNameColumn);
+    int? SuggestedLastNameColumn,
+    int? SuggestedFullNameColumn = null);
 
-/// <summary>Which column holds what (0-based). Custom field keys are normalised placeholder names.</summary>
-public sealed record ColumnMapping(int MobileColumn, int? FirstNameColumn, int? LastNameColumn, IReadOnlyDictionary<int, string> CustomFieldColumns);
+/// <summary>
+/// Which column holds what (0-based). Custom field keys are normalised placeholder names. A full-name column is split
+/// into first and last name; a first- or last-name column, where mapped too, wins for its part.
+/// </summary>
+public sealed record ColumnMapping(int MobileColumn, int? FirstNameColumn, int? LastNameColumn, IReadOnlyDictionary<int, string> CustomFieldColumns, int? FullNameColumn = null);
 
 public sealed record ImportProgress(long BytesRead, long TotalBytes, int RowsRead);
 
