@@ -53,7 +53,9 @@ public sealed class CampaignTests
         await page.GetByLabel("Or paste numbers").BlurAsync();
         await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("30 unique recipients");
         await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("1 invalid: 12345");
+        await page.GetByLabel("Campaign name").FillAsync("December statements");
         await page.GetByTestId("compose-message").FillAsync("Habari! Your statement is ready. ");
+        await Expect(page.GetByTestId("characters")).ToHaveTextAsync("32 characters");
         await Expect(page.GetByTestId("segments")).ToContainTextAsync("1 part");
         await page.GetByTestId("compose-message").FillAsync("Habari! Your statement is ready — karibu 😊");
         await Expect(page.GetByTestId("message-meter")).ToContainTextAsync("Unicode");
@@ -61,8 +63,8 @@ public sealed class CampaignTests
         await Screenshots.SaveAsync(page, "compose-1366");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
-        var confirm = page.GetByRole(AriaRole.Alertdialog);
-        await Expect(confirm).ToContainTextAsync("Send to 30 recipients");
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Expect(confirm).ToContainTextAsync("Send to 30 recipients from ACMEKE now? Estimated cost KES 30.00");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/campaigns/[0-9a-f-]{36}$"));
         var navigations = 0;
@@ -95,7 +97,7 @@ public sealed class CampaignTests
         await Expect(hub.GetByTestId("hub-rows").Locator("tr").First.Locator("td").Nth(3)).ToHaveTextAsync("30");
 
         await page.OpenAsync("/");
-        await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("Customers");
+        await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("December statements");
         await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("30 / 30");
         await Screenshots.SaveAsync(page, "overview-1366");
 
