@@ -9,6 +9,27 @@ namespace TalkNTalk.E2E.Tests;
 public sealed class CampaignTests
 {
     [Fact]
+    public async Task Compose_keeps_a_long_paste_whole_and_turns_Send_off_until_it_fits()
+    {
+        await using var app = await AppServer.StartAsync(AppServer.Bootstrapped(credit: 100m));
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await page.OpenAsync("/compose");
+        await page.WaitForInteractiveAsync();
+        await page.GetByLabel("Or paste numbers").FillAsync("0712 345 678");
+        await page.GetByLabel("Or paste numbers").BlurAsync();
+        await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("1 unique recipient");
+
+        await page.GetByTestId("compose-message").FillAsync(new string('x', 10_000));
+
+        await Expect(page.GetByTestId("characters")).ToHaveTextAsync("10,000 characters");
+        await Expect(page.GetByTestId("too-long")).ToContainTextAsync("the limit is 10");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToBeDisabledAsync();
+        await Screenshots.SaveAsync(page, "compose-too-long-1366");
+    }
+
+    [Fact]
     public async Task A_member_sends_to_a_book_and_watches_the_campaign_complete_live()
     {
         var settings = AppServer.Bootstrapped(credit: 100m);
