@@ -9,6 +9,27 @@ namespace TalkNTalk.E2E.Tests;
 public sealed class CampaignTests
 {
     [Fact]
+    public async Task Compose_keeps_a_long_paste_whole_and_turns_Send_off_until_it_fits()
+    {
+        await using var app = await AppServer.StartAsync(AppServer.Bootstrapped(credit: 100m));
+        await using var browser = await Browser.LaunchAsync();
+        var page = await browser.NewPageAsync(app.BaseUrl);
+        await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
+        await page.OpenAsync("/compose");
+        await page.WaitForInteractiveAsync();
+        await page.GetByLabel("Or paste numbers").FillAsync("0712 345 678");
+        await page.GetByLabel("Or paste numbers").BlurAsync();
+        await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("1 unique recipient");
+
+        await page.GetByTestId("compose-message").FillAsync(new string('x', 10_000));
+
+        await Expect(page.GetByTestId("characters")).ToHaveTextAsync("10,000 characters");
+        await Expect(page.GetByTestId("too-long")).ToContainTextAsync("the limit is 10");
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true })).ToBeDisabledAsync();
+        await Screenshots.SaveAsync(page, "compose-too-long-1366");
+    }
+
+    [Fact]
     public async Task A_member_sends_to_a_book_and_watches_the_campaign_complete_live()
     {
         var settings = AppServer.Bootstrapped(credit: 100m);
@@ -53,7 +74,9 @@ public sealed class CampaignTests
         await page.GetByLabel("Or paste numbers").BlurAsync();
         await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("30 unique recipients");
         await Expect(page.GetByTestId("recipient-count")).ToContainTextAsync("1 invalid: 12345");
+        await page.GetByLabel("Campaign name").FillAsync("December statements");
         await page.GetByTestId("compose-message").FillAsync("Habari! Your statement is ready. ");
+        await Expect(page.GetByTestId("characters")).ToHaveTextAsync("32 characters");
         await Expect(page.GetByTestId("segments")).ToContainTextAsync("1 part");
         await page.GetByTestId("compose-message").FillAsync("Habari! Your statement is ready — karibu 😊");
         await Expect(page.GetByTestId("message-meter")).ToContainTextAsync("Unicode");
@@ -61,8 +84,8 @@ public sealed class CampaignTests
         await Screenshots.SaveAsync(page, "compose-1366");
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
-        var confirm = page.GetByRole(AriaRole.Alertdialog);
-        await Expect(confirm).ToContainTextAsync("Send to 30 recipients");
+        var confirm = page.GetByRole(AriaRole.Dialog);
+        await Expect(confirm).ToContainTextAsync("Send to 30 recipients from ACMEKE now? Estimated cost KES 30.00");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/campaigns/[0-9a-f-]{36}$"));
         var campaignPath = new Uri(page.Url).AbsolutePath;
@@ -96,7 +119,7 @@ public sealed class CampaignTests
         await Expect(hub.GetByTestId("hub-rows").Locator("tr").First.Locator("td").Nth(3)).ToHaveTextAsync("30");
 
         await page.OpenAsync("/");
-        await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("Customers");
+        await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("December statements");
         await Expect(page.GetByTestId("overview-campaigns")).ToContainTextAsync("30 / 30");
         await Screenshots.SaveAsync(page, "overview-1366");
 

@@ -46,8 +46,8 @@ public sealed partial class CampaignService(
             throw DomainException.Validation("message", "Write the message to send.");
         if (request.ScheduledAt is { } at && at < now.AddMinutes(-1))
             throw DomainException.Validation("scheduledAt", "The scheduled time is in the past: choose a later time, or send now.");
-        if (request.Numbers.Count > options.MaxRecipientsPerBulkCall)
-            throw DomainException.Validation("recipients", $"A send can have at most {options.MaxRecipientsPerBulkCall:N0} numbers; this one has {request.Numbers.Count:N0}.");
+        if (RecipientLimitProblem(request.Numbers.Count) is { } tooMany)
+            throw DomainException.Validation("recipients", tooMany);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sender = await FindSenderAsync(db, request.OrganisationId, request.SenderId, ct);
@@ -60,9 +60,7 @@ public sealed partial class CampaignService(
         var drafts = DraftAll(recipients, message, sender, options);
         var total = drafts.Count;
         var scheduled = request.ScheduledAt is { } requested && requested > now ? requested : (DateTime?)null;
-        var dueAt = sender.Category == SenderIdCategory.Promotional ? PromotionalWindow.NextOpen(scheduled ?? now, options) : scheduled;
-        if (dueAt <= now)
-            dueAt = null;
+        var dueAt = DueAt(sender.Category, scheduled, now, options);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == request.OrganisationId, ct);
@@ -165,7 +163,7 @@ public sealed partial class CampaignService(
     private List<Draft> DraftAll(List<Recipient> recipients, string message, SenderId sender, SendingOptions options)
     {
         var personalised = PlaceholderPattern().IsMatch(message);
-        var suffix = sender.Category == SenderIdCategory.Promotional ? "\n" + options.OptOutSuffix : "";
+        var suffix = OptOutSuffix(sender.Category, options);
         var drafts = new List<Draft>(recipients.Count);
         SmsAnalysis? shared = null;
         foreach (var recipient in recipients)
@@ -173,13 +171,69 @@ public sealed partial class CampaignService(
             var body = (personalised ? Personalise(message, recipient) : message) + suffix;
             var analysis = personalised || shared is null ? SmsText.Analyse(body) : shared;
             shared ??= analysis;
-            if (analysis.Segments > SmsText.MaxSegments)
-                throw DomainException.Validation("message",
-                    $"The message is {analysis.Segments} SMS parts long{(suffix.Length > 0 ? " with the opt-out text" : "")}; the limit is {SmsText.MaxSegments}. Shorten it.");
+            if (LengthProblem(analysis, suffix.Length > 0) is { } tooLong)
+                throw DomainException.Validation("message", tooLong);
             drafts.Add(new Draft(recipient, body, analysis, pricing.CostOf(analysis.Segments)));
         }
         return drafts;
     }
+
+    /// <summary>
+    /// What a send would be before it is made, by the same rules the send applies: the body a recipient gets (opt-out
+    /// text included), its parts and cost, when it goes (null: now) and what would refuse it.
+    /// </summary>
+    public SendQuote Quote(string? message, Recipient sample, SenderIdCategory category, int recipients, int typedNumbers = 0, DateTime? scheduledAt = null)
+    {
+        var options = sending.Value;
+        var suffix = OptOutSuffix(category, options);
+        var body = Personalise(message ?? "", sample) + suffix;
+        var analysis = SmsText.Analyse(body);
+        var perRecipient = pricing.CostOf(analysis.Segments);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var scheduled = scheduledAt is { } at && at > now ? at : (DateTime?)null;
+        var dueAt = DueAt(category, scheduled, now, options);
+        var problem = string.IsNullOrWhiteSpace(message) ? null : LengthProblem(analysis, suffix.Length > 0);
+        return new SendQuote(body, analysis, perRecipient, perRecipient * recipients, dueAt,
+            category == SenderIdCategory.Promotional && dueAt is not null && dueAt != scheduled, problem, RecipientLimitProblem(typedNumbers));
+    }
+
+    /// <summary>The merge tags a message to these books can use: the contact fields and every custom field their contacts carry.</summary>
+    public async Task<IReadOnlyList<string>> MergeTagsAsync(Guid organisationId, IReadOnlyCollection<Guid> addressBookIds, CancellationToken ct = default)
+    {
+        var keys = new SortedSet<string>(StringComparer.OrdinalIgnoreCase);
+        if (addressBookIds.Count > 0)
+        {
+            await using var db = await dbFactory.CreateDbContextAsync(ct);
+            var ids = addressBookIds.ToList();
+            await foreach (var json in db.Contacts.AsNoTracking()
+                               .Where(c => c.OrganisationId == organisationId && ids.Contains(c.AddressBookId) && c.CustomFields != null)
+                               .Select(c => c.CustomFields).Distinct().AsAsyncEnumerable().WithCancellation(ct))
+                keys.UnionWith(ContactFields.Parse(json).Keys.Where(k => PlaceholderPattern().IsMatch($"{{{k}}}")));
+        }
+        return ["{first_name}", "{last_name}", .. keys.Select(k => $"{{{k}}}")];
+    }
+
+    // Promotional sends wait for the window; a due time that has come means now.
+    private static DateTime? DueAt(SenderIdCategory category, DateTime? scheduled, DateTime now, SendingOptions options)
+    {
+        var due = category == SenderIdCategory.Promotional ? PromotionalWindow.NextOpen(scheduled ?? now, options) : scheduled;
+        return due <= now ? null : due;
+    }
+
+    /// <summary>The opt-out line operators require on promotional messages, on its own line; empty otherwise.</summary>
+    public static string OptOutSuffix(SenderIdCategory category, SendingOptions options) =>
+        category == SenderIdCategory.Promotional ? "\n" + options.OptOutSuffix : "";
+
+    /// <summary>Why a message of this length cannot be sent (over <see cref="SmsText.MaxSegments"/> parts), or null.</summary>
+    public static string? LengthProblem(SmsAnalysis analysis, bool withOptOut) => analysis.IsTooLong
+        ? $"The message is {analysis.Segments} SMS parts long{(withOptOut ? " with the opt-out text" : "")}; the limit is {SmsText.MaxSegments}. Shorten it by {analysis.Units - MaxUnits(analysis):N0} characters."
+        : null;
+
+    private static int MaxUnits(SmsAnalysis analysis) => analysis.PerSegment * SmsText.MaxSegments;
+
+    private string? RecipientLimitProblem(int numbers) => numbers > sending.Value.MaxRecipientsPerBulkCall
+        ? $"A send can have at most {sending.Value.MaxRecipientsPerBulkCall:N0} numbers; this one has {numbers:N0}."
+        : null;
 
     /// <summary>Fills <c>{first_name}</c>, <c>{last_name}</c>, <c>{mobile}</c> and custom fields; unknown ones become empty.</summary>
     public static string Personalise(string message, Recipient recipient)

@@ -36,3 +36,19 @@ public sealed record SendResult(
     IReadOnlyList<RecipientError> Errors,
     decimal Cost,
     DateTime? ScheduledAt);
+
+/// <summary>A send worked out before it is made (<see cref="CampaignService.Quote"/>).</summary>
+/// <param name="Body">The message as the sample recipient gets it, opt-out text included.</param>
+/// <param name="DueAt">UTC when the send goes out; null for now.</param>
+/// <param name="WaitsForWindow">True when the promotional window, not the user's choice, sets <paramref name="DueAt"/>.</param>
+/// <param name="MessageProblem">Why the message cannot be sent as it is (too many parts), or null.</param>
+/// <param name="RecipientsProblem">Why the typed numbers cannot be sent (too many), or null.</param>
+public sealed record SendQuote(
+    string Body,
+    Messaging.SmsAnalysis Analysis,
+    decimal CostPerRecipient,
+    decimal TotalCost,
+    DateTime? DueAt,
+    bool WaitsForWindow,
+    string? MessageProblem,
+    string? RecipientsProblem);

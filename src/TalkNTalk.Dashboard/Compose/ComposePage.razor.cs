@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
-using Radzen;
+using MudBlazor;
+using TalkNTalk.Core.Common;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Messaging;
@@ -17,8 +18,6 @@ namespace TalkNTalk.Dashboard.Compose;
 /// <summary>Compose and send: recipients, sender, message with live segment and cost figures, schedule, confirm.</summary>
 public partial class ComposePage
 {
-    private static readonly string[] Placeholders = ["{first_name}", "{last_name}"];
-
     [Inject] private AddressBookService Books { get; set; } = default!;
     [Inject] private ContactService Contacts { get; set; } = default!;
     [Inject] private RecipientResolver Resolver { get; set; } = default!;
@@ -27,7 +26,8 @@ public partial class ComposePage
     [Inject] private CampaignService Campaigns { get; set; } = default!;
     [Inject] private SmsPricing Pricing { get; set; } = default!;
     [Inject] private IOptions<SendingOptions> Sending { get; set; } = default!;
-    [Inject] private DialogService Dialogs { get; set; } = default!;
+    [Inject] private IDialogService Dialogs { get; set; } = default!;
+    [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
 
@@ -36,11 +36,12 @@ public partial class ComposePage
 
     private IReadOnlyList<BookOption> books = [];
     private IReadOnlyList<SenderOption>? senders;
-    private IEnumerable<Guid> selectedBooks = [];
+    private IReadOnlyCollection<Guid> selectedBooks = [];
     private string? numbers;
     private string? senderName;
+    private string? campaignName;
     private string message = "";
-    private SmsAnalysis analysis = SmsText.Analyse("");
+    private IReadOnlyList<string> mergeTags = ["{first_name}", "{last_name}"];
     private Recipient sample = new("254712345678", Network.Safaricom, "Wanjiku", "Kamau", null);
     private int recipientCount;
     private List<string> invalidNumbers = [];
@@ -57,8 +58,24 @@ public partial class ComposePage
 
     private DateTime LocalNow => OrganisationTime.ToLocal(Clock.GetUtcNow().UtcDateTime, User.TimeZoneOf()).DateTime;
 
-    /// <summary>The message as the sample recipient would get it, opt-out text included.</summary>
-    private string Preview => CampaignService.Personalise(message, sample) + (SelectedSender?.Category == SenderIdCategory.Promotional ? "\n" + Sending.Value.OptOutSuffix : "");
+    /// <summary>The send as Core works it out: the sample recipient's body (opt-out text included), parts, cost, when, refusals.</summary>
+    private SendQuote Quote => Campaigns.Quote(message, sample, SelectedSender?.Category ?? SenderIdCategory.Transactional,
+        recipientCount, SplitNumbers(numbers).Count, ScheduleUtc);
+
+    /// <summary>Why Send is off, in words that say what to change; null when it can go.</summary>
+    private string? BlockedReason(SendQuote quote) =>
+        quote.MessageProblem is not null ? "Send is off until the message fits in " + SmsText.MaxSegments + " parts (see above)."
+        : quote.RecipientsProblem is not null ? "Send is off until there are fewer numbers (see above)."
+        : string.IsNullOrWhiteSpace(message) ? "Write the message to send."
+        : recipientCount == 0 ? "Choose address books or enter numbers to send to."
+        : null;
+
+    /// <summary>When the send goes, as the confirm says it.</summary>
+    private string WhenText(SendQuote quote) => quote.DueAt is not { } due ? "now"
+        : quote.WaitsForWindow ? $"at {Local(due)} (promotional messages go out only between {Window})"
+        : $"at {Local(due)}";
+
+    private string Window => $"{Sending.Value.PromotionalWindowStart:HH\\:mm}–{Sending.Value.PromotionalWindowEnd:HH\\:mm}";
 
     private string? WindowNotice
     {
@@ -66,12 +83,10 @@ public partial class ComposePage
         {
             if (SelectedSender?.Category != SenderIdCategory.Promotional)
                 return null;
-            var at = ScheduleUtc ?? Clock.GetUtcNow().UtcDateTime;
-            var opens = PromotionalWindow.NextOpen(at, Sending.Value);
-            var window = $"{Sending.Value.PromotionalWindowStart:HH\\:mm}–{Sending.Value.PromotionalWindowEnd:HH\\:mm}";
-            return opens == at
-                ? $"Promotional: sent inside the {window} window, with the opt-out text."
-                : $"Promotional messages go out only between {window}. This send will wait until {OrganisationTime.ToLocal(opens, User.TimeZoneOf()):d MMM, HH:mm}.";
+            var quote = Quote;
+            return !quote.WaitsForWindow
+                ? $"Promotional: sent inside the {Window} window, with the opt-out text."
+                : $"Promotional messages go out only between {Window}. This send will wait until {Local(quote.DueAt)}.";
         }
     }
 
@@ -87,29 +102,18 @@ public partial class ComposePage
         senderName = approved.FirstOrDefault(s => s.IsDefault)?.Name ?? approved.FirstOrDefault()?.Name;
         pricePerSegment = Pricing.CostOf(1);
         balance = (await Wallets.GetBalanceAsync(OrganisationId)).Available;
-        Analyse();
         if (PreselectedBook is { } book && books.Any(b => b.Id == book))
             await OnBooksChanged([book]);
     }
 
-    private void OnMessageInput(ChangeEventArgs e)
-    {
-        message = e.Value as string ?? "";
-        Analyse();
-    }
-
-    private void Insert(string placeholder)
-    {
+    private void Insert(string placeholder) =>
         message = (message.Length > 0 && !message.EndsWith(' ') ? message + " " : message) + placeholder;
-        Analyse();
-    }
 
-    private void Analyse() => analysis = SmsText.Analyse(Preview);
-
-    private Task OnBooksChanged(IEnumerable<Guid> value)
+    private async Task OnBooksChanged(IReadOnlyCollection<Guid>? value)
     {
-        selectedBooks = value.ToList();
-        return RecountAsync();
+        selectedBooks = value?.ToList() ?? [];
+        mergeTags = await Campaigns.MergeTagsAsync(OrganisationId, selectedBooks.ToList());
+        await RecountAsync();
     }
 
     private Task OnNumbersChanged(string value)
@@ -148,7 +152,6 @@ public partial class ComposePage
             }
             recipientCount = unique.Count;
             counting = false;
-            Analyse();
         }
         catch (OperationCanceledException)
         {
@@ -181,7 +184,8 @@ public partial class ComposePage
 
     private async Task ConfirmAsync()
     {
-        if (sending)
+        var quote = Quote;
+        if (sending || BlockedReason(quote) is not null)
             return;
         errors.Clear();
         if (later && ScheduleUtc is null)
@@ -189,26 +193,14 @@ public partial class ComposePage
             errors.Add("scheduledAt", "Choose when to send, or untick “Send later”.");
             return;
         }
-        var cost = recipientCount * analysis.Segments * pricePerSegment;
-        var when = ScheduleUtc is { } at ? $"at {OrganisationTime.ToLocal(at, User.TimeZoneOf()):d MMM yyyy, HH:mm}" : "now";
-        var confirmed = await Dialogs.Confirm(
-            $"Send to {recipientCount:N0} recipient{(recipientCount == 1 ? "" : "s")} from {senderName} {when}? Estimated cost {Money.Display(cost)} ({analysis.Segments} part{(analysis.Segments == 1 ? "" : "s")} each).",
-            "Send campaign", new ConfirmOptions { OkButtonText = later ? "Schedule" : "Send", CancelButtonText = "Back" });
-        if (confirmed != true)
+        var parts = $"{quote.Analysis.Segments} part{(quote.Analysis.Segments == 1 ? "" : "s")} each";
+        if (!await Dialogs.AskAsync("Send campaign",
+                $"Send to {recipientCount:N0} recipient{(recipientCount == 1 ? "" : "s")} from {senderName} {WhenText(quote)}? Estimated cost {Money.Display(quote.TotalCost)} ({parts}).",
+                later ? "Schedule" : "Send"))
             return;
         sending = true;
         SendResult? result = null;
-        var request = new SendRequest
-        {
-            OrganisationId = OrganisationId,
-            Message = message,
-            SenderId = senderName,
-            AddressBookIds = selectedBooks.ToList(),
-            Numbers = SplitNumbers(numbers),
-            ScheduledAt = ScheduleUtc,
-            Source = Core.Campaigns.MessageSource.Web,
-            CreatedBy = User.EmailOf(),
-        };
+        var request = Request(selectedBooks.ToList(), SplitNumbers(numbers), campaignName, ScheduleUtc);
         if (await errors.TryAsync(async () => result = await Campaigns.SendToAddressBooksAsync(request)) && result?.CampaignId is { } id)
         {
             Navigation.NavigateTo($"campaigns/{id}");
@@ -216,6 +208,43 @@ public partial class ComposePage
         }
         sending = false;
     }
+
+    /// <summary>The message to one number through the same send path: a one-recipient campaign, after a confirm of its cost.</summary>
+    private async Task SendTestAsync(string number)
+    {
+        errors.Clear();
+        var quote = Campaigns.Quote(message, sample, SelectedSender?.Category ?? SenderIdCategory.Transactional, 1);
+        if (!await Dialogs.AskAsync("Send a test",
+                $"Send this message to {number} from {senderName} {WhenText(quote)}? It costs {Money.Display(quote.TotalCost)} ({quote.Analysis.Segments} part{(quote.Analysis.Segments == 1 ? "" : "s")}).",
+                "Send test"))
+            return;
+        sending = true;
+        try
+        {
+            var name = $"Test: {(string.IsNullOrWhiteSpace(campaignName) ? Local(Clock.GetUtcNow().UtcDateTime) : campaignName.Trim())}";
+            var result = await Campaigns.SendToAddressBooksAsync(Request([], [number], name, null));
+            Snackbar.Add($"Test sent to {number} ({Money.Display(result.Cost)}).", Severity.Success);
+            balance = (await Wallets.GetBalanceAsync(OrganisationId)).Available;
+        }
+        catch (DomainException e)
+        {
+            errors.Add(e.Field is "recipients" ? "testNumber" : e.Field, e.Message);
+        }
+        sending = false;
+    }
+
+    private SendRequest Request(IReadOnlyCollection<Guid> bookIds, IReadOnlyCollection<string> to, string? name, DateTime? scheduledAt) => new()
+    {
+        OrganisationId = OrganisationId,
+        Name = name,
+        Message = message,
+        SenderId = senderName,
+        AddressBookIds = bookIds,
+        Numbers = to,
+        ScheduledAt = scheduledAt,
+        Source = Core.Campaigns.MessageSource.Web,
+        CreatedBy = User.EmailOf(),
+    };
 
     private sealed record BookOption(Guid Id, string Label);
 
