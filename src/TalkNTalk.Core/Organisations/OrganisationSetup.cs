@@ -21,6 +21,9 @@ public sealed record SetupRequest(
     string? AdminPassword,
     decimal OpeningCredit = 0);
 
+/// <summary>One field of a setup request to fix, and what to do about it.</summary>
+public sealed record SetupProblem(string Field, string Message);
+
 /// <summary>
 /// Settings (section <c>Bootstrap</c>, or environment variables <c>Bootstrap__AdminEmail</c> and so on) that create the
 /// organisation, its admin and an opening credit at start-up, for deployments with no browser. Applied idempotently.
@@ -96,19 +99,68 @@ public sealed class OrganisationSetup(IServiceScopeFactory scopes, TimeProvider 
         _complete = true;
     }
 
-    private async Task<Guid> CreateAsync(SetupRequest request, CancellationToken ct)
+    /// <summary>
+    /// Every problem of the request at once, one per field (the field names the exceptions use), so a form can show
+    /// them all after one submit instead of one per submit. Empty when the request can be created.
+    /// </summary>
+    public async Task<IReadOnlyList<SetupProblem>> CheckAsync(SetupRequest request, CancellationToken ct = default)
     {
+        var problems = new List<SetupProblem>();
+        void Check(Action validate)
+        {
+            try
+            {
+                validate();
+            }
+            catch (DomainException e) when (e.Field is not null)
+            {
+                problems.Add(new SetupProblem(e.Field, e.Message));
+            }
+        }
+
         var orgName = request.OrganisationName?.Trim() ?? "";
         if (orgName.Length == 0)
-            throw DomainException.Validation("organisationName", "Enter your organisation's name.");
-        if (orgName.Length > 100)
-            throw DomainException.Validation("organisationName", "Keep the organisation's name to 100 characters.");
+            problems.Add(new("organisationName", "Enter your organisation's name."));
+        else if (orgName.Length > 100)
+            problems.Add(new("organisationName", "Keep the organisation's name to 100 characters."));
+        Check(() => SenderIdService.Validate(request.DefaultSenderId));
         var zone = string.IsNullOrWhiteSpace(request.TimeZoneId) ? Organisation.DefaultTimeZone : request.TimeZoneId.Trim();
         if (!OrganisationTime.IsKnownZone(zone))
-            throw DomainException.Validation("timeZoneId", $"'{zone}' is not a time zone this server knows; use an IANA name such as Africa/Nairobi.");
-        var sender = SenderIdService.Validate(request.DefaultSenderId);
+            problems.Add(new("timeZoneId", $"'{zone}' is not a time zone this server knows; use an IANA name such as Africa/Nairobi."));
+        var adminName = request.AdminName?.Trim() ?? "";
+        if (adminName.Length == 0)
+            problems.Add(new("displayName", "Enter your name."));
+        else if (adminName.Length > 100)
+            problems.Add(new("displayName", "Keep the name to 100 characters."));
+        Check(() => MemberService.ValidateEmail(request.AdminEmail));
+        if (string.IsNullOrEmpty(request.AdminPassword))
+            problems.Add(new("password", "Choose a password."));
+        else
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var refusals = new List<string>();
+            foreach (var validator in users.PasswordValidators)
+            {
+                var result = await validator.ValidateAsync(users, new AppUser(), request.AdminPassword);
+                refusals.AddRange(result.Errors.Select(e => e.Description));
+            }
+            if (refusals.Count > 0)
+                problems.Add(new("password", string.Join(" ", refusals)));
+        }
         if (request.OpeningCredit < 0)
-            throw DomainException.Validation("openingCredit", "The opening credit cannot be negative.");
+            problems.Add(new("openingCredit", "The opening credit cannot be negative."));
+        return problems;
+    }
+
+    private async Task<Guid> CreateAsync(SetupRequest request, CancellationToken ct)
+    {
+        var problems = await CheckAsync(request, ct);
+        if (problems.Count > 0)
+            throw DomainException.Validation(problems[0].Field, problems[0].Message);
+        var orgName = request.OrganisationName!.Trim();
+        var zone = string.IsNullOrWhiteSpace(request.TimeZoneId) ? Organisation.DefaultTimeZone : request.TimeZoneId.Trim();
+        var sender = SenderIdService.Validate(request.DefaultSenderId);
 
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<TalkNTalkDbContext>();
