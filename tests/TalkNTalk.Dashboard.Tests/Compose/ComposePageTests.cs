@@ -13,15 +13,6 @@ namespace TalkNTalk.Dashboard.Tests.Compose;
 
 public sealed class ComposePageTests : ComponentTest
 {
-    // MudBlazor's services dispose only asynchronously; xUnit disposes the class synchronously.
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
-        else
-            base.Dispose(disposing);
-    }
-
     private IElement MessageBox(IRenderedComponent<ComposePage> page) => page.Find("textarea[data-testid=compose-message]");
 
     private IElement SendButton(IRenderedComponent<ComposePage> page) =>
