@@ -51,8 +51,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
     /// <summary>Renders a component inside MudBlazor's providers, as the layouts do, so dialogs and popovers open.</summary>
     protected IRenderedComponent<MudBlazor.MudDialogProvider> RenderDialogProvider() => Render<MudBlazor.MudDialogProvider>();
 
-    // xUnit disposes the test class through IAsyncDisposable (bUnit's), which ends here.
-    Task IAsyncLifetime.DisposeAsync() => Task.CompletedTask;
+    // Dispose asynchronously before xUnit's synchronous Dispose, which MudBlazor's async-only services refuse.
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
     // MudBlazor's services dispose only asynchronously; where xUnit disposes the class synchronously, do it the async way.
     protected override void Dispose(bool disposing)
