@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Identity;
 using MudBlazor;
 using MudBlazor.Services;
-using Radzen;
 using TalkNTalk.Core;
 using TalkNTalk.Dashboard.AddressBooks;
 using TalkNTalk.Dashboard.Messages;
@@ -35,7 +34,6 @@ public static class DashboardHost
         services.AddTalkNTalkCore(configuration, databasePath);
 
         services.AddRazorComponents().AddInteractiveServerComponents();
-        services.AddRadzenComponents(); // TRANSITION: until every page is on MudBlazor.
         services.AddMudServices(mud =>
         {
             // Bottom left, clear of the Actions column every grid keeps at its right.

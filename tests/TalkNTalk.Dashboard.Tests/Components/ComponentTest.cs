@@ -23,6 +23,8 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
 
     protected ComponentTest()
     {
+        // Two cores run the app's dispatcher, the database and the renderer at once: give waits room before failing.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(10);
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddMudServices(options => options.PopoverOptions.CheckForPopoverProvider = false);
         Services.AddFallbackServiceProvider(App.Services);
@@ -53,15 +55,6 @@ public abstract class ComponentTest : BunitContext, IAsyncLifetime
 
     // Dispose asynchronously before xUnit's synchronous Dispose, which MudBlazor's async-only services refuse.
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
-
-    // MudBlazor's services dispose only asynchronously; where xUnit disposes the class synchronously, do it the async way.
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
-        else
-            base.Dispose(disposing);
-    }
 
     protected override async ValueTask DisposeAsyncCore()
     {
