@@ -10,6 +10,9 @@ using TalkNTalk.Core.Wallets;
 
 namespace TalkNTalk.Core.Campaigns;
 
+/// <summary>A campaign as compose starts from it again.</summary>
+public sealed record CampaignDraft(string Name, string Message, string SenderId, IReadOnlyList<Guid> AddressBookIds);
+
 public sealed record CampaignView(
     Guid Id, string Name, string Message, string SenderId, SenderIdCategory SenderCategory, CampaignStatus Status, MessageSource Source,
     int RecipientsCount, int SentCount, int DeliveredCount, int FailedCount, int QueuedCount, int HeldCount, int CancelledCount,
@@ -75,6 +78,18 @@ public sealed class CampaignQueries(
             .OrderBy(c => c.FinishedAt == null ? 0 : 1).ThenByDescending(c => c.CreatedAt).Take(24).ToListAsync(ct);
         var pending = await PendingCountsAsync(db, campaigns.Select(c => c.Id).ToList(), ct);
         return campaigns.Select(c => ToView(c, pending)).ToList();
+    }
+
+    /// <summary>What compose needs to send a campaign again ("Duplicate"): its name, message, sender ID and address books.</summary>
+    public async Task<CampaignDraft?> DraftFromAsync(Guid organisationId, Guid id, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id && c.OrganisationId == organisationId, ct);
+        if (campaign is null)
+            return null;
+        var books = (campaign.AddressBookIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(text => Guid.TryParse(text, out var book) ? book : Guid.Empty).Where(book => book != Guid.Empty).ToList();
+        return new CampaignDraft(campaign.Name, campaign.Message, campaign.SenderId, books);
     }
 
     public async Task<CampaignView> GetAsync(Guid organisationId, Guid id, CancellationToken ct = default)

@@ -24,6 +24,7 @@ public partial class ComposePage
     [Inject] private SenderIdService Senders { get; set; } = default!;
     [Inject] private WalletService Wallets { get; set; } = default!;
     [Inject] private CampaignService Campaigns { get; set; } = default!;
+    [Inject] private CampaignQueries CampaignQueries { get; set; } = default!;
     [Inject] private SmsPricing Pricing { get; set; } = default!;
     [Inject] private IOptions<SendingOptions> Sending { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
@@ -33,6 +34,9 @@ public partial class ComposePage
 
     /// <summary>Preselects an address book, from the book page's "Send to this book".</summary>
     [SupplyParameterFromQuery(Name = "book")] private Guid? PreselectedBook { get; set; }
+
+    /// <summary>Starts from an earlier campaign, from the campaign page's "Duplicate".</summary>
+    [SupplyParameterFromQuery(Name = "from")] private Guid? FromCampaign { get; set; }
 
     private IReadOnlyList<BookOption> books = [];
     private IReadOnlyList<SenderOption>? senders;
@@ -104,6 +108,15 @@ public partial class ComposePage
         balance = (await Wallets.GetBalanceAsync(OrganisationId)).Available;
         if (PreselectedBook is { } book && books.Any(b => b.Id == book))
             await OnBooksChanged([book]);
+        if (FromCampaign is { } from && await CampaignQueries.DraftFromAsync(OrganisationId, from) is { } draft)
+        {
+            var copy = $"Copy of {draft.Name}";
+            campaignName = copy.Length > Campaign.MaxNameLength ? copy[..Campaign.MaxNameLength] : copy;
+            message = draft.Message;
+            if (senders.Any(s => s.Name == draft.SenderId))
+                senderName = draft.SenderId;
+            await OnBooksChanged(draft.AddressBookIds.Where(id => books.Any(b => b.Id == id)).ToList());
+        }
     }
 
     private void Insert(string placeholder) =>

@@ -1,3 +1,4 @@
+using TalkNTalk.Core.Campaigns;
 using AngleSharp.Dom;
 using Bunit;
 using Microsoft.AspNetCore.Components;
@@ -95,6 +96,20 @@ public sealed class ComposePageTests : ComponentTest
         var text = dialogs.Markup;
         Assert.Contains($"at {day:d MMM yyyy}, 08:00 (promotional messages go out only between 08:00–18:00)", text);
         Assert.Contains("Estimated cost KES 2.00 (2 parts each)", text);
+    }
+
+    [Fact]
+    public async Task Duplicate_opens_compose_with_the_earlier_campaigns_name_message_and_sender()
+    {
+        var sent = await App.Service<CampaignService>().SendBulkAsync(new SendRequest
+        {
+            OrganisationId = OrganisationId, Name = "November statements", Message = "Your November statement is ready.", Numbers = ["0712345678"],
+        });
+
+        var page = await OpenAsync($"compose?from={sent.CampaignId}");
+
+        page.WaitForAssertion(() => Assert.Equal("Your November statement is ready.", MessageBox(page).GetAttribute("value") ?? MessageBox(page).TextContent), Patience);
+        Assert.Equal("Copy of November statements", page.Find("input[data-testid=compose-name]").GetAttribute("value"));
     }
 
     [Fact]
