@@ -8,16 +8,14 @@ public static class PromotionalWindow
     /// <summary>The earliest time at or after <paramref name="utc"/> inside the window.</summary>
     public static DateTime NextOpen(DateTime utc, SendingOptions options)
     {
-        var zone = OrganisationTime.Zone(options.PromotionalTimeZone);
-        var local = TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), zone);
+        var local = OrganisationTime.ToLocal(utc, options.PromotionalTimeZone).DateTime;
         var time = TimeOnly.FromDateTime(local);
         if (time >= options.PromotionalWindowStart && time < options.PromotionalWindowEnd)
             return utc;
         var day = DateOnly.FromDateTime(local);
         if (time >= options.PromotionalWindowEnd)
             day = day.AddDays(1);
-        var opening = day.ToDateTime(options.PromotionalWindowStart, DateTimeKind.Unspecified);
-        return TimeZoneInfo.ConvertTimeToUtc(opening, zone);
+        return OrganisationTime.ToUtc(day.ToDateTime(options.PromotionalWindowStart), options.PromotionalTimeZone);
     }
 
     public static bool IsOpen(DateTime utc, SendingOptions options) => NextOpen(utc, options) == utc;

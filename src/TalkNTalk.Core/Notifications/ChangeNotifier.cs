@@ -115,6 +115,12 @@ public class ChangeNotifier<TKey>(TimeProvider time, ILogger logger) where TKey 
     }
 }
 
+/// <summary>How often a live view (a page, a hub client) is refreshed at most: a few times a second, everywhere the same.</summary>
+public static class LiveUpdates
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(250);
+}
+
 /// <summary>Organisation-wide changes the shell shows everywhere, such as the wallet balance in the header.</summary>
 public sealed class WalletNotifier(TimeProvider time, ILogger<WalletNotifier> logger) : ChangeNotifier<Guid>(time, logger);
 

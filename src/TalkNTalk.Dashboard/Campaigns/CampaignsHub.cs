@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.SignalR;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Dashboard.Account;
-using TalkNTalk.Dashboard.Shared;
 
 namespace TalkNTalk.Dashboard.Campaigns;
 
@@ -40,7 +39,7 @@ public sealed class CampaignHubRelay(IHubContext<CampaignsHub> hub, Organisation
     public void Watch(Guid organisationId) =>
         _subscriptions.GetOrAdd(organisationId, id => notifier.Subscribe(id,
             async () => await hub.Clients.Group(id.ToString()).SendAsync("campaigns", await SnapshotAsync(id, CancellationToken.None)),
-            LiveRefresh<Guid>.DefaultInterval)); // the notifier coalesces bursts and spaces events as it does for pages
+            LiveUpdates.Interval)); // the notifier coalesces bursts and spaces events as it does for pages
 
     public async Task<IReadOnlyList<CampaignProgress>> SnapshotAsync(Guid organisationId, CancellationToken ct) =>
         (await campaigns.LiveAsync(organisationId, Recent, ct))
