@@ -73,11 +73,25 @@ public sealed class ApiKeyService(IDbContextFactory<TalkNTalkDbContext> dbFactor
         return true;
     }
 
-    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(Guid organisationId, CancellationToken ct = default)
+    /// <summary>Every key, newest first.</summary>
+    public async Task<IReadOnlyList<ApiKeyView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
+        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+
+    /// <summary>A page of keys, newest first unless sorted by name, last use or expiry.</summary>
+    public async Task<(IReadOnlyList<ApiKeyView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var keys = await db.ApiKeys.AsNoTracking().Where(k => k.OrganisationId == organisationId).ToListAsync(ct);
-        return keys.OrderByDescending(k => k.CreatedAt).Select(ToView).ToList();
+        var query = db.ApiKeys.AsNoTracking().Where(k => k.OrganisationId == organisationId);
+        var sorted = page.SortBy switch
+        {
+            nameof(ApiKeyView.Name) => query.OrderBy(k => k.Name.ToUpper(), page.Descending),
+            nameof(ApiKeyView.LastUsedAt) => query.OrderBy(k => k.LastUsedAt, page.Descending),
+            nameof(ApiKeyView.ExpiresAt) => query.OrderBy(k => k.ExpiresAt, page.Descending),
+            nameof(ApiKeyView.CreatedAt) => query.OrderBy(k => k.CreatedAt, page.Descending),
+            _ => query.OrderByDescending(k => k.CreatedAt),
+        };
+        var (keys, total) = await sorted.ThenBy(k => k.Id).ToPageAsync(page, ct);
+        return (keys.Select(ToView).ToList(), total);
     }
 
     public async Task RevokeAsync(Guid organisationId, Guid id, CancellationToken ct = default)

@@ -10,14 +10,24 @@ public sealed record SenderIdView(Guid Id, string Name, SenderIdCategory Categor
 public sealed class SenderIdService(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock)
 {
     /// <summary>Every sender ID of the organisation, default first, then by name.</summary>
-    public async Task<IReadOnlyList<SenderIdView>> ListAsync(Guid organisationId, CancellationToken ct = default)
+    public async Task<IReadOnlyList<SenderIdView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
+        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+
+    /// <summary>A page of sender IDs: default first, then by name, unless sorted by name, category, status or registration.</summary>
+    public async Task<(IReadOnlyList<SenderIdView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.SenderIds.AsNoTracking()
-            .Where(s => s.OrganisationId == organisationId)
-            .OrderByDescending(s => s.IsDefault).ThenBy(s => s.NormalizedName)
-            .ToListAsync(ct);
-        return rows.Select(ToView).ToList();
+        var query = db.SenderIds.AsNoTracking().Where(s => s.OrganisationId == organisationId);
+        var sorted = page.SortBy switch
+        {
+            nameof(SenderIdView.Name) => query.OrderBy(s => s.NormalizedName, page.Descending),
+            nameof(SenderIdView.Category) => query.OrderBy(s => s.Category, page.Descending).ThenBy(s => s.NormalizedName),
+            nameof(SenderIdView.Status) => query.OrderBy(s => s.Status, page.Descending).ThenBy(s => s.NormalizedName),
+            nameof(SenderIdView.CreatedAt) => query.OrderBy(s => s.CreatedAt, page.Descending),
+            _ => query.OrderByDescending(s => s.IsDefault).ThenBy(s => s.NormalizedName),
+        };
+        var (rows, total) = await sorted.ThenBy(s => s.Id).ToPageAsync(page, ct);
+        return (rows.Select(ToView).ToList(), total);
     }
 
     /// <summary>Registers a new sender ID as pending; an admin approves it once the operator has.</summary>

@@ -21,18 +21,27 @@ public sealed class MemberService(IServiceScopeFactory scopes, TimeProvider cloc
 {
     private const string LastAdmin = "This is the organisation's last active admin: make someone else an admin first.";
 
-    public async Task<IReadOnlyList<MemberView>> ListAsync(Guid organisationId, CancellationToken ct = default)
+    /// <summary>Every member, by name.</summary>
+    public async Task<IReadOnlyList<MemberView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
+        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+
+    /// <summary>A page of members, sorted by name (the default), e-mail, role or when they were added.</summary>
+    public async Task<(IReadOnlyList<MemberView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)
     {
         await using var op = Begin();
         var now = clock.GetUtcNow();
-        var rows = await op.Db.Memberships.AsNoTracking()
-            .Where(m => m.OrganisationId == organisationId)
+        var query = op.Db.Memberships.AsNoTracking().Where(m => m.OrganisationId == organisationId);
+        var sorted = page.SortBy switch
+        {
+            nameof(MemberView.Email) => query.OrderBy(m => m.User!.NormalizedEmail, page.Descending),
+            nameof(MemberView.Role) => query.OrderBy(m => m.Role, page.Descending).ThenBy(m => m.User!.DisplayName.ToUpper()),
+            nameof(MemberView.CreatedAt) => query.OrderBy(m => m.CreatedAt, page.Descending),
+            _ => query.OrderBy(m => m.User!.DisplayName.ToUpper(), page.Descending),
+        };
+        var (rows, total) = await sorted.ThenBy(m => m.UserId)
             .Select(m => new { m.Role, m.User!.Id, m.User.Email, m.User.DisplayName, m.User.IsDisabled, m.User.MustChangePassword, m.User.LockoutEnd, m.User.CreatedAt })
-            .ToListAsync(ct);
-        return rows
-            .Select(r => new MemberView(r.Id, r.Email ?? "", r.DisplayName, r.Role, r.IsDisabled, r.MustChangePassword, r.LockoutEnd > now, r.CreatedAt))
-            .OrderBy(m => m.DisplayName, StringComparer.OrdinalIgnoreCase)
-            .ToList();
+            .ToPageAsync(page, ct);
+        return (rows.Select(r => new MemberView(r.Id, r.Email ?? "", r.DisplayName, r.Role, r.IsDisabled, r.MustChangePassword, r.LockoutEnd > now, r.CreatedAt)).ToList(), total);
     }
 
     /// <summary>The membership behind a signed-in user, or null if they have none.</summary>

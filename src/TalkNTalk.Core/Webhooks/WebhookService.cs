@@ -32,11 +32,24 @@ public sealed class WebhookService(
     /// <summary>A log's total is counted up to here; pages beyond stay reachable by filtering.</summary>
     public const int MaxCounted = 100_000;
 
-    public async Task<IReadOnlyList<WebhookEndpointView>> ListAsync(Guid organisationId, CancellationToken ct = default)
+    /// <summary>Every endpoint, oldest first.</summary>
+    public async Task<IReadOnlyList<WebhookEndpointView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
+        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+
+    /// <summary>A page of endpoints, oldest first unless sorted by address, state or failures.</summary>
+    public async Task<(IReadOnlyList<WebhookEndpointView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var endpoints = await db.WebhookEndpoints.AsNoTracking().Where(e => e.OrganisationId == organisationId).ToListAsync(ct);
-        return endpoints.OrderBy(e => e.CreatedAt).Select(ToView).ToList();
+        var query = db.WebhookEndpoints.AsNoTracking().Where(e => e.OrganisationId == organisationId);
+        var sorted = page.SortBy switch
+        {
+            nameof(WebhookEndpointView.Url) => query.OrderBy(e => e.Url, page.Descending),
+            nameof(WebhookEndpointView.Enabled) => query.OrderBy(e => e.Enabled, page.Descending),
+            nameof(WebhookEndpointView.ConsecutiveFailures) => query.OrderBy(e => e.ConsecutiveFailures, page.Descending),
+            _ => query.OrderBy(e => e.CreatedAt, page.Descending),
+        };
+        var (endpoints, total) = await sorted.ThenBy(e => e.Id).ToPageAsync(page, ct);
+        return (endpoints.Select(ToView).ToList(), total);
     }
 
     /// <summary>Endpoints the worker disabled after failures, for the dashboard's notice; empty once an admin enables them again.</summary>

@@ -6,7 +6,6 @@ using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Messaging;
 using TalkNTalk.Core.Organisations;
-using TalkNTalk.Core.Phones;
 using TalkNTalk.Core.Pricing;
 using TalkNTalk.Core.SenderIds;
 using TalkNTalk.Core.Wallets;
@@ -40,38 +39,32 @@ public partial class ComposePage
 
     private IReadOnlyList<BookOption> books = [];
     private IReadOnlyList<SenderOption>? senders;
-    private IReadOnlyCollection<Guid> selectedBooks = [];
-    private string? numbers;
     private string? senderName;
     private string? campaignName;
     private string message = "";
     private IReadOnlyList<string> mergeTags = ["{first_name}", "{last_name}"];
-    private Recipient sample = new("254712345678", Network.Safaricom, "Wanjiku", "Kamau", null);
-    private int recipientCount;
-    private List<string> invalidNumbers = [];
-    private bool counting;
+    private ComposeRecipients recipients = default!;
     private bool later;
     private DateTime? scheduleLocal;
     private bool sending;
     private decimal pricePerSegment;
     private decimal balance;
     private readonly FormErrors errors = new();
-    private CancellationTokenSource? countDebounce;
 
     private SenderOption? SelectedSender => senders?.FirstOrDefault(s => s.Name == senderName);
 
     private DateTime LocalNow => OrganisationTime.ToLocal(Clock.GetUtcNow().UtcDateTime, User.TimeZoneOf()).DateTime;
 
     /// <summary>The send as Core works it out: the sample recipient's body (opt-out text included), parts, cost, when, refusals.</summary>
-    private SendQuote Quote => Campaigns.Quote(message, sample, SelectedSender?.Category ?? SenderIdCategory.Transactional,
-        recipientCount, SplitNumbers(numbers).Count, ScheduleUtc);
+    private SendQuote Quote => Campaigns.Quote(message, recipients.Sample, SelectedSender?.Category ?? SenderIdCategory.Transactional,
+        recipients.Count, recipients.NumberList.Count, ScheduleUtc);
 
     /// <summary>Why Send is off, in words that say what to change; null when it can go.</summary>
     private string? BlockedReason(SendQuote quote) =>
         quote.MessageProblem is not null ? "Send is off until the message fits in " + SmsText.MaxSegments + " parts (see above)."
         : quote.RecipientsProblem is not null ? "Send is off until there are fewer numbers (see above)."
         : string.IsNullOrWhiteSpace(message) ? "Write the message to send."
-        : recipientCount == 0 ? "Choose address books or enter numbers to send to."
+        : recipients.Count == 0 ? "Choose address books or enter numbers to send to."
         : null;
 
     /// <summary>When the send goes, as the confirm says it.</summary>
@@ -97,6 +90,8 @@ public partial class ComposePage
     private DateTime? ScheduleUtc => later && scheduleLocal is { } local
         ? OrganisationTime.ToUtc(local, User.TimeZoneOf())
         : null;
+
+    protected override void OnInitialized() => recipients = new ComposeRecipients(Resolver, Contacts, TimeSpan.FromMilliseconds(250));
 
     protected override async Task OnOrganisationReadyAsync()
     {
@@ -124,76 +119,23 @@ public partial class ComposePage
 
     private async Task OnBooksChanged(IReadOnlyCollection<Guid>? value)
     {
-        selectedBooks = value?.ToList() ?? [];
-        mergeTags = await Campaigns.MergeTagsAsync(OrganisationId, selectedBooks.ToList());
-        await RecountAsync();
+        mergeTags = await Campaigns.MergeTagsAsync(OrganisationId, value?.ToList() ?? []);
+        await recipients.SetBooksAsync(OrganisationId, value);
     }
 
-    private Task OnNumbersChanged(string value)
-    {
-        numbers = value;
-        return RecountAsync();
-    }
+    private Task OnNumbersChanged(string value) => recipients.SetNumbersAsync(OrganisationId, value);
 
-    // Resolving 300,000 contacts takes a moment: wait for the user to pause, then count the real union.
-    private async Task RecountAsync()
-    {
-        countDebounce?.Cancel();
-        countDebounce = new CancellationTokenSource();
-        var token = countDebounce.Token;
-        counting = true;
-        try
-        {
-            await Task.Delay(250, token);
-            var unique = new HashSet<string>(StringComparer.Ordinal);
-            var bookIds = selectedBooks.ToList();
-            if (bookIds.Count > 0)
-            {
-                var resolved = await Resolver.ResolveAsync(OrganisationId, bookIds, ct: token);
-                unique.UnionWith(resolved.Recipients.Select(r => r.Mobile));
-                var first = (await Contacts.QueryAsync(OrganisationId, bookIds[0], new ContactQuery(Status: ContactStatus.Active, Take: 1), token)).Items.FirstOrDefault();
-                if (first is not null)
-                    sample = new Recipient(first.Mobile, first.Network, first.FirstName, first.LastName, ContactFields.Serialize(first.CustomFields));
-            }
-            invalidNumbers = [];
-            foreach (var raw in SplitNumbers(numbers))
-            {
-                if (PhoneNumber.TryParse(raw, out var phone, out _))
-                    unique.Add(phone.Msisdn);
-                else
-                    invalidNumbers.Add(raw);
-            }
-            recipientCount = unique.Count;
-            counting = false;
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    /// <summary>Reads a small file of numbers (the first field of each line) into the pasted numbers.</summary>
+    /// <summary>Reads a small file of numbers into the pasted numbers; a big list belongs in an address book.</summary>
     private async Task UploadNumbersAsync(Microsoft.AspNetCore.Components.Forms.InputFileChangeEventArgs e)
     {
         errors.Clear();
-        const long maxBytes = 1024 * 1024;
-        if (e.File.Size > maxBytes)
+        if (e.File.Size > ComposeRecipients.MaxFileBytes)
         {
             errors.Add("recipients", $"{e.File.Name} is larger than 1 MB: for big lists, import them into an address book instead.");
             return;
         }
-        using var reader = new StreamReader(e.File.OpenReadStream(maxBytes));
-        var lines = new List<string>();
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            var first = line.Split([',', ';', '\t'])[0].Trim().Trim('"');
-            if (first.Any(char.IsDigit))
-                lines.Add(first);
-        }
-        await OnNumbersChanged(string.Join('\n', SplitNumbers(numbers).Concat(lines)));
+        await recipients.AddFileAsync(OrganisationId, e.File.OpenReadStream(ComposeRecipients.MaxFileBytes));
     }
-
-    private static List<string> SplitNumbers(string? text) =>
-        (text ?? "").Split(['\n', '\r', ',', ';', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
 
     private async Task ConfirmAsync()
     {
@@ -208,12 +150,12 @@ public partial class ComposePage
         }
         var parts = $"{quote.Analysis.Segments} part{(quote.Analysis.Segments == 1 ? "" : "s")} each";
         if (!await Dialogs.AskAsync("Send campaign",
-                $"Send to {recipientCount:N0} recipient{(recipientCount == 1 ? "" : "s")} from {senderName} {WhenText(quote)}? Estimated cost {Money.Display(quote.TotalCost)} ({parts}).",
+                $"Send to {recipients.Count:N0} recipient{(recipients.Count == 1 ? "" : "s")} from {senderName} {WhenText(quote)}? Estimated cost {Money.Display(quote.TotalCost)} ({parts}).",
                 later ? "Schedule" : "Send"))
             return;
         sending = true;
         SendResult? result = null;
-        var request = Request(selectedBooks.ToList(), SplitNumbers(numbers), campaignName, ScheduleUtc);
+        var request = Request(recipients.Books, recipients.NumberList, campaignName, ScheduleUtc);
         if (await errors.TryAsync(async () => result = await Campaigns.SendToAddressBooksAsync(request)) && result?.CampaignId is { } id)
         {
             Navigation.NavigateTo($"campaigns/{id}");
@@ -226,7 +168,7 @@ public partial class ComposePage
     private async Task SendTestAsync(string number)
     {
         errors.Clear();
-        var quote = Campaigns.Quote(message, sample, SelectedSender?.Category ?? SenderIdCategory.Transactional, 1);
+        var quote = Campaigns.Quote(message, recipients.Sample, SelectedSender?.Category ?? SenderIdCategory.Transactional, 1);
         if (!await Dialogs.AskAsync("Send a test",
                 $"Send this message to {number} from {senderName} {WhenText(quote)}? It costs {Money.Display(quote.TotalCost)} ({quote.Analysis.Segments} part{(quote.Analysis.Segments == 1 ? "" : "s")}).",
                 "Send test"))

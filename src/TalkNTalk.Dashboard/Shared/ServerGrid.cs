@@ -1,4 +1,5 @@
 using MudBlazor;
+using TalkNTalk.Core.Common;
 
 namespace TalkNTalk.Dashboard.Shared;
 
@@ -16,6 +17,12 @@ public static class ServerGrid
         var (items, total) = await query(state.Page * state.PageSize, state.PageSize);
         return new GridData<T> { Items = items, TotalItems = total };
     }
+
+    /// <summary>The same for a query that also sorts: the grid's page and sort column (the view's property name) as a <see cref="PageRequest"/>.</summary>
+    public static Task<GridData<T>> PageAsync<T>(GridState<T> state, Func<PageRequest, Task<(IReadOnlyList<T> Items, int Total)>> query) =>
+        PageAsync(state, (skip, take) => query(SortOf(state) is var (column, descending)
+            ? new PageRequest(skip, take, column, descending)
+            : new PageRequest(skip, take)));
 
     /// <summary>The column the person sorted by and its direction, or null for the query's own order.</summary>
     public static (string Column, bool Descending)? SortOf<T>(GridState<T> state) =>

@@ -87,4 +87,27 @@ public sealed class SenderIdServiceTests
         // The same name is free to register in another organisation.
         await senders.RegisterAsync(acme, "BARAKA", SenderIdCategory.Transactional);
     }
+
+    [Fact]
+    public async Task A_page_is_sorted_in_the_database_by_the_column_asked_for_and_counts_every_row()
+    {
+        await using var services = await TestServices.StartAsync();
+        var org = await services.CreateOrganisationAsync();
+        var other = await services.CreateOrganisationAsync("Other Org", sender: "OTHERKE");
+        var senders = services.Get<SenderIdService>();
+        foreach (var name in new[] { "ZEBRA", "alpha", "Mango", "BETA" })
+            await senders.RegisterAsync(org, name, SenderIdCategory.Transactional);
+        await senders.RegisterAsync(other, "OTHERORG", SenderIdCategory.Transactional);
+
+        var (first, total) = await senders.PageAsync(org, new PageRequest(0, 2, nameof(SenderIdView.Name)));
+        var (second, _) = await senders.PageAsync(org, new PageRequest(2, 2, nameof(SenderIdView.Name)));
+        var (descending, _) = await senders.PageAsync(org, new PageRequest(0, 1, nameof(SenderIdView.Name), Descending: true));
+        var (byDefault, _) = await senders.PageAsync(org, new PageRequest(0, 1));
+
+        Assert.Equal(5, total); // the four and the organisation's approved default
+        Assert.Equal(["ACMEKE", "alpha"], first.Select(s => s.Name));
+        Assert.Equal(["BETA", "Mango"], second.Select(s => s.Name));
+        Assert.Equal("ZEBRA", Assert.Single(descending).Name);
+        Assert.True(Assert.Single(byDefault).IsDefault);
+    }
 }

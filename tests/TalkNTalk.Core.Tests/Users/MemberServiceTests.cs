@@ -78,4 +78,22 @@ public sealed class MemberServiceTests
         Assert.Equal("not_found", (await Assert.ThrowsAsync<DomainException>(() => members.ChangeRoleAsync(acme, barakaAdmin.UserId, MemberRole.Viewer))).Code);
         Assert.Equal("not_found", (await Assert.ThrowsAsync<DomainException>(() => members.SetDisabledAsync(acme, barakaAdmin.UserId, true, acmeAdmin.UserId))).Code);
     }
+
+    [Fact]
+    public async Task Members_page_by_role_then_name_and_by_name_in_any_case()
+    {
+        await using var services = await TestServices.StartAsync();
+        var org = await services.CreateOrganisationAsync();
+        var members = services.Get<MemberService>();
+        await members.InviteAsync(org, "zawadi@acme.co.ke", "zawadi", MemberRole.Viewer, "temporary-pass-1");
+        await members.InviteAsync(org, "baraka@acme.co.ke", "Baraka", MemberRole.Member, "temporary-pass-1");
+        await members.InviteAsync(org, "amina@acme.co.ke", "Amina", MemberRole.Viewer, "temporary-pass-1");
+
+        var (byRole, total) = await members.PageAsync(org, new PageRequest(1, 3, nameof(MemberView.Role)));
+        var (byName, _) = await members.PageAsync(org, new PageRequest(0, 4, nameof(MemberView.DisplayName), Descending: true));
+
+        Assert.Equal(4, total);
+        Assert.Equal(["Baraka", "Amina", "zawadi"], byRole.Select(m => m.DisplayName)); // after the admin: members, then viewers
+        Assert.Equal(["zawadi", "Baraka", "Amina", "Acme Kenya Admin"], byName.Select(m => m.DisplayName));
+    }
 }

@@ -43,4 +43,24 @@ public sealed class SenderIdsPageTests : ComponentTest
 
         cut.WaitForAssertion(() => Assert.Contains("No sender IDs", cut.Find("[role=status]").TextContent));
     }
+
+    [Fact]
+    public async Task The_grid_pages_and_sorts_on_the_server()
+    {
+        var senders = App.Service<SenderIdService>();
+        for (var i = 0; i < 30; i++)
+            await senders.RegisterAsync(OrganisationId, $"SENDER{i:00}", SenderIdCategory.Transactional);
+        var cut = Render<SenderIdsPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("1-25 of 3", cut.Find(".mud-table-pagination").TextContent));
+        Assert.Equal(25, cut.FindAll("[data-testid=sender-grid] tbody tr").Count);
+
+        // Sorting by name twice (ascending, then descending) asks the service again each time: SENDER29 comes first.
+        SortByName(cut);
+        SortByName(cut);
+        cut.WaitForAssertion(() => Assert.Contains("SENDER29", cut.FindAll("[data-testid=sender-grid] tbody tr")[0].TextContent));
+    }
+
+    private static void SortByName(IRenderedComponent<SenderIdsPage> cut) =>
+        cut.FindAll("th").Single(th => th.TextContent.Contains("Name")).QuerySelector(".sortable-column-header")!.Click();
 }
