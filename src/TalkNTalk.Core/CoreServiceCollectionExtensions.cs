@@ -70,13 +70,14 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<OrganisationCampaignsNotifier>();
         services.Configure<DispatchOptions>(configuration.GetSection("Dispatch"));
         services.Configure<SimulatedProviderOptions>(configuration.GetSection("SimulatedProvider"));
-        services.AddSingleton<DeliveryReceiptQueue>();
-        services.AddSingleton<IDeliveryReceiptSink>(sp => sp.GetRequiredService<DeliveryReceiptQueue>());
+        services.AddSingleton<DeliveryReceiptInbox>();
+        services.AddSingleton<IDeliveryReceiptSink>(sp => sp.GetRequiredService<DeliveryReceiptInbox>());
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<DispatchActivity>();
         services.AddSingleton<SimulatedSmsProvider>();
         services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<SimulatedSmsProvider>());
         services.AddSingleton<Dispatcher>();
+        services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         services.AddTalkNTalkWebhooks(configuration);
         // Keys live beside the database, so sign-in cookies and webhook secrets survive a restart.

@@ -34,6 +34,9 @@ public sealed record DayTotals(int Sent, int Delivered, int Failed);
 
 public sealed record CampaignFilter(CampaignStatus? Status = null, MessageSource? Source = null, DateTime? From = null, DateTime? To = null, string? Search = null);
 
+/// <summary>What a cancel did: messages cancelled and refunded, and messages already on their way to the provider, which finish.</summary>
+public sealed record CancelResult(int Cancelled, int InFlight);
+
 public sealed record CampaignMessageView(Guid Id, string Mobile, string Body, MessageStatus Status, int Segments, decimal Cost, string? ErrorDetail, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>Reads campaigns for lists and detail pages, and applies the controls a person has: pause, resume, cancel.</summary>
@@ -186,33 +189,30 @@ public sealed class CampaignQueries(
 
     public Task ResumeAsync(Guid organisationId, Guid id, CancellationToken ct = default) => MoveAsync(organisationId, id, CampaignStatus.Running, ct);
 
-    /// <summary>Cancels every message not yet handed to the provider and refunds their reserved credit.</summary>
-    public async Task<int> CancelAsync(Guid organisationId, Guid id, CancellationToken ct = default)
+    /// <summary>
+    /// Cancels every message not yet handed to the provider and refunds their reserved credit. The dispatcher stops
+    /// handing over the campaign's messages within a quarter second; those already on their way
+    /// (<see cref="CancelResult.InFlight"/>) finish.
+    /// </summary>
+    public async Task<CancelResult> CancelAsync(Guid organisationId, Guid id, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        // A claim older than this belongs to a dispatcher that died; a younger one may be with the provider now.
-        var staleClaim = now.AddMinutes(-5);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var campaign = await FindAsync(db, organisationId, id, ct);
         if (CampaignStateMachine.IsFinished(campaign.Status))
             throw new DomainException("invalid_transition", $"This campaign is already {campaign.Status.ToString().ToLowerInvariant()}: there is nothing left to cancel.");
         CampaignStateMachine.Move(campaign, CampaignStatus.Cancelled, now);
-        var cancellable = db.Messages.Where(m => m.CampaignId == id
-            && (m.Status == MessageStatus.Held || (m.Status == MessageStatus.Queued && (m.ClaimedAt == null || m.ClaimedAt < staleClaim))));
-        var costs = await cancellable.Select(m => m.Cost).ToListAsync(ct);
-        var cancelled = await cancellable.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Cancelled).SetProperty(m => m.UpdatedAt, now), ct);
-        var refund = costs.Sum();
-        if (refund > 0)
-        {
-            var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == organisationId, ct);
-            db.WalletLedger.Add(wallet.Refund(refund, $"campaign:{id:N}", now));
-        }
+        await db.SaveChangesAsync(ct);
+        var money = new CampaignMoney();
+        var cancelled = await CampaignCancellation.CancelWaitingAsync(db, organisationId, id, money, now, ct);
+        var inFlight = await CampaignCancellation.InFlightAsync(db, id, now, ct);
+        await money.ApplyAsync(db, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         walletChanges.Publish(organisationId);
         Publish(organisationId, id);
-        return cancelled;
+        return new CancelResult(cancelled, inFlight);
     }
 
     private async Task MoveAsync(Guid organisationId, Guid id, CampaignStatus to, CancellationToken ct)

@@ -93,7 +93,7 @@ public sealed partial class CampaignService(
             ScheduledAt = dueAt,
         };
         db.Campaigns.Add(campaign);
-        db.WalletLedger.Add(wallet.Reserve(cost, $"campaign:{campaign.Id:N}", now));
+        db.WalletLedger.Add(wallet.Reserve(cost, CampaignMoney.Reference(campaign.Id), now));
         await db.SaveChangesAsync(ct);
         var queued = await InsertMessagesAsync(db, campaign, drafts, now, ct);
         await transaction.CommitAsync(ct);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.ApiKeys;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.SenderIds;
@@ -32,6 +33,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
+    public DbSet<InboxReceipt> DeliveryInbox => Set<InboxReceipt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -227,6 +229,16 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             // of the trigger's cost. The id of a deleted newest row could come back behind WebhookWorker's cursor, so that
             // row is never deleted (WebhookDeliveryIds).
             d.Property(x => x.Id).Metadata.SetValueGenerationStrategy(SqliteValueGenerationStrategy.None);
+        });
+
+        builder.Entity<InboxReceipt>(r =>
+        {
+            // Written by DeliveryReceiptInbox (SQLite gives the rowid) and read by ReceiptApplier in arrival order; it
+            // stays small, so no index.
+            r.ToTable("delivery_inbox");
+            r.Property(x => x.Id).ValueGeneratedNever();
+            r.Property(x => x.ProviderMessageId).HasMaxLength(100);
+            r.Property(x => x.ErrorCode).HasMaxLength(64);
         });
     }
 }

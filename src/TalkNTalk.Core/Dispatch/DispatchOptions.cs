@@ -14,4 +14,7 @@ public sealed class DispatchOptions
 
     /// <summary>How long an idle dispatcher sleeps before looking again, unless a send wakes it.</summary>
     public int IdleDelayMs { get; set; } = 500;
+
+    /// <summary>How long a stopping host lets the submissions in flight answer before it gives up on them.</summary>
+    public int StopGraceMs { get; set; } = 5_000;
 }

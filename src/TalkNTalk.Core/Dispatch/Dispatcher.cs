@@ -8,19 +8,25 @@ using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Core.Providers;
+using TalkNTalk.Core.Wallets;
 
 namespace TalkNTalk.Core.Dispatch;
 
 /// <summary>
 /// The one owner of sending. Each cycle: start due campaigns, release held messages when provider credit returns,
-/// claim a batch of due queued messages, submit them under the rate limit, record outcomes with the wallet's
-/// charges and refunds, apply delivery receipts, finish campaigns. The database holds every state, so a restart
-/// resumes: a message claimed but not recorded is submitted again with the same id, which the provider ignores.
+/// claim a batch of due queued messages, and hand it over in parts of about a quarter second each: skip the
+/// messages of campaigns paused or cancelled meanwhile, submit under the rate limit, record the outcomes with the
+/// wallet's charges and refunds. Then apply delivery reports from the inbox and finish campaigns.
+/// The database holds every state, so a restart resumes. A message claimed but not handed over is simply claimed
+/// again. For a provider that de-duplicates by our id, a message handed over without a recorded answer is handed
+/// over again (the provider ignores the repeat); for one that does not, each part is marked <c>Submitting</c> first,
+/// and a message left so by a crash or a lost answer becomes <c>Unknown</c>: never re-sent by itself.
+/// A stopping host stops handing over, lets the submissions in flight answer (up to
+/// <see cref="DispatchOptions.StopGraceMs"/>) and records them.
 /// </summary>
 public sealed class Dispatcher(
     IDbContextFactory<TalkNTalkDbContext> dbFactory,
     ISmsProvider provider,
-    DeliveryReceiptQueue receipts,
     DispatchSignal signal,
     DispatchActivity activity,
     WriteTurns turns,
@@ -34,9 +40,29 @@ public sealed class Dispatcher(
 {
     private DateTime _windowStart;
     private int _sentInWindow;
+    private readonly ProviderBackoff _backoff = new(clock, logger);
+    private readonly ReceiptApplier _receipts = new(dbFactory, clock, logger);
+    private readonly CancellationTokenSource _hardStop = new();
+
+    /// <summary>The provider's failures in a row and how long the dispatcher waits before trying it again.</summary>
+    public (int Failures, TimeSpan Wait) ProviderState => (_backoff.ConsecutiveFailures, _backoff.Remaining);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _hardStop.CancelAfter(TimeSpan.FromMilliseconds(Math.Max(0, options.Value.StopGraceMs)));
+        await base.StopAsync(cancellationToken);
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await RecoverAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             var worked = false;
@@ -52,11 +78,15 @@ public sealed class Dispatcher(
             {
                 logger.LogError(e, "Dispatch cycle failed; retrying shortly");
             }
-            if (!worked)
+            var wait = _backoff.Remaining;
+            if (!worked || wait > TimeSpan.Zero)
             {
                 try
                 {
-                    await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.IdleDelayMs), stoppingToken);
+                    if (wait > TimeSpan.Zero)
+                        await Task.Delay(wait, clock, stoppingToken);
+                    else
+                        await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.IdleDelayMs), stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -66,40 +96,106 @@ public sealed class Dispatcher(
         }
     }
 
-    /// <summary>One cycle; true when it did anything (so the loop goes again at once).</summary>
+    /// <summary>
+    /// What a process does before its first cycle: a message left <c>Submitting</c> by a process that died may be with
+    /// the provider, so it becomes <c>Unknown</c> (it waits for its delivery report, or an admin).
+    /// </summary>
+    public async Task RecoverAsync(CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        using var turn = await turns.TakeAsync(ct);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var stranded = await db.Messages.Where(m => m.Status == MessageStatus.Submitting)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Unknown).SetProperty(m => m.ClaimedAt, (DateTime?)null).SetProperty(m => m.UpdatedAt, now), ct);
+        if (stranded > 0)
+            logger.LogWarning("{Count} message(s) were being handed to the SMS provider when the last process stopped: their outcome is unknown until their delivery reports arrive", stranded);
+    }
+
+    /// <summary>One cycle; true when it did anything (so the loop goes again at once). Cancelling stops it handing over, gracefully.</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
         var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
-        List<Claimed> claimed;
-        using (await turns.TakeAsync(ct))
+        List<Claimed> claimed = [];
+        if (_backoff.Remaining == TimeSpan.Zero)
         {
-            await StartDueCampaignsAsync(touched, ct);
-            await ReleaseHeldAsync(touched, ct);
-            claimed = await ClaimAsync(touched, ct);
-        }
-        // A batch takes seconds to submit under the rate limit: recording (and publishing) it in parts of about a
-        // quarter second each lets live pages follow the counts instead of jumping a whole batch at a time.
-        foreach (var part in claimed.Chunk(RecordSize()))
-        {
-            activity.MarkBusy();
-            var chunk = part.ToList();
-            var results = await SubmitAsync(chunk, ct);
-            var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
             using (await turns.TakeAsync(ct))
             {
-                await RecordAsync(chunk, results, recorded, ct);
-                if (chunk.Count < claimed.Count)
-                    await RefreshCampaignsAsync(recorded, ct, fromStats: true);
+                await StartDueCampaignsAsync(touched, ct);
+                await ReleaseHeldAsync(touched, ct);
+                claimed = await ClaimAsync(touched, ct);
             }
+        }
+        // A batch takes seconds to submit under the rate limit: handing it over and recording it in parts of about a
+        // quarter second each lets live pages follow the counts, lets a pause or cancel stop it within a part, and
+        // keeps what a crash can leave unrecorded small.
+        var parts = claimed.Chunk(RecordSize()).ToList();
+        for (var i = 0; i < parts.Count; i++)
+        {
+            activity.MarkBusy();
+            var part = parts[i].ToList();
+            var stopped = ct.IsCancellationRequested || _backoff.Remaining > TimeSpan.Zero
+                ? part.Select(m => m.CampaignId).ToHashSet()
+                : await StoppedCampaignsAsync(part, CancellationToken.None);
+            var go = part.Where(m => !stopped.Contains(m.CampaignId)).ToList();
+            if (go.Count > 0 && !provider.DeduplicatesByMessageId)
+            {
+                using (await turns.TakeAsync(CancellationToken.None))
+                    await MarkSubmittingAsync(go, CancellationToken.None);
+            }
+            var outcomes = await SubmitAsync(go, ct);
+            var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
+            await RecordUntilDoneAsync(part, outcomes, recorded);
             touched.UnionWith(recorded);
         }
         int applied;
-        using (await turns.TakeAsync(ct))
+        using (await turns.TakeAsync(CancellationToken.None))
         {
-            applied = await ApplyReceiptsAsync(touched, ct);
-            await RefreshCampaignsAsync(touched, ct);
+            applied = await _receipts.ApplyAsync(options.Value.BatchSize * 4, touched, CancellationToken.None);
+            await RefreshCampaignsAsync(touched, CancellationToken.None);
         }
         return claimed.Count > 0 || applied > 0 || touched.Count > 0;
+    }
+
+    // Campaigns of the part that were paused or cancelled since the claim: their messages are handed back, not over.
+    private async Task<HashSet<Guid>> StoppedCampaignsAsync(List<Claimed> part, CancellationToken ct)
+    {
+        var ids = part.Select(m => m.CampaignId).Distinct().ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return (await db.Campaigns.Where(c => ids.Contains(c.Id) && c.Status != CampaignStatus.Queued && c.Status != CampaignStatus.Running)
+            .Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+    }
+
+    private async Task MarkSubmittingAsync(List<Claimed> part, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var ids = part.Select(m => m.Id).ToList();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Messages.Where(m => ids.Contains(m.Id) && m.Status == MessageStatus.Queued)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Submitting).SetProperty(m => m.UpdatedAt, now), ct);
+    }
+
+    // The answers are in memory only: recording is retried until it succeeds, since dropping them would hand the same
+    // messages over again. Only a host that must stop now gives up; the next process then finds them where they were.
+    private async Task RecordUntilDoneAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, HashSet<(Guid, Guid)> recorded)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                using (await turns.TakeAsync(_hardStop.Token))
+                {
+                    await RecordAsync(part, outcomes, recorded, CancellationToken.None);
+                    await RefreshCampaignsAsync(recorded, CancellationToken.None, fromStats: true);
+                }
+                return;
+            }
+            catch (Exception e) when (!_hardStop.IsCancellationRequested)
+            {
+                recorded.Clear();
+                logger.LogError(e, "Recording the answers for {Count} message(s) failed (attempt {Attempt}); trying again", part.Count, attempt);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * attempt)), clock, _hardStop.Token);
+            }
+        }
     }
 
     private async Task StartDueCampaignsAsync(HashSet<(Guid, Guid)> touched, CancellationToken ct)
@@ -171,34 +267,51 @@ public sealed class Dispatcher(
         return claimed;
     }
 
-    // About a quarter second of sending under the rate limit, at most a batch; without a limit, the whole batch.
+    // About a quarter second of sending under the rate limit; without a limit, four rounds of the submissions in flight.
     private int RecordSize()
     {
         var batch = Math.Max(1, options.Value.BatchSize);
         var perSecond = options.Value.MessagesPerSecond;
-        return perSecond <= 0 ? batch : Math.Clamp(perSecond / 4, 1, batch);
+        return perSecond <= 0 ? Math.Min(batch, 4 * Math.Max(1, options.Value.MaxConcurrency)) : Math.Clamp(perSecond / 4, 1, batch);
     }
 
-    private async Task<SubmitResult[]> SubmitAsync(List<Claimed> claimed, CancellationToken ct)
+    // Hands the part over with bounded concurrency. A message not handed over (the host is stopping, the provider is
+    // failing) has no outcome and goes back to the queue. The provider's call is cancelled only by a hard stop.
+    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(List<Claimed> part, CancellationToken stopping)
     {
-        var results = new SubmitResult[claimed.Count];
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
-        await Parallel.ForEachAsync(Enumerable.Range(0, claimed.Count), parallel, async (i, token) =>
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Outcome>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency) };
+        await Parallel.ForEachAsync(part, parallel, async (message, _) =>
         {
-            await RateLimitAsync(token);
-            var message = claimed[i];
             try
             {
-                results[i] = await provider.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), token);
+                await RateLimitAsync(stopping);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (OperationCanceledException)
             {
-                // A transport error is not a verdict on the message: leave it queued for the next cycle.
-                logger.LogWarning(e, "Submitting message {Id} failed; it stays queued", message.Id);
-                results[i] = null!;
+                return;
+            }
+            if (stopping.IsCancellationRequested || _backoff.Remaining > TimeSpan.Zero)
+                return;
+            try
+            {
+                var result = await provider.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
+                _backoff.Succeeded();
+                outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
+            }
+            catch (Exception e)
+            {
+                // Not a verdict on the message. Certainly not taken: it goes back to the queue. Perhaps taken: a provider that
+                // de-duplicates gets it again later; for one that does not, its outcome is unknown.
+                var certain = e is ProviderUnavailableException;
+                if (!certain && !provider.DeduplicatesByMessageId)
+                    outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
+                        ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
+                if (e is not OperationCanceledException)
+                    _backoff.Failed(e);
             }
         });
-        return results;
+        return new Dictionary<Guid, Outcome>(outcomes);
     }
 
     private readonly SemaphoreSlim _rateGate = new(1, 1);
@@ -236,7 +349,7 @@ public sealed class Dispatcher(
         }
     }
 
-    private async Task RecordAsync(List<Claimed> claimed, SubmitResult[] results, HashSet<(Guid, Guid)> touched, CancellationToken ct)
+    private async Task RecordAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, HashSet<(Guid, Guid)> touched, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -246,103 +359,71 @@ public sealed class Dispatcher(
         await using var update = connection.CreateCommand();
         update.CommandText = """
             UPDATE messages SET Status = $status, ProviderMessageId = $provider, ErrorCode = $code, ErrorDetail = $detail,
-                SentAt = $sent, ClaimedAt = NULL, UpdatedAt = $now
-            WHERE Id = $id AND Status = 'Queued'
+                SentAt = $sent, ClaimedAt = NULL, UpdatedAt = $at
+            WHERE Id = $id AND Status IN ('Queued', 'Submitting')
             """;
-        foreach (var name in new[] { "$status", "$provider", "$code", "$detail", "$sent", "$now", "$id" })
+        foreach (var name in new[] { "$status", "$provider", "$code", "$detail", "$sent", "$at", "$id" })
             Sql.Add(update, name, DBNull.Value);
-        update.Parameters["$now"].Value = Sql.Text(now);
+        await using var handBack = connection.CreateCommand();
+        handBack.CommandText = "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')";
+        Sql.Add(handBack, "$now", Sql.Text(now));
+        Sql.Add(handBack, "$id");
 
-        var money = new Dictionary<(Guid Organisation, Guid Campaign), (decimal Charge, decimal Refund)>();
+        var money = new CampaignMoney();
         var noCredit = new HashSet<Guid>();
-        for (var i = 0; i < claimed.Count; i++)
+        foreach (var message in part)
         {
-            var (message, result) = (claimed[i], results[i]);
-            if (result is null)
-                continue;
-            var (status, sent) = result.Outcome switch
-            {
-                SubmitOutcome.Accepted => (MessageStatus.Sent, (object)Sql.Text(now)),
-                SubmitOutcome.Failed => (MessageStatus.Failed, DBNull.Value),
-                _ => (MessageStatus.Held, DBNull.Value),
-            };
-            update.Parameters["$status"].Value = status.ToString();
-            update.Parameters["$provider"].Value = (object?)result.ProviderMessageId ?? DBNull.Value;
-            update.Parameters["$code"].Value = (object?)result.ErrorCode ?? DBNull.Value;
-            update.Parameters["$detail"].Value = (object?)result.ErrorDetail ?? DBNull.Value;
-            update.Parameters["$sent"].Value = sent;
-            update.Parameters["$id"].Value = Sql.Text(message.Id);
-            if (await update.ExecuteNonQueryAsync(ct) == 0)
-                continue; // already recorded (a cancelled message never reaches here: cancel skips claimed ones)
             var key = (message.OrganisationId, message.CampaignId);
-            var (charge, refund) = money.GetValueOrDefault(key);
-            money[key] = status switch
+            if (!outcomes.TryGetValue(message.Id, out var outcome))
             {
-                MessageStatus.Sent => (charge + message.Cost, refund),
-                MessageStatus.Failed => (charge, refund + message.Cost),
-                _ => (charge, refund),
+                Sql.Set(handBack, "$id", Sql.Text(message.Id));
+                await handBack.ExecuteNonQueryAsync(ct);
+                touched.Add(key);
+                continue;
+            }
+            var result = outcome.Result;
+            var status = result.Outcome switch
+            {
+                SubmitOutcome.Accepted => MessageStatus.Sent,
+                SubmitOutcome.Failed => MessageStatus.Failed,
+                SubmitOutcome.NoCredit => MessageStatus.Held,
+                _ => MessageStatus.Unknown,
             };
-            if (status == MessageStatus.Held)
+            Sql.Set(update, "$status", status.ToString());
+            Sql.Set(update, "$provider", result.ProviderMessageId);
+            Sql.Set(update, "$code", result.ErrorCode);
+            Sql.Set(update, "$detail", result.ErrorDetail);
+            Sql.Set(update, "$sent", status == MessageStatus.Sent ? Sql.Text(outcome.At) : null);
+            Sql.Set(update, "$at", Sql.Text(outcome.At));
+            Sql.Set(update, "$id", Sql.Text(message.Id));
+            if (await update.ExecuteNonQueryAsync(ct) == 0)
+                continue; // already settled, e.g. by a delivery report that overtook the answer
+            if (status == MessageStatus.Sent)
+                money.Charge(message.OrganisationId, message.CampaignId, message.Cost);
+            else if (status == MessageStatus.Failed)
+                money.Refund(message.OrganisationId, message.CampaignId, message.Cost);
+            else if (status == MessageStatus.Held)
                 noCredit.Add(message.CampaignId);
             touched.Add(key);
         }
 
-        // One ledger entry per campaign and kind per batch keeps the ledger readable and exact.
-        foreach (var ((organisation, campaign), (charge, refund)) in money)
+        // The part's messages of a campaign cancelled meanwhile were handed back above: cancel and refund them now.
+        var campaignIds = part.Select(m => m.CampaignId).Distinct().ToList();
+        foreach (var campaign in await db.Campaigns.Where(c => campaignIds.Contains(c.Id) && (c.Status == CampaignStatus.Cancelled || noCredit.Contains(c.Id))).ToListAsync(ct))
         {
-            var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == organisation, ct);
-            var reference = $"campaign:{campaign:N}";
-            if (charge > 0)
-                db.WalletLedger.Add(wallet.Charge(charge, reference, now));
-            if (refund > 0)
-                db.WalletLedger.Add(wallet.Refund(refund, reference, now));
-        }
-        var charged = money.Where(m => m.Value.Charge > 0).ToDictionary(m => m.Key.Campaign, m => m.Value.Charge);
-        foreach (var campaign in await db.Campaigns.Where(c => charged.Keys.Contains(c.Id) || noCredit.Contains(c.Id)).ToListAsync(ct))
-        {
-            campaign.ActualCost += charged.GetValueOrDefault(campaign.Id);
-            if (noCredit.Contains(campaign.Id) && CampaignStateMachine.CanMove(campaign.Status, CampaignStatus.Paused))
+            if (campaign.Status == CampaignStatus.Cancelled)
+                await CampaignCancellation.CancelWaitingAsync(db, campaign.OrganisationId, campaign.Id, money, now, ct);
+            else if (CampaignStateMachine.CanMove(campaign.Status, CampaignStatus.Paused))
             {
                 CampaignStateMachine.Move(campaign, CampaignStatus.Paused, now);
                 logger.LogWarning("Provider out of credit: campaign {Campaign} paused, its messages held", campaign.Id);
             }
         }
+        await money.ApplyAsync(db, now, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        foreach (var organisation in money.Keys.Select(k => k.Organisation).Distinct())
+        foreach (var organisation in money.Organisations)
             walletChanges.Publish(organisation);
-    }
-
-    private async Task<int> ApplyReceiptsAsync(HashSet<(Guid, Guid)> touched, CancellationToken ct)
-    {
-        var batch = receipts.Drain(options.Value.BatchSize * 4);
-        if (batch.Count == 0)
-            return 0;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Database.OpenConnectionAsync(ct);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using var update = db.Database.GetDbConnection().CreateCommand();
-        update.CommandText = """
-            UPDATE messages SET Status = $status, DeliveredAt = $at, ErrorCode = $code, UpdatedAt = $at
-            WHERE ProviderMessageId = $provider AND +Status = 'Sent'
-            RETURNING OrganisationId, CampaignId
-            """;
-        // The unary + keeps SQLite on the provider id's index: left to choose, it may take the status index instead
-        // and scan every sent message per receipt (minutes per batch once a million messages await receipts).
-        foreach (var name in new[] { "$status", "$at", "$code", "$provider" })
-            Sql.Add(update, name, DBNull.Value);
-        foreach (var receipt in batch)
-        {
-            update.Parameters["$status"].Value = (receipt.Delivered ? MessageStatus.Delivered : MessageStatus.Undelivered).ToString();
-            update.Parameters["$at"].Value = Sql.Text(receipt.At);
-            update.Parameters["$code"].Value = (object?)receipt.ErrorCode ?? DBNull.Value;
-            update.Parameters["$provider"].Value = receipt.ProviderMessageId;
-            await using var reader = await update.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
-                touched.Add((Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1))));
-        }
-        await transaction.CommitAsync(ct);
-        return batch.Count;
     }
 
     // Counts come from the messages themselves, so they cannot drift from the truth. Between the parts of a batch they
@@ -370,7 +451,7 @@ public sealed class Dispatcher(
             campaign.SentCount = Count(MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Undelivered);
             campaign.DeliveredCount = Count(MessageStatus.Delivered);
             campaign.FailedCount = Count(MessageStatus.Failed, MessageStatus.Blocked);
-            if (campaign.Status == CampaignStatus.Running && Count(MessageStatus.Queued, MessageStatus.Held) == 0)
+            if (campaign.Status == CampaignStatus.Running && Count(MessageStatus.Queued, MessageStatus.Held, MessageStatus.Submitting) == 0)
                 CampaignStateMachine.Move(campaign, CampaignStatus.Completed, now);
         }
         await db.SaveChangesAsync(ct);
@@ -380,6 +461,8 @@ public sealed class Dispatcher(
             organisationChanges.Publish(organisation);
         }
     }
+
+    private sealed record Outcome(SubmitResult Result, DateTime At);
 
     private sealed record Claimed(Guid Id, Guid CampaignId, Guid OrganisationId, string Mobile, string SenderId, string Body, int Segments, decimal Cost);
 }

@@ -4,8 +4,24 @@ using TalkNTalk.Core.Phones;
 
 namespace TalkNTalk.Core.Messages;
 
-/// <summary>The eight statuses of an outbound message, as <c>bulk-sms-fetch-messages.txt</c> lists them.</summary>
-public enum MessageStatus { Queued, Sent, Delivered, Undelivered, Failed, Cancelled, Held, Blocked }
+/// <summary>
+/// The statuses of an outbound message: the eight <c>bulk-sms-fetch-messages.txt</c> lists, and two of the dispatcher's
+/// own for a provider that does not de-duplicate by our message id (the API shows both as <c>sent</c>, see
+/// <see cref="MessageStatuses.ApiName"/>): <see cref="Submitting"/> while it is being handed over, and
+/// <see cref="Unknown"/> when the hand-over's answer was lost (a crash, a timeout). An unknown message is never
+/// re-sent by itself: its delivery report settles it, or an admin does.
+/// </summary>
+public enum MessageStatus { Queued, Sent, Delivered, Undelivered, Failed, Cancelled, Held, Blocked, Submitting, Unknown }
+
+public static class MessageStatuses
+{
+    /// <summary>The status as the API and exports name it: the documented values only.</summary>
+    public static string ApiName(this MessageStatus status) => status switch
+    {
+        MessageStatus.Submitting or MessageStatus.Unknown => "sent",
+        _ => status.ToString().ToLowerInvariant(),
+    };
+}
 
 /// <summary>One SMS to one number. The database row is the truth the dispatcher resumes from after a restart.</summary>
 public sealed class OutboundMessage

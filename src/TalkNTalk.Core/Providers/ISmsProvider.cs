@@ -1,6 +1,6 @@
 namespace TalkNTalk.Core.Providers;
 
-/// <summary>One message handed to the provider. <see cref="MessageId"/> doubles as an idempotency key.</summary>
+/// <summary>One message handed to the provider. A provider that de-duplicates treats <see cref="MessageId"/> as an idempotency key.</summary>
 public sealed record SubmitRequest(Guid MessageId, string Mobile, string SenderId, string Body, int Segments);
 
 public enum SubmitOutcome
@@ -11,25 +11,44 @@ public enum SubmitOutcome
     Failed,
     /// <summary>The provider account is out of credit; the message waits (held) until credit returns.</summary>
     NoCredit,
+    /// <summary>The provider may or may not have taken it (an answer lost after sending): it waits for its delivery report.</summary>
+    Unknown,
 }
 
 public sealed record SubmitResult(SubmitOutcome Outcome, string? ProviderMessageId = null, string? ErrorCode = null, string? ErrorDetail = null);
 
-/// <summary>What the handset's network said about a submitted message.</summary>
-public sealed record DeliveryReceipt(string ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At);
+/// <summary>
+/// What the handset's network said about a submitted message. Providers name the message by their own id, by ours
+/// (Kannel's report URL carries it), or both.
+/// </summary>
+public sealed record DeliveryReceipt(string? ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At, Guid? MessageId = null);
 
 /// <summary>The only door to the outside world for SMS. Implementations: simulated (default), Kannel, others.</summary>
 public interface ISmsProvider
 {
-    /// <summary>Submits one message. Submitting the same <see cref="SubmitRequest.MessageId"/> again must not send it twice.</summary>
+    /// <summary>
+    /// True when submitting the same <see cref="SubmitRequest.MessageId"/> twice sends it once. Only then may the
+    /// dispatcher hand a message over again after a crash or a lost answer; otherwise such a message is never re-sent
+    /// blindly (it becomes <c>Unknown</c> and waits for its delivery report, or an admin).
+    /// </summary>
+    bool DeduplicatesByMessageId { get; }
+
+    /// <summary>
+    /// Submits one message. Throw <see cref="ProviderUnavailableException"/> when the provider certainly did not take
+    /// it (no connection, 503); any other exception means it may have.
+    /// </summary>
     Task<SubmitResult> SubmitAsync(SubmitRequest request, CancellationToken ct);
 
     /// <summary>True when the account can take messages again after <see cref="SubmitOutcome.NoCredit"/>.</summary>
     Task<bool> HasCreditAsync(CancellationToken ct);
 }
 
-/// <summary>Where providers deliver receipts (a callback endpoint, or the simulator's timer).</summary>
+/// <summary>The provider could not be reached or refused the hand-over: the message was certainly not taken.</summary>
+public sealed class ProviderUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Where providers deliver receipts (a callback endpoint, or the simulator).</summary>
 public interface IDeliveryReceiptSink
 {
-    void Post(DeliveryReceipt receipt);
+    /// <summary>Keeps the receipts durably; when the task completes they survive a crash, and only then may a provider's callback be acknowledged.</summary>
+    Task PostAsync(IReadOnlyList<DeliveryReceipt> receipts, CancellationToken ct = default);
 }

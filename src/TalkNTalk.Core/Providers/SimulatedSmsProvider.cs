@@ -16,14 +16,32 @@ public sealed class SimulatedProviderOptions
 
     /// <summary>Same seed, same outcomes: deterministic tests.</summary>
     public int? Seed { get; set; }
+
+    /// <summary>
+    /// Whether a repeated message id is recognised and not sent again (true, like an aggregator with idempotency keys),
+    /// or sent again (false, like Kannel), which makes the dispatcher keep the at-most-once path.
+    /// </summary>
+    public bool Deduplicates { get; set; } = true;
+
+    /// <summary>
+    /// A file the simulator appends each message id it receives to, one per line, written through at once, so a test
+    /// can count what the "network" received across processes killed at any point. Read again at start.
+    /// </summary>
+    public string? SubmissionLog { get; set; }
 }
 
 /// <summary>
 /// The default provider, so the dashboard runs with nothing else installed: realistic latency, some failures and
-/// non-deliveries, receipts after a delay, and a finite credit so held/paused can be seen. Idempotent by message id.
+/// non-deliveries, delivery reports after a delay, and a finite credit so held/paused can be seen. Idempotent by
+/// message id unless told otherwise. Like a real network it outlives our process: reports it still owes when the
+/// process stops are sent again at the next start (<see cref="ResendOwedReportsAsync"/>).
 /// </summary>
-public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> options, IDeliveryReceiptSink receipts, TimeProvider clock) : ISmsProvider
+public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> options, IDeliveryReceiptSink receipts, TimeProvider clock) : ISmsProvider, IDisposable
 {
+    private readonly SubmissionLog? _log = options.Value.SubmissionLog is { } path ? new SubmissionLog(path) : null;
+
+    public bool DeduplicatesByMessageId => options.Value.Deduplicates;
+
     private readonly ConcurrentDictionary<Guid, SubmitResult> _submitted = new();
     private readonly Random _random = options.Value.Seed is { } seed ? new Random(seed) : Random.Shared;
     private readonly Lock _gate = new();
@@ -38,8 +56,8 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
     public async Task<SubmitResult> SubmitAsync(SubmitRequest request, CancellationToken ct)
     {
         Submissions.AddOrUpdate(request.MessageId, 1, (_, n) => n + 1);
-        if (_submitted.TryGetValue(request.MessageId, out var earlier))
-            return earlier;
+        if (options.Value.Deduplicates && (_submitted.TryGetValue(request.MessageId, out var earlier) || _log?.Contains(request.MessageId) == true))
+            return earlier ?? new SubmitResult(SubmitOutcome.Accepted, ProviderId(request.MessageId));
         var latency = options.Value.SubmitLatencyMs;
         if (latency > 0)
             await Task.Delay(TimeSpan.FromMilliseconds(latency), clock, ct);
@@ -55,12 +73,37 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
         }
         var result = roll < options.Value.FailureRate
             ? new SubmitResult(SubmitOutcome.Failed, ErrorCode: "rejected", ErrorDetail: "The simulated network rejected the message.")
-            : new SubmitResult(SubmitOutcome.Accepted, $"sim-{request.MessageId:N}");
-        result = _submitted.GetOrAdd(request.MessageId, result);
+            : new SubmitResult(SubmitOutcome.Accepted, ProviderId(request.MessageId));
+        result = options.Value.Deduplicates ? _submitted.GetOrAdd(request.MessageId, result) : _submitted[request.MessageId] = result;
+        _log?.Append(request.MessageId);
         if (result.Outcome == SubmitOutcome.Accepted)
-            ScheduleReceipt(result.ProviderMessageId!, delivered: deliveryRoll >= options.Value.NonDeliveryRate);
+            await ReportAsync(request.MessageId, delivered: deliveryRoll >= options.Value.NonDeliveryRate);
         return result;
     }
+
+    private static string ProviderId(Guid messageId) => $"sim-{messageId:N}";
+
+    /// <summary>
+    /// The reports the "network" still owes our messages: every message it took that is still waiting for one
+    /// (<c>Sent</c>, or <c>Unknown</c> when the submission log shows it arrived). Their outcome follows from the id,
+    /// so a report sent again says what the lost one would have.
+    /// </summary>
+    public async Task<int> ResendOwedReportsAsync(IEnumerable<(Guid MessageId, bool Unknown)> waiting, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var owed = waiting.Where(w => !w.Unknown || _log?.Contains(w.MessageId) == true)
+            .Select(w => new DeliveryReceipt(ProviderId(w.MessageId), DeliveredByHash(w.MessageId), null, now, w.MessageId))
+            .Select(r => r.Delivered ? r : r with { ErrorCode = "undeliverable" })
+            .ToList();
+        foreach (var chunk in owed.Chunk(5_000))
+            await receipts.PostAsync(chunk, ct);
+        return owed.Count;
+    }
+
+    private bool DeliveredByHash(Guid messageId) =>
+        (uint)messageId.GetHashCode() / (double)uint.MaxValue >= options.Value.NonDeliveryRate;
+
+    public void Dispose() => _log?.Dispose();
 
     public Task<bool> HasCreditAsync(CancellationToken ct)
     {
@@ -75,20 +118,57 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
             _credit += segments;
     }
 
-    private void ScheduleReceipt(string providerId, bool delivered)
+    // With no delay the report is kept before the submission answers (deterministic tests); otherwise a timer sends it
+    // later, and a report lost with the process is owed and sent again at the next start.
+    private Task ReportAsync(Guid messageId, bool delivered)
     {
         var delay = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.ReceiptDelayMs));
-        void Send() => receipts.Post(new DeliveryReceipt(providerId, delivered, delivered ? null : "undeliverable", clock.GetUtcNow().UtcDateTime));
+        Task Send() => receipts.PostAsync([new DeliveryReceipt(ProviderId(messageId), delivered, delivered ? null : "undeliverable", clock.GetUtcNow().UtcDateTime, messageId)]);
         if (delay == TimeSpan.Zero)
-        {
-            Send();
-            return;
-        }
+            return Send();
         ITimer? timer = null;
         timer = clock.CreateTimer(_ =>
         {
-            Send();
+            _ = Send();
             timer?.Dispose();
         }, null, delay, Timeout.InfiniteTimeSpan);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The ids the simulator received, appended to a file line by line and flushed to the OS at once (a kill loses nothing).</summary>
+    private sealed class SubmissionLog : IDisposable
+    {
+        private readonly HashSet<Guid> _seen = [];
+        private readonly StreamWriter _writer;
+
+        public SubmissionLog(string path)
+        {
+            if (File.Exists(path))
+                foreach (var line in File.ReadLines(path))
+                    if (Guid.TryParse(line, out var id))
+                        _seen.Add(id);
+            _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+        }
+
+        public bool Contains(Guid id)
+        {
+            lock (_seen)
+                return _seen.Contains(id);
+        }
+
+        public void Append(Guid id)
+        {
+            lock (_seen)
+            {
+                _seen.Add(id);
+                _writer.WriteLine(id.ToString());
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (_seen)
+                _writer.Dispose();
+        }
     }
 }

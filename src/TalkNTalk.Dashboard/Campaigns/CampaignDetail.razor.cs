@@ -66,10 +66,15 @@ public partial class CampaignDetail
         if (!await Dialogs.AskAsync("Cancel campaign",
                 "Cancel this campaign? Messages not yet sent are cancelled and their cost refunded to the wallet.", "Cancel campaign"))
             return;
-        var cancelled = -1;
-        await ActAsync(async () => cancelled = await Campaigns.CancelAsync(OrganisationId, CampaignId));
-        if (cancelled >= 0)
-            Snackbar.Add($"Campaign cancelled: {cancelled:N0} unsent messages cancelled and refunded.", Severity.Success);
+        CancelResult? result = null;
+        await ActAsync(async () => result = await Campaigns.CancelAsync(OrganisationId, CampaignId));
+        if (result is { } done)
+            Snackbar.Add(CancelledText(done), Severity.Success);
         await RefreshAsync();
     }
+
+    /// <summary>What the cancel did, in the words the snackbar uses: the refund, and what was already on its way.</summary>
+    public static string CancelledText(CancelResult result) =>
+        $"Campaign cancelled: {result.Cancelled:N0} unsent message{(result.Cancelled == 1 ? "" : "s")} cancelled and refunded."
+        + (result.InFlight == 0 ? "" : $" {result.InFlight:N0} already on {(result.InFlight == 1 ? "its" : "their")} way to the provider will finish.");
 }

@@ -40,7 +40,7 @@ public sealed class CampaignQueriesTests
 
         var cancelled = await queries.CancelAsync(org, campaign);
 
-        Assert.Equal(20, cancelled);
+        Assert.Equal(new CancelResult(20, 0), cancelled);
         var view = await queries.GetAsync(org, campaign);
         Assert.Equal((CampaignStatus.Cancelled, 10, 20, 0), (view.Status, view.SentCount, view.CancelledCount, view.QueuedCount));
         await using var db = services.NewDb();

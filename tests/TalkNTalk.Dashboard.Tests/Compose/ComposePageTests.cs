@@ -88,7 +88,7 @@ public sealed class ComposePageTests : ComponentTest
         // 150 characters and the opt-out line make two parts for this one recipient.
         page.Find("input[type=checkbox]").Change(true);
         var day = DateTime.UtcNow.AddDays(2).Date;
-        page.Find("input[type=datetime-local]").Change(day.AddHours(3).ToString("yyyy-MM-ddTHH:mm"));
+        page.WaitForElement("input[type=datetime-local]").Change(day.AddHours(3).ToString("yyyy-MM-ddTHH:mm"));
 
         page.Find("form").Submit();
 

@@ -1,25 +1,4 @@
-using System.Threading.Channels;
-using TalkNTalk.Core.Providers;
-
 namespace TalkNTalk.Core.Dispatch;
-
-/// <summary>Receipts wait here until the dispatcher applies them in batches; posting never blocks the provider.</summary>
-public sealed class DeliveryReceiptQueue : IDeliveryReceiptSink
-{
-    private readonly Channel<DeliveryReceipt> _channel = Channel.CreateUnbounded<DeliveryReceipt>(new UnboundedChannelOptions { SingleReader = true });
-
-    public void Post(DeliveryReceipt receipt) => _channel.Writer.TryWrite(receipt);
-
-    internal List<DeliveryReceipt> Drain(int max)
-    {
-        var batch = new List<DeliveryReceipt>();
-        while (batch.Count < max && _channel.Reader.TryRead(out var receipt))
-            batch.Add(receipt);
-        return batch;
-    }
-
-    internal int Count => _channel.Reader.Count;
-}
 
 /// <summary>Wakes the dispatcher when a send queued messages, instead of waiting for its next look.</summary>
 public sealed class DispatchSignal

@@ -1,0 +1,100 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Providers;
+
+namespace TalkNTalk.Core.Dispatch;
+
+/// <summary>
+/// The durable door for delivery reports: <see cref="PostAsync"/> completes once the reports are committed to
+/// <c>delivery_inbox</c>. Reports posted meanwhile are committed together (one transaction for many callers), taking
+/// their turn with the other background writers, so a provider sending thousands a second costs a few commits.
+/// </summary>
+public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> dbFactory, WriteTurns turns, DispatchSignal signal, TimeProvider clock,
+    ILogger<DeliveryReceiptInbox> logger) : IDeliveryReceiptSink, IAsyncDisposable
+{
+    private const int MaxPerCommit = 5_000;
+
+    private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _gate = new();
+    private Task? _writer;
+
+    public Task PostAsync(IReadOnlyList<DeliveryReceipt> receipts, CancellationToken ct = default)
+    {
+        if (receipts.Count == 0)
+            return Task.CompletedTask;
+        var pending = new Pending(receipts, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (!_pending.Writer.TryWrite(pending))
+            return Task.FromException(new ObjectDisposedException(nameof(DeliveryReceiptInbox), "The app is stopping: the report was not kept."));
+        lock (_gate)
+            _writer ??= Task.Run(WriteLoopAsync);
+        return pending.Done.Task.WaitAsync(ct);
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        while (await _pending.Reader.WaitToReadAsync())
+        {
+            var batch = new List<Pending>();
+            var count = 0;
+            while (count < MaxPerCommit && _pending.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                count += next.Receipts.Count;
+            }
+            try
+            {
+                using (await turns.TakeAsync())
+                    await InsertAsync(batch);
+                foreach (var pending in batch)
+                    pending.Done.TrySetResult();
+                signal.Wake();
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Could not keep {Count} delivery report(s); their senders are told so", count);
+                foreach (var pending in batch)
+                    pending.Done.TrySetException(e);
+            }
+        }
+    }
+
+    private async Task InsertAsync(List<Pending> batch)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync();
+        await db.Database.OpenConnectionAsync();
+        await using var transaction = await db.Database.BeginTransactionAsync();
+        await using var insert = db.Database.GetDbConnection().CreateCommand();
+        insert.CommandText = """
+            INSERT INTO delivery_inbox (MessageId, ProviderMessageId, Delivered, ErrorCode, At, ReceivedAt, Attempts)
+            VALUES ($message, $provider, $delivered, $code, $at, $received, 0)
+            """;
+        foreach (var name in new[] { "$message", "$provider", "$delivered", "$code", "$at", "$received" })
+            Sql.Add(insert, name, DBNull.Value);
+        insert.Parameters["$received"].Value = Sql.Text(now);
+        foreach (var receipt in batch.SelectMany(p => p.Receipts))
+        {
+            insert.Parameters["$message"].Value = receipt.MessageId is { } id ? Sql.Text(id) : DBNull.Value;
+            insert.Parameters["$provider"].Value = (object?)receipt.ProviderMessageId ?? DBNull.Value;
+            insert.Parameters["$delivered"].Value = receipt.Delivered ? 1 : 0;
+            insert.Parameters["$code"].Value = (object?)receipt.ErrorCode ?? DBNull.Value;
+            insert.Parameters["$at"].Value = Sql.Text(receipt.At);
+            await insert.ExecuteNonQueryAsync();
+        }
+        await transaction.CommitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _pending.Writer.TryComplete();
+        Task? writer;
+        lock (_gate)
+            writer = _writer;
+        if (writer is not null)
+            await writer;
+    }
+
+    private sealed record Pending(IReadOnlyList<DeliveryReceipt> Receipts, TaskCompletionSource Done);
+}

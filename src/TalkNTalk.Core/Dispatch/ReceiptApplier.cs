@@ -1,0 +1,149 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Messages;
+using TalkNTalk.Core.Wallets;
+
+namespace TalkNTalk.Core.Dispatch;
+
+/// <summary>
+/// Applies the delivery reports waiting in <c>delivery_inbox</c> to their messages, in one transaction per batch, and
+/// deletes each report once applied. A sent message becomes delivered or undelivered; an <c>Unknown</c> one (its
+/// hand-over's answer was lost) is settled by its report and charged, since the network had it. A report that
+/// overtook its submission's answer waits and is tried again (2 s, 4 s, … for about an hour); a duplicate is dropped.
+/// </summary>
+internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, ILogger logger)
+{
+    private const int MaxAttempts = 12;
+
+    public async Task<int> ApplyAsync(int max, HashSet<(Guid Organisation, Guid Campaign)> touched, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await db.Database.OpenConnectionAsync(ct);
+        var connection = db.Database.GetDbConnection();
+        var due = await DueAsync(connection, now, max, ct);
+        if (due.Count == 0)
+            return 0;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var sent = Command(connection, """
+            UPDATE messages SET Status = $status, DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, coalesce(SentAt, $at)) END,
+                ErrorCode = $code, UpdatedAt = max($at, coalesce(SentAt, $at))
+            WHERE {0} AND +Status = 'Sent'
+            RETURNING OrganisationId, CampaignId, Cost
+            """);
+        await using var unknown = Command(connection, """
+            UPDATE messages SET Status = $status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, UpdatedAt) END,
+                ErrorCode = $code, UpdatedAt = max($at, UpdatedAt)
+            WHERE {0} AND +Status = 'Unknown'
+            RETURNING OrganisationId, CampaignId, Cost
+            """);
+        await using var status = Command(connection, "SELECT Status FROM messages WHERE {0}");
+        await using var delete = connection.CreateCommand();
+        delete.CommandText = "DELETE FROM delivery_inbox WHERE Id = $id";
+        Sql.Add(delete, "$id");
+        await using var retry = connection.CreateCommand();
+        retry.CommandText = "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = $retry WHERE Id = $id";
+        Sql.Add(retry, "$id");
+        Sql.Add(retry, "$retry");
+
+        var money = new CampaignMoney();
+        foreach (var receipt in due)
+        {
+            var applied = await RunAsync(sent[receipt.ByMessageId], receipt, touched, money: null, ct)
+                          || await RunAsync(unknown[receipt.ByMessageId], receipt, touched, money, ct);
+            if (!applied && receipt.Attempts < MaxAttempts && await IsAwaitingAnswerAsync(status[receipt.ByMessageId], receipt, ct))
+            {
+                Sql.Set(retry, "$id", receipt.Id);
+                Sql.Set(retry, "$retry", Sql.Text(now.AddSeconds(2 << receipt.Attempts)));
+                await retry.ExecuteNonQueryAsync(ct);
+                continue;
+            }
+            if (!applied && receipt.Attempts >= MaxAttempts)
+                logger.LogWarning("A delivery report for {Message} found no sent message in {Attempts} attempts: dropped", receipt.MessageId?.ToString() ?? receipt.ProviderMessageId, receipt.Attempts);
+            Sql.Set(delete, "$id", receipt.Id);
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await money.ApplyAsync(db, now, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return due.Count;
+    }
+
+    private static async Task<List<Due>> DueAsync(DbConnection connection, DateTime now, int max, CancellationToken ct)
+    {
+        await using var read = connection.CreateCommand();
+        read.CommandText = """
+            SELECT Id, MessageId, ProviderMessageId, Delivered, ErrorCode, At, Attempts FROM delivery_inbox
+            WHERE RetryAt IS NULL OR RetryAt <= $now ORDER BY Id LIMIT $max
+            """;
+        Sql.Add(read, "$now", Sql.Text(now));
+        Sql.Add(read, "$max", max);
+        var due = new List<Due>();
+        await using var reader = await read.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            due.Add(new Due(reader.GetInt64(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt64(3) == 1, reader.IsDBNull(4) ? null : reader.GetString(4), Sql.ParseTime(reader.GetString(5)), reader.GetInt32(6)));
+        return due;
+    }
+
+    private static async Task<bool> RunAsync(DbCommand update, Due receipt, HashSet<(Guid, Guid)> touched, CampaignMoney? money, CancellationToken ct)
+    {
+        Bind(update, receipt);
+        Sql.Set(update, "$status", (receipt.Delivered ? MessageStatus.Delivered : MessageStatus.Undelivered).ToString());
+        Sql.Set(update, "$delivered", receipt.Delivered ? 1 : 0);
+        Sql.Set(update, "$code", receipt.ErrorCode);
+        Sql.Set(update, "$at", Sql.Text(receipt.At));
+        await using var reader = await update.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+            return false;
+        var (organisation, campaign) = (Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)));
+        money?.Charge(organisation, campaign, decimal.Parse(reader.GetString(2), CultureInfo.InvariantCulture));
+        touched.Add((organisation, campaign));
+        return true;
+    }
+
+    // Still queued or being handed over: the submission's answer has not been recorded yet, so the report waits for it.
+    private static async Task<bool> IsAwaitingAnswerAsync(DbCommand status, Due receipt, CancellationToken ct)
+    {
+        Bind(status, receipt);
+        return await status.ExecuteScalarAsync(ct) is string current
+               && current is nameof(MessageStatus.Queued) or nameof(MessageStatus.Submitting) or nameof(MessageStatus.Held);
+    }
+
+    private static void Bind(DbCommand command, Due receipt) =>
+        Sql.Set(command, "$key", receipt.MessageId is { } id ? Sql.Text(id) : receipt.ProviderMessageId);
+
+    // Each statement in two forms: by our message id (the primary key) or by the provider's id (its index).
+    private static ByKey Command(DbConnection connection, string sql)
+    {
+        DbCommand Make(string where)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = string.Format(CultureInfo.InvariantCulture, sql, where);
+            foreach (var name in new[] { "$key", "$status", "$delivered", "$code", "$at" })
+                if (command.CommandText.Contains(name, StringComparison.Ordinal))
+                    Sql.Add(command, name, DBNull.Value);
+            return command;
+        }
+        return new ByKey(Make("Id = $key"), Make("ProviderMessageId = $key"));
+    }
+
+    private sealed record ByKey(DbCommand ById, DbCommand ByProviderId) : IAsyncDisposable
+    {
+        public DbCommand this[bool byMessageId] => byMessageId ? ById : ByProviderId;
+
+        public async ValueTask DisposeAsync()
+        {
+            await ById.DisposeAsync();
+            await ByProviderId.DisposeAsync();
+        }
+    }
+
+    private sealed record Due(long Id, Guid? MessageId, string? ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At, int Attempts)
+    {
+        public bool ByMessageId => MessageId is not null;
+    }
+}
