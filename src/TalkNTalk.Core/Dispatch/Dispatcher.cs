@@ -14,9 +14,9 @@ namespace TalkNTalk.Core.Dispatch;
 
 /// <summary>
 /// The one owner of sending. Each cycle: start due campaigns, release held messages when provider credit returns,
-/// claim a batch of due queued messages, and hand it over in parts of about a quarter second each: skip the
-/// messages of campaigns paused or cancelled meanwhile, submit under the rate limit, record the outcomes with the
-/// wallet's charges and refunds. Then apply delivery reports from the inbox and finish campaigns.
+/// then, up to a batch, claim due queued messages of running campaigns a part at a time (about a quarter second of
+/// sending), submit the part under the rate limit and record its outcomes with the wallet's charges and refunds.
+/// Then apply delivery reports from the inbox and finish campaigns.
 /// The database holds every state, so a restart resumes. A message claimed but not handed over is simply claimed
 /// again. For a provider that de-duplicates by our id, a message handed over without a recorded answer is handed
 /// over again (the provider ignores the repeat); for one that does not, each part is marked <c>Submitting</c> first,
@@ -115,34 +115,30 @@ public sealed class Dispatcher(
     public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
         var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
-        List<Claimed> claimed = [];
-        if (_backoff.Remaining == TimeSpan.Zero)
+        using (await turns.TakeAsync(ct))
         {
-            using (await turns.TakeAsync(ct))
-            {
-                await StartDueCampaignsAsync(touched, ct);
-                await ReleaseHeldAsync(touched, ct);
-                claimed = await ClaimAsync(touched, ct);
-            }
+            await StartDueCampaignsAsync(touched, ct);
+            await ReleaseHeldAsync(touched, ct);
         }
-        // A batch takes seconds to submit under the rate limit: handing it over and recording it in parts of about a
-        // quarter second each lets live pages follow the counts, lets a pause or cancel stop it within a part, and
-        // keeps what a crash can leave unrecorded small.
-        var parts = claimed.Chunk(RecordSize()).ToList();
-        for (var i = 0; i < parts.Count; i++)
+        // A batch is claimed and handed over in parts of about a quarter second of sending each. Only a part is ever
+        // claimed: a pause or cancel stops the campaign at the end of the part in flight (the claim takes only running
+        // campaigns), live pages follow the counts, and a crash can leave at most a part unrecorded.
+        var claimed = 0;
+        while (claimed < Math.Max(1, options.Value.BatchSize) && !ct.IsCancellationRequested && _backoff.Remaining == TimeSpan.Zero)
         {
+            List<Claimed> part;
+            using (await turns.TakeAsync(ct))
+                part = await ClaimAsync(touched, Math.Min(PartSize(), options.Value.BatchSize - claimed), ct);
+            if (part.Count == 0)
+                break;
+            claimed += part.Count;
             activity.MarkBusy();
-            var part = parts[i].ToList();
-            var stopped = ct.IsCancellationRequested || _backoff.Remaining > TimeSpan.Zero
-                ? part.Select(m => m.CampaignId).ToHashSet()
-                : await StoppedCampaignsAsync(part, CancellationToken.None);
-            var go = part.Where(m => !stopped.Contains(m.CampaignId)).ToList();
-            if (go.Count > 0 && !provider.DeduplicatesByMessageId)
+            if (!provider.DeduplicatesByMessageId)
             {
                 using (await turns.TakeAsync(CancellationToken.None))
-                    await MarkSubmittingAsync(go, CancellationToken.None);
+                    await MarkSubmittingAsync(part, CancellationToken.None);
             }
-            var outcomes = await SubmitAsync(go, ct);
+            var outcomes = await SubmitAsync(part, ct);
             var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
             await RecordUntilDoneAsync(part, outcomes, recorded);
             touched.UnionWith(recorded);
@@ -153,16 +149,7 @@ public sealed class Dispatcher(
             applied = await _receipts.ApplyAsync(options.Value.BatchSize * 4, touched, CancellationToken.None);
             await RefreshCampaignsAsync(touched, CancellationToken.None);
         }
-        return claimed.Count > 0 || applied > 0 || touched.Count > 0;
-    }
-
-    // Campaigns of the part that were paused or cancelled since the claim: their messages are handed back, not over.
-    private async Task<HashSet<Guid>> StoppedCampaignsAsync(List<Claimed> part, CancellationToken ct)
-    {
-        var ids = part.Select(m => m.CampaignId).Distinct().ToList();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        return (await db.Campaigns.Where(c => ids.Contains(c.Id) && c.Status != CampaignStatus.Queued && c.Status != CampaignStatus.Running)
-            .Select(c => c.Id).ToListAsync(ct)).ToHashSet();
+        return claimed > 0 || applied > 0 || touched.Count > 0;
     }
 
     private async Task MarkSubmittingAsync(List<Claimed> part, CancellationToken ct)
@@ -230,7 +217,7 @@ public sealed class Dispatcher(
         logger.LogInformation("Provider credit is back: {Count} paused campaign(s) resume", paused.Count);
     }
 
-    private async Task<List<Claimed>> ClaimAsync(HashSet<(Guid, Guid)> touched, CancellationToken ct)
+    private async Task<List<Claimed>> ClaimAsync(HashSet<(Guid, Guid)> touched, int limit, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -246,7 +233,7 @@ public sealed class Dispatcher(
             RETURNING Id, CampaignId, OrganisationId, Mobile, SenderId, Body, Segments, Cost
             """;
         Sql.Add(command, "$now", Sql.Text(now));
-        Sql.Add(command, "$limit", Math.Max(1, options.Value.BatchSize));
+        Sql.Add(command, "$limit", Math.Max(1, limit));
         // A promotional campaign still running when the window closes waits, unsent, for the next opening.
         Sql.Add(command, "$window", PromotionalWindow.IsOpen(now, sending.Value) ? 1 : 0);
         var claimed = new List<Claimed>();
@@ -268,7 +255,7 @@ public sealed class Dispatcher(
     }
 
     // About a quarter second of sending under the rate limit; without a limit, four rounds of the submissions in flight.
-    private int RecordSize()
+    private int PartSize()
     {
         var batch = Math.Max(1, options.Value.BatchSize);
         var perSecond = options.Value.MessagesPerSecond;
@@ -407,7 +394,7 @@ public sealed class Dispatcher(
             touched.Add(key);
         }
 
-        // The part's messages of a campaign cancelled meanwhile were handed back above: cancel and refund them now.
+        // Messages handed back (the host is stopping, the provider failing) of a campaign cancelled meanwhile: cancel and refund them now.
         var campaignIds = part.Select(m => m.CampaignId).Distinct().ToList();
         foreach (var campaign in await db.Campaigns.Where(c => campaignIds.Contains(c.Id) && (c.Status == CampaignStatus.Cancelled || noCredit.Contains(c.Id))).ToListAsync(ct))
         {
