@@ -133,11 +133,6 @@ public sealed class Dispatcher(
                 break;
             claimed += part.Count;
             activity.MarkBusy();
-            if (!provider.DeduplicatesByMessageId)
-            {
-                using (await turns.TakeAsync(CancellationToken.None))
-                    await MarkSubmittingAsync(part, CancellationToken.None);
-            }
             var outcomes = await SubmitAsync(part, ct);
             var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
             await RecordUntilDoneAsync(part, outcomes, recorded);
@@ -152,7 +147,7 @@ public sealed class Dispatcher(
         return claimed > 0 || applied > 0 || touched.Count > 0;
     }
 
-    private async Task MarkSubmittingAsync(List<Claimed> part, CancellationToken ct)
+    private async Task MarkSubmittingAsync(IReadOnlyCollection<Claimed> part, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = part.Select(m => m.Id).ToList();
@@ -263,41 +258,54 @@ public sealed class Dispatcher(
     }
 
     // Hands the part over with bounded concurrency. A message not handed over (the host is stopping, the provider is
-    // failing) has no outcome and goes back to the queue. The provider's call is cancelled only by a hard stop.
+    // failing) has no outcome and goes back to the queue. The provider's call is cancelled only by a hard stop. For a
+    // provider that does not de-duplicate, each round of the submissions in flight is marked Submitting just before it
+    // goes, so a crash leaves at most a round's outcome unknown.
     private async Task<Dictionary<Guid, Outcome>> SubmitAsync(List<Claimed> part, CancellationToken stopping)
     {
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Outcome>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency) };
-        await Parallel.ForEachAsync(part, parallel, async (message, _) =>
+        var width = Math.Max(1, options.Value.MaxConcurrency);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = width };
+        var rounds = provider.DeduplicatesByMessageId ? [part.ToArray()] : part.Chunk(width);
+        foreach (var round in rounds)
         {
-            try
-            {
-                await RateLimitAsync(stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
             if (stopping.IsCancellationRequested || _backoff.Remaining > TimeSpan.Zero)
-                return;
-            try
+                break;
+            if (!provider.DeduplicatesByMessageId)
             {
-                var result = await provider.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
-                _backoff.Succeeded();
-                outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
+                using (await turns.TakeAsync(CancellationToken.None))
+                    await MarkSubmittingAsync(round, CancellationToken.None);
             }
-            catch (Exception e)
+            await Parallel.ForEachAsync(round, parallel, async (message, _) =>
             {
-                // Not a verdict on the message. Certainly not taken: it goes back to the queue. Perhaps taken: a provider that
-                // de-duplicates gets it again later; for one that does not, its outcome is unknown.
-                var certain = e is ProviderUnavailableException;
-                if (!certain && !provider.DeduplicatesByMessageId)
-                    outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
-                        ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
-                if (e is not OperationCanceledException)
-                    _backoff.Failed(e);
-            }
-        });
+                try
+                {
+                    await RateLimitAsync(stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                if (stopping.IsCancellationRequested || _backoff.Remaining > TimeSpan.Zero)
+                    return;
+                try
+                {
+                    var result = await provider.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
+                    _backoff.Succeeded();
+                    outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
+                }
+                catch (Exception e)
+                {
+                    // Not a verdict on the message. Certainly not taken: it goes back to the queue. Perhaps taken: a provider
+                    // that de-duplicates gets it again later; for one that does not, its outcome is unknown.
+                    if (e is not ProviderUnavailableException && !provider.DeduplicatesByMessageId)
+                        outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
+                            ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
+                    if (e is not OperationCanceledException)
+                        _backoff.Failed(e);
+                }
+            });
+        }
         return new Dictionary<Guid, Outcome>(outcomes);
     }
 

@@ -56,8 +56,10 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
     public async Task<SubmitResult> SubmitAsync(SubmitRequest request, CancellationToken ct)
     {
         Submissions.AddOrUpdate(request.MessageId, 1, (_, n) => n + 1);
-        if (options.Value.Deduplicates && (_submitted.TryGetValue(request.MessageId, out var earlier) || _log?.Contains(request.MessageId) == true))
-            return earlier ?? new SubmitResult(SubmitOutcome.Accepted, ProviderId(request.MessageId));
+        if (options.Value.Deduplicates && _submitted.TryGetValue(request.MessageId, out var earlier))
+            return earlier;
+        if (options.Value.Deduplicates && _log?.Accepted(request.MessageId) is { } accepted)
+            return accepted ? new SubmitResult(SubmitOutcome.Accepted, ProviderId(request.MessageId)) : Rejected;
         var latency = options.Value.SubmitLatencyMs;
         if (latency > 0)
             await Task.Delay(TimeSpan.FromMilliseconds(latency), clock, ct);
@@ -71,27 +73,26 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
             if (roll >= options.Value.FailureRate)
                 _credit -= request.Segments;
         }
-        var result = roll < options.Value.FailureRate
-            ? new SubmitResult(SubmitOutcome.Failed, ErrorCode: "rejected", ErrorDetail: "The simulated network rejected the message.")
-            : new SubmitResult(SubmitOutcome.Accepted, ProviderId(request.MessageId));
+        var result = roll < options.Value.FailureRate ? Rejected : new SubmitResult(SubmitOutcome.Accepted, ProviderId(request.MessageId));
         result = options.Value.Deduplicates ? _submitted.GetOrAdd(request.MessageId, result) : _submitted[request.MessageId] = result;
-        _log?.Append(request.MessageId);
+        _log?.Append(request.MessageId, result.Outcome == SubmitOutcome.Accepted);
         if (result.Outcome == SubmitOutcome.Accepted)
             await ReportAsync(request.MessageId, delivered: deliveryRoll >= options.Value.NonDeliveryRate);
         return result;
     }
 
+    private static readonly SubmitResult Rejected = new(SubmitOutcome.Failed, ErrorCode: "rejected", ErrorDetail: "The simulated network rejected the message.");
+
     private static string ProviderId(Guid messageId) => $"sim-{messageId:N}";
 
     /// <summary>
     /// The reports the "network" still owes our messages: every message it took that is still waiting for one
-    /// (<c>Sent</c>, or <c>Unknown</c> when the submission log shows it arrived). Their outcome follows from the id,
-    /// so a report sent again says what the lost one would have.
+    /// (<c>Sent</c>, or <c>Unknown</c> when the submission log shows it took it). Their outcome follows from the id.
     /// </summary>
     public async Task<int> ResendOwedReportsAsync(IEnumerable<(Guid MessageId, bool Unknown)> waiting, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var owed = waiting.Where(w => !w.Unknown || _log?.Contains(w.MessageId) == true)
+        var owed = waiting.Where(w => !w.Unknown || _log?.Accepted(w.MessageId) == true)
             .Select(w => new DeliveryReceipt(ProviderId(w.MessageId), DeliveredByHash(w.MessageId), null, now, w.MessageId))
             .Select(r => r.Delivered ? r : r with { ErrorCode = "undeliverable" })
             .ToList();
@@ -135,33 +136,37 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
         return Task.CompletedTask;
     }
 
-    /// <summary>The ids the simulator received, appended to a file line by line and flushed to the OS at once (a kill loses nothing).</summary>
+    /// <summary>
+    /// What the simulator received, a line per message ("{id} accepted" or "{id} rejected"), appended to a file and
+    /// flushed to the OS at once, so a kill loses nothing.
+    /// </summary>
     private sealed class SubmissionLog : IDisposable
     {
-        private readonly HashSet<Guid> _seen = [];
+        private readonly Dictionary<Guid, bool> _seen = [];
         private readonly StreamWriter _writer;
 
         public SubmissionLog(string path)
         {
             if (File.Exists(path))
                 foreach (var line in File.ReadLines(path))
-                    if (Guid.TryParse(line, out var id))
-                        _seen.Add(id);
+                    if (line.Split(' ') is [var id, var outcome] && Guid.TryParse(id, out var messageId))
+                        _seen[messageId] = outcome == "accepted";
             _writer = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
         }
 
-        public bool Contains(Guid id)
+        /// <summary>Whether it took the message, or null if it never received it.</summary>
+        public bool? Accepted(Guid id)
         {
             lock (_seen)
-                return _seen.Contains(id);
+                return _seen.TryGetValue(id, out var accepted) ? accepted : null;
         }
 
-        public void Append(Guid id)
+        public void Append(Guid id, bool accepted)
         {
             lock (_seen)
             {
-                _seen.Add(id);
-                _writer.WriteLine(id.ToString());
+                _seen[id] = accepted;
+                _writer.WriteLine($"{id} {(accepted ? "accepted" : "rejected")}");
             }
         }
 

@@ -13,15 +13,18 @@ public sealed class AppServer : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private readonly bool _ownsData;
 
     public string BaseUrl { get; }
     public string DataFolder { get; }
+    public string DatabasePath => Path.Combine(DataFolder, "talkntalk.db");
 
-    private AppServer(Process process, string baseUrl, string dataFolder)
+    private AppServer(Process process, string baseUrl, string dataFolder, bool ownsData)
     {
         _process = process;
         BaseUrl = baseUrl;
         DataFolder = dataFolder;
+        _ownsData = ownsData;
     }
 
     /// <summary>What the app printed so far; handy in assertion messages.</summary>
@@ -30,9 +33,11 @@ public sealed class AppServer : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<AppServer> StartAsync(IDictionary<string, string>? environment = null)
+    /// <param name="dataFolder">An existing data folder (a restart of an earlier process on the same database), kept on dispose.</param>
+    public static async Task<AppServer> StartAsync(IDictionary<string, string>? environment = null, string? dataFolder = null)
     {
-        var dataFolder = Directory.CreateTempSubdirectory("talkntalk-e2e-").FullName;
+        var ownsData = dataFolder is null;
+        dataFolder ??= Directory.CreateTempSubdirectory("talkntalk-e2e-").FullName;
         var port = FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var executable = DashboardExecutable();
@@ -50,7 +55,7 @@ public sealed class AppServer : IAsyncDisposable
             start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}");
-        var server = new AppServer(process, baseUrl, dataFolder);
+        var server = new AppServer(process, baseUrl, dataFolder, ownsData);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.BeginOutputReadLine();
@@ -129,14 +134,21 @@ public sealed class AppServer : IAsyncDisposable
         throw new DirectoryNotFoundException("TalkNTalk.Dashboard.sln not found above the test output folder.");
     }
 
+    /// <summary>SIGKILL, as a crash or <c>kill -9</c> would: no shutdown code runs.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited)
+            return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        await KillAsync();
         _process.Dispose();
+        if (!_ownsData)
+            return;
         try
         {
             Directory.Delete(DataFolder, recursive: true);
