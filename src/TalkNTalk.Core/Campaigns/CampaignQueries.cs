@@ -17,7 +17,7 @@ public sealed record CampaignView(
     Guid Id, string Name, string Message, string SenderId, SenderIdCategory SenderCategory, CampaignStatus Status, MessageSource Source,
     int RecipientsCount, int SentCount, int DeliveredCount, int FailedCount, int QueuedCount, int HeldCount, int CancelledCount,
     decimal EstimatedCost, decimal ActualCost, string? CreatedBy, DateTime CreatedAt, DateTime? ScheduledAt, DateTime? StartedAt, DateTime? FinishedAt,
-    int UndeliveredCount = 0)
+    int UndeliveredCount = 0, int UnknownCount = 0)
 {
     /// <summary>Messages that reached a final or submitted state, for the progress bar.</summary>
     public int ProcessedCount => SentCount + FailedCount + CancelledCount;
@@ -215,6 +215,47 @@ public sealed class CampaignQueries(
         return new CancelResult(cancelled, inFlight);
     }
 
+    /// <summary>
+    /// An admin's decision on the campaign's messages whose outcome is unknown (handed to a provider that does not
+    /// de-duplicate, its answer lost): send them again (a recipient may get one twice; a finished campaign runs again
+    /// for them) or mark them failed and refund them. Returns how many were decided.
+    /// </summary>
+    public async Task<int> SettleUnknownAsync(Guid organisationId, Guid id, bool sendAgain, CancellationToken ct = default)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var campaign = await FindAsync(db, organisationId, id, ct);
+        var unknown = db.Messages.Where(m => m.CampaignId == id && m.Status == MessageStatus.Unknown);
+        int settled;
+        if (sendAgain)
+        {
+            if (campaign.Status is CampaignStatus.Cancelled or CampaignStatus.Failed)
+                throw new DomainException("invalid_transition", $"This campaign is {campaign.Status.ToString().ToLowerInvariant()}: its unknown messages can only be marked failed.");
+            settled = await unknown.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Queued).SetProperty(m => m.ClaimedAt, (DateTime?)null)
+                .SetProperty(m => m.ErrorCode, (string?)null).SetProperty(m => m.ErrorDetail, (string?)null).SetProperty(m => m.UpdatedAt, now), ct);
+            if (settled > 0 && campaign.Status == CampaignStatus.Completed)
+                CampaignStateMachine.Move(campaign, CampaignStatus.Running, now);
+        }
+        else
+        {
+            var costs = await unknown.Select(m => m.Cost).ToListAsync(ct);
+            settled = await unknown.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Failed).SetProperty(m => m.ErrorCode, "outcome_unknown")
+                .SetProperty(m => m.ErrorDetail, "Marked failed by an admin: the SMS provider's answer was lost.").SetProperty(m => m.UpdatedAt, now), ct);
+            var money = new CampaignMoney();
+            money.Refund(organisationId, id, costs.Sum());
+            await money.ApplyAsync(db, now, ct);
+            campaign.FailedCount += settled;
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        walletChanges.Publish(organisationId);
+        Publish(organisationId, id);
+        if (sendAgain)
+            dispatch.Wake();
+        return settled;
+    }
+
     private async Task MoveAsync(Guid organisationId, Guid id, CampaignStatus to, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -239,7 +280,8 @@ public sealed class CampaignQueries(
         if (ids.Count == 0)
             return [];
         var rows = await db.Messages.AsNoTracking()
-            .Where(m => ids.Contains(m.CampaignId) && (m.Status == MessageStatus.Queued || m.Status == MessageStatus.Held || m.Status == MessageStatus.Cancelled || m.Status == MessageStatus.Undelivered))
+            .Where(m => ids.Contains(m.CampaignId) && (m.Status == MessageStatus.Queued || m.Status == MessageStatus.Held || m.Status == MessageStatus.Cancelled
+                        || m.Status == MessageStatus.Undelivered || m.Status == MessageStatus.Submitting || m.Status == MessageStatus.Unknown))
             .GroupBy(m => new { m.CampaignId, m.Status })
             .Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Count() })
             .ToListAsync(ct);
@@ -249,7 +291,8 @@ public sealed class CampaignQueries(
     private static CampaignView ToView(Campaign c, Dictionary<(Guid, MessageStatus), int> pending) => new(
         c.Id, c.Name, c.Message, c.SenderId, c.SenderCategory, c.Status, c.Source,
         c.RecipientsCount, c.SentCount, c.DeliveredCount, c.FailedCount,
-        pending.GetValueOrDefault((c.Id, MessageStatus.Queued)), pending.GetValueOrDefault((c.Id, MessageStatus.Held)), pending.GetValueOrDefault((c.Id, MessageStatus.Cancelled)),
+        pending.GetValueOrDefault((c.Id, MessageStatus.Queued)) + pending.GetValueOrDefault((c.Id, MessageStatus.Submitting)),
+        pending.GetValueOrDefault((c.Id, MessageStatus.Held)), pending.GetValueOrDefault((c.Id, MessageStatus.Cancelled)),
         c.EstimatedCost, c.ActualCost, c.CreatedBy, c.CreatedAt, c.ScheduledAt, c.StartedAt, c.FinishedAt,
-        pending.GetValueOrDefault((c.Id, MessageStatus.Undelivered)));
+        pending.GetValueOrDefault((c.Id, MessageStatus.Undelivered)), pending.GetValueOrDefault((c.Id, MessageStatus.Unknown)));
 }

@@ -12,6 +12,8 @@ public static class CampaignStateMachine
         (CampaignStatus.Queued, CampaignStatus.Running or CampaignStatus.Paused or CampaignStatus.Cancelled or CampaignStatus.Failed) => true,
         (CampaignStatus.Running, CampaignStatus.Paused or CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed) => true,
         (CampaignStatus.Paused, CampaignStatus.Running or CampaignStatus.Queued or CampaignStatus.Cancelled or CampaignStatus.Failed) => true,
+        // An admin sends again the messages whose outcome was unknown (CampaignQueries.SettleUnknownAsync).
+        (CampaignStatus.Completed, CampaignStatus.Running) => true,
         _ => false,
     };
 
@@ -24,7 +26,10 @@ public static class CampaignStateMachine
             throw new DomainException("invalid_transition",
                 $"A {campaign.Status.ToString().ToLowerInvariant()} campaign cannot become {to.ToString().ToLowerInvariant()}.");
         if (to == CampaignStatus.Running)
+        {
             campaign.StartedAt ??= now;
+            campaign.FinishedAt = null;
+        }
         if (to is CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed)
             campaign.FinishedAt = now;
         campaign.Status = to;

@@ -34,7 +34,7 @@ public sealed class MessageExporter(MessageQueries messages)
             csv.WriteField(m.Network.ToApiName());
             csv.WriteField(m.SenderId);
             csv.WriteField(m.Source.ToString().ToLowerInvariant());
-            csv.WriteField(m.Status.ToString().ToLowerInvariant());
+            csv.WriteField(m.Status.ApiName());
             csv.WriteField(m.Body);
             csv.WriteField(m.Encoding.ToString().ToLowerInvariant());
             csv.WriteField(m.Segments);

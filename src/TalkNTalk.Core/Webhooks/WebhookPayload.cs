@@ -25,7 +25,7 @@ public static class WebhookPayload
             WriteNullable(json, "message_id", e.MessageId?.ToString());
             WriteNullable(json, "campaign_id", e.CampaignId?.ToString());
             WriteNullable(json, "mobile", e.Mobile);
-            WriteNullable(json, "status", e.Status?.ToString().ToLowerInvariant());
+            WriteNullable(json, "status", e.Status?.ApiName());
             if (e.ErrorCode is null && e.ErrorDetail is null)
             {
                 json.WriteNull("error");

@@ -77,4 +77,19 @@ public partial class CampaignDetail
     public static string CancelledText(CancelResult result) =>
         $"Campaign cancelled: {result.Cancelled:N0} unsent message{(result.Cancelled == 1 ? "" : "s")} cancelled and refunded."
         + (result.InFlight == 0 ? "" : $" {result.InFlight:N0} already on {(result.InFlight == 1 ? "its" : "their")} way to the provider will finish.");
+
+    private async Task SettleUnknownAsync(bool sendAgain)
+    {
+        var count = Figures.Unknown;
+        var question = sendAgain
+            ? $"Send the {count:N0} message{(count == 1 ? "" : "s")} with an unknown outcome again? The provider may already have delivered some: those recipients would get the message twice."
+            : $"Mark the {count:N0} message{(count == 1 ? "" : "s")} with an unknown outcome as failed and refund {(count == 1 ? "its" : "their")} cost? A recipient who did get one is not charged for it.";
+        if (!await Dialogs.AskAsync(sendAgain ? "Send again" : "Mark failed", question, sendAgain ? "Send again" : "Mark failed"))
+            return;
+        var settled = 0;
+        await ActAsync(async () => settled = await Campaigns.SettleUnknownAsync(OrganisationId, CampaignId, sendAgain));
+        if (settled > 0)
+            Snackbar.Add(sendAgain ? $"{settled:N0} message{(settled == 1 ? "" : "s")} queued again." : $"{settled:N0} message{(settled == 1 ? "" : "s")} marked failed and refunded.", Severity.Success);
+        await RefreshAsync();
+    }
 }

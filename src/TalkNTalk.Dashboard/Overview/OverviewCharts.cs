@@ -13,7 +13,7 @@ namespace TalkNTalk.Dashboard.Overview;
 public sealed class OverviewCharts(OverviewData data)
 {
     public static readonly MessageStatus[] StatusOrder =
-        [MessageStatus.Delivered, MessageStatus.Sent, MessageStatus.Undelivered, MessageStatus.Failed, MessageStatus.Blocked, MessageStatus.Held, MessageStatus.Queued, MessageStatus.Cancelled];
+        [MessageStatus.Delivered, MessageStatus.Sent, MessageStatus.Undelivered, MessageStatus.Failed, MessageStatus.Blocked, MessageStatus.Held, MessageStatus.Unknown, MessageStatus.Submitting, MessageStatus.Queued, MessageStatus.Cancelled];
 
     public OverviewData Data => data;
 
@@ -79,6 +79,8 @@ public sealed class OverviewCharts(OverviewData data)
         MessageStatus.Blocked => "#8e1c1c",
         MessageStatus.Held => "#f2c94c",
         MessageStatus.Queued => "#7fa7d9",
+        MessageStatus.Unknown => "#b07cc6",
+        MessageStatus.Submitting => "#5c8fd6",
         _ => "#9e9e9e",
     };
 }

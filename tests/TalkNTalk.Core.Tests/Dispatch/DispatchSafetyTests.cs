@@ -65,6 +65,14 @@ public sealed class DispatchSafetyTests
         var charged = messages.Where(m => m.Status is MessageStatus.Sent or MessageStatus.Delivered or MessageStatus.Undelivered).Sum(m => m.Cost);
         Assert.Equal((500m - charged - unknown.Sum(m => m.Cost), unknown.Sum(m => m.Cost)), (wallet.Available, wallet.Reserved));
         Assert.Equal(charged, campaign.ActualCost);
+
+        // An admin sends the unknown ones again: the finished campaign runs for them and completes once more.
+        Assert.Equal(unknown.Count, await services.Get<CampaignQueries>().SettleUnknownAsync(org, campaign.Id, sendAgain: true));
+        await RunUntilIdleAsync(next);
+        await using var settled = services.NewDb();
+        Assert.Equal(0, await settled.Messages.CountAsync(m => m.Status == MessageStatus.Unknown || m.Status == MessageStatus.Queued));
+        Assert.Equal(CampaignStatus.Completed, (await settled.Campaigns.SingleAsync()).Status);
+        Assert.Equal(0m, (await settled.Wallets.SingleAsync()).Reserved);
         File.Delete(log);
     }
 

@@ -23,7 +23,7 @@ internal static class CampaignData
         })).CampaignId!.Value;
 
     public static CampaignView View(CampaignStatus status = CampaignStatus.Completed, int recipients = 1000, int sent = 992, int delivered = 955,
-        int undelivered = 30, int failed = 8, int cancelled = 0, int queued = 0, string name = "Campaign", DateTime? finished = null) =>
+        int undelivered = 30, int failed = 8, int cancelled = 0, int queued = 0, string name = "Campaign", DateTime? finished = null, int unknown = 0) =>
         new(Guid.NewGuid(), name, "Hello", "ACMEKE", default, status, MessageSource.Web, recipients, sent, delivered, failed, queued, 0, cancelled,
-            recipients * 0.8m, sent * 0.8m, null, DateTime.UtcNow.AddHours(-1), null, DateTime.UtcNow.AddMinutes(-50), finished, undelivered);
+            recipients * 0.8m, sent * 0.8m, null, DateTime.UtcNow.AddHours(-1), null, DateTime.UtcNow.AddMinutes(-50), finished, undelivered, unknown);
 }

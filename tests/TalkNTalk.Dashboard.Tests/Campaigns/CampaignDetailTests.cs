@@ -1,5 +1,8 @@
 using Bunit;
+using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Messages;
 using TalkNTalk.Dashboard.Campaigns;
 using TalkNTalk.Dashboard.Tests.Components;
 
@@ -29,6 +32,47 @@ public sealed class CampaignDetailTests : ComponentTest
 
         Assert.Equal("936", cut.Find("[data-testid=count-cancelled]").TextContent);
         Assert.Equal("Delivered 93.8% of sent", cut.Find("[data-testid=delivered-of-sent]").TextContent);
+    }
+
+    [Fact]
+    public void A_cancelled_campaign_is_not_a_full_bar_its_cancelled_share_shows_as_cancelled()
+    {
+        var figures = CampaignFigures.Of(CampaignData.View(CampaignStatus.Cancelled, recipients: 1000, sent: 64, delivered: 60, undelivered: 2, failed: 6, cancelled: 920, unknown: 10));
+        var cut = Render<OutcomeBar>(p => p.Add(c => c.Figures, figures));
+
+        var widths = cut.FindAll(".segment").ToDictionary(s => s.GetAttribute("data-segment")!, s => s.GetAttribute("style"));
+        Assert.Equal(["sent", "failed", "unknown", "cancelled"], widths.Keys);
+        Assert.Equal("width:6.4%", widths["sent"]);
+        Assert.Equal("width:92%", widths["cancelled"]);
+        Assert.Equal("64 sent · 6 failed · 10 outcome unknown · 920 cancelled of 1,000", cut.Find("[data-testid=outcome-bar]").GetAttribute("aria-label"));
+    }
+
+    [Fact]
+    public async Task Messages_with_an_unknown_outcome_are_explained_and_an_admin_can_mark_them_failed_after_a_confirm()
+    {
+        var id = await CampaignData.ScheduleAsync(App, OrganisationId);
+        await SetUnknownAsync(id, 2); // as a crash mid-hand-over to a provider that does not de-duplicate leaves them
+        var before = await App.Service<TalkNTalk.Core.Wallets.WalletService>().GetBalanceAsync(OrganisationId);
+        var dialogs = RenderDialogProvider();
+        var cut = Render<CampaignDetail>(p => p.Add(c => c.CampaignId, id));
+
+        cut.WaitForAssertion(() => Assert.Contains("2 messages with an unknown outcome.", cut.Find("[data-testid=unknown-outcomes]").TextContent));
+        cut.Find("[data-testid=unknown-mark-failed]").Click();
+        dialogs.WaitForAssertion(() => Assert.Contains("refund their cost", dialogs.Markup));
+        dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Mark failed").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=unknown-outcomes]")));
+        var view = await App.Service<CampaignQueries>().GetAsync(OrganisationId, id);
+        Assert.Equal(0, view.UnknownCount);
+        var after = await App.Service<TalkNTalk.Core.Wallets.WalletService>().GetBalanceAsync(OrganisationId);
+        Assert.Equal(before.Available + 2m, after.Available); // both refunded
+    }
+
+    private async Task SetUnknownAsync(Guid id, int count)
+    {
+        await using var db = await App.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
+        var ids = await db.Messages.Where(m => m.CampaignId == id).Select(m => m.Id).Take(count).ToListAsync();
+        await db.Messages.Where(m => ids.Contains(m.Id)).ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Unknown));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public static class MessageEndpoints
                 mobile = m.Mobile,
                 sender_id = m.SenderId,
                 message = m.Body,
-                status = m.Status.ToString().ToLowerInvariant(),
+                status = m.Status.ApiName(),
                 network = m.Network.ToApiName(),
                 source = m.Source.ToString().ToLowerInvariant(),
                 scheduled_at = m.ScheduledAt is { } at ? ApiEndpoints.Timestamp(at, zone) : null,
