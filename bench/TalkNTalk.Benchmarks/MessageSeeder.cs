@@ -65,6 +65,11 @@ public sealed class MessageSeeder(IDbContextFactory<TalkNTalkDbContext> dbFactor
     private async Task AddCampaignAsync(string[] numbers, int size, bool api, DateTime at, bool running, CancellationToken ct)
     {
         var (sender, category) = Senders[_random.Next(Senders.Length)];
+        // A campaign still running has messages queued with no time of their own: the send path gives promotional
+        // messages outside the promotional window a time (or the campaign waits for the window), so the one running
+        // now is transactional rather than data the product could never have written.
+        if (running && category == SenderIdCategory.Promotional)
+            (sender, category) = Senders.First(s => s.Category == SenderIdCategory.Transactional);
         var template = Templates[_random.Next(Templates.Length)];
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);

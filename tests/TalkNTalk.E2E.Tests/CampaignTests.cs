@@ -85,7 +85,7 @@ public sealed class CampaignTests
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Send", Exact = true }).ClickAsync();
         var confirm = page.GetByRole(AriaRole.Dialog);
-        await Expect(confirm).ToContainTextAsync("Send to 30 recipients from ACMEKE now? Estimated cost KES 30.00");
+        await Expect(confirm).ToContainTextAsync("Send to 30 recipients from ACMEKE now? It reserves KES 30.00");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
         await Expect(page).ToHaveURLAsync(new Regex("/campaigns/[0-9a-f-]{36}$"));
         var campaignPath = new Uri(page.Url).AbsolutePath;

@@ -37,27 +37,23 @@ public sealed partial class CampaignService(
     public Task<SendResult> SendBulkAsync(SendRequest request, CancellationToken ct = default) =>
         SendAsync(request, partial: true, ct);
 
+    /// <summary>
+    /// What a send would reserve if made now: the same validation, recipients, personalisation and pricing as the send
+    /// itself, so the amount a person confirms is the amount reserved (unless the books change in between).
+    /// </summary>
+    public async Task<SendEstimate> EstimateAsync(SendRequest request, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var prepared = await PrepareAsync(db, request, ct);
+        return new SendEstimate(prepared.Drafts.Count, prepared.Drafts.Sum(d => d.Cost), prepared.Errors.Count);
+    }
+
     private async Task<SendResult> SendAsync(SendRequest request, bool partial, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var options = sending.Value;
-        var message = request.Message?.Trim() ?? "";
-        if (message.Length == 0)
-            throw DomainException.Validation("message", "Write the message to send.");
-        if (request.ScheduledAt is { } at && at < now.AddMinutes(-1))
-            throw DomainException.Validation("scheduledAt", "The scheduled time is in the past: choose a later time, or send now.");
-        if (RecipientLimitProblem(request.Numbers.Count) is { } tooMany)
-            throw DomainException.Validation("recipients", tooMany);
-
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sender = await FindSenderAsync(db, request.OrganisationId, request.SenderId, ct);
-        var (recipients, errors, groupNames) = await RecipientsAsync(db, request, message, ct);
-        if (recipients.Count == 0)
-            throw DomainException.Validation("recipients", errors.Count > 0
-                ? $"No valid recipients: {errors.Count:N0} number{(errors.Count == 1 ? " was" : "s were")} invalid or opted out."
-                : "No recipients: choose address books with active contacts, or enter numbers.");
-
-        var drafts = DraftAll(recipients, message, sender, options);
+        var (message, sender, drafts, errors, groupNames) = await PrepareAsync(db, request, ct);
         var total = drafts.Count;
         var scheduled = request.ScheduledAt is { } requested && requested > now ? requested : (DateTime?)null;
         var dueAt = DueAt(sender.Category, scheduled, now, options);
@@ -101,6 +97,29 @@ public sealed partial class CampaignService(
         dispatch.Wake();
         return new SendResult(campaign.Id, campaign.Status, sender.Name, groupNames, total, queued, errors, cost, dueAt);
     }
+
+    // Everything before money moves: the request checked, the sender found, recipients resolved and each message
+    // personalised and priced.
+    private async Task<Prepared> PrepareAsync(TalkNTalkDbContext db, SendRequest request, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var message = request.Message?.Trim() ?? "";
+        if (message.Length == 0)
+            throw DomainException.Validation("message", "Write the message to send.");
+        if (request.ScheduledAt is { } at && at < now.AddMinutes(-1))
+            throw DomainException.Validation("scheduledAt", "The scheduled time is in the past: choose a later time, or send now.");
+        if (RecipientLimitProblem(request.Numbers.Count) is { } tooMany)
+            throw DomainException.Validation("recipients", tooMany);
+        var sender = await FindSenderAsync(db, request.OrganisationId, request.SenderId, ct);
+        var (recipients, errors, groupNames) = await RecipientsAsync(db, request, message, ct);
+        if (recipients.Count == 0)
+            throw DomainException.Validation("recipients", errors.Count > 0
+                ? $"No valid recipients: {errors.Count:N0} number{(errors.Count == 1 ? " was" : "s were")} invalid or opted out."
+                : "No recipients: choose address books with active contacts, or enter numbers.");
+        return new Prepared(message, sender, DraftAll(recipients, message, sender, sending.Value), errors, groupNames);
+    }
+
+    private sealed record Prepared(string Message, SenderId Sender, List<Draft> Drafts, List<RecipientError> Errors, List<string> GroupNames);
 
     private static async Task<SenderId> FindSenderAsync(TalkNTalkDbContext db, Guid organisationId, string? name, CancellationToken ct)
     {

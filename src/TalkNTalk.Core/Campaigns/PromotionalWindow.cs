@@ -19,4 +19,7 @@ public static class PromotionalWindow
     }
 
     public static bool IsOpen(DateTime utc, SendingOptions options) => NextOpen(utc, options) == utc;
+
+    /// <summary>"08:00–18:00", as the pages name the window.</summary>
+    public static string Describe(SendingOptions options) => $"{options.PromotionalWindowStart:HH\\:mm}–{options.PromotionalWindowEnd:HH\\:mm}";
 }

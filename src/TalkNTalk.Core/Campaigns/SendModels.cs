@@ -26,6 +26,9 @@ public sealed record RecipientError(string Mobile, string Error, string Detail);
 public sealed record QueuedMessage(Guid Id, string Mobile);
 
 /// <summary>What a send did. <see cref="CampaignId"/> is null only when a bulk send could queue nothing.</summary>
+/// <summary>What a send would reserve now: the messages it would queue, their exact total cost, and the recipients it would refuse.</summary>
+public sealed record SendEstimate(int Messages, decimal Cost, int Refused);
+
 public sealed record SendResult(
     Guid? CampaignId,
     CampaignStatus Status,

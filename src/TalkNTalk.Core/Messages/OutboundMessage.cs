@@ -13,8 +13,19 @@ namespace TalkNTalk.Core.Messages;
 /// </summary>
 public enum MessageStatus { Queued, Sent, Delivered, Undelivered, Failed, Cancelled, Held, Blocked, Submitting, Unknown }
 
+/// <summary>Where a message's price stands in the wallet.</summary>
+public enum CostState { Reserved, Charged, Refunded }
+
 public static class MessageStatuses
 {
+    /// <summary>Reserved while it may still go, charged once the network took it, refunded when it never went.</summary>
+    public static CostState CostState(this MessageStatus status) => status switch
+    {
+        MessageStatus.Sent or MessageStatus.Delivered or MessageStatus.Undelivered => Messages.CostState.Charged,
+        MessageStatus.Failed or MessageStatus.Cancelled or MessageStatus.Blocked => Messages.CostState.Refunded,
+        _ => Messages.CostState.Reserved,
+    };
+
     /// <summary>The status as the API and exports name it: the documented values only.</summary>
     public static string ApiName(this MessageStatus status) => status switch
     {

@@ -15,6 +15,8 @@ public partial class CampaignDetail
     [Inject] private CampaignNotifier Changes { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
+    [Inject] private Microsoft.Extensions.Options.IOptions<SendingOptions> Sending { get; set; } = default!;
+    [Inject] private TimeProvider Clock { get; set; } = default!;
 
     private CampaignView? campaign;
     private bool notFound;
@@ -24,6 +26,20 @@ public partial class CampaignDetail
     private bool CanControl => User.IsInRole("Admin") || User.IsInRole("Member");
 
     private CampaignFigures Figures => CampaignFigures.Of(campaign!);
+
+    /// <summary>Why a running promotional campaign sends nothing now: the window is closed until its next opening.</summary>
+    private string? WaitingForWindow
+    {
+        get
+        {
+            if (campaign is not { SenderCategory: Core.SenderIds.SenderIdCategory.Promotional, QueuedCount: > 0 } || CampaignStateMachine.IsFinished(campaign.Status)
+                || campaign.Status is CampaignStatus.Paused or CampaignStatus.Scheduled)
+                return null;
+            var now = Clock.GetUtcNow().UtcDateTime;
+            return PromotionalWindow.IsOpen(now, Sending.Value) ? null
+                : $"Promotional messages go out only between {PromotionalWindow.Describe(Sending.Value)}: the {campaign.QueuedCount:N0} still to send wait until {Local(PromotionalWindow.NextOpen(now, Sending.Value))}.";
+        }
+    }
 
     private string Subtitle => $"From {campaign!.SenderId} · {campaign.Source.ToString().ToLowerInvariant()} · created {Local(campaign.CreatedAt)}"
                                + (campaign.CreatedBy is null ? "" : " by " + campaign.CreatedBy);

@@ -72,7 +72,7 @@ public partial class ComposePage
         : quote.WaitsForWindow ? $"at {Local(due)} (promotional messages go out only between {Window})"
         : $"at {Local(due)}";
 
-    private string Window => $"{Sending.Value.PromotionalWindowStart:HH\\:mm}–{Sending.Value.PromotionalWindowEnd:HH\\:mm}";
+    private string Window => PromotionalWindow.Describe(Sending.Value);
 
     private string? WindowNotice
     {
@@ -148,14 +148,18 @@ public partial class ComposePage
             errors.Add("scheduledAt", "Choose when to send, or untick “Send later”.");
             return;
         }
-        var parts = $"{quote.Analysis.Segments} part{(quote.Analysis.Segments == 1 ? "" : "s")} each";
+        // The confirm names the exact amount the send reserves: every recipient's own message priced, not the sample's.
+        var request = Request(recipients.Books, recipients.NumberList, campaignName, ScheduleUtc);
+        SendEstimate? estimate = null;
+        if (!await errors.TryAsync(async () => estimate = await Campaigns.EstimateAsync(request)) || estimate is null)
+            return;
+        var parts = estimate.Cost == quote.TotalCost ? $" ({quote.Analysis.Segments} part{(quote.Analysis.Segments == 1 ? "" : "s")} each)" : " (personalised messages differ in length)";
         if (!await Dialogs.AskAsync("Send campaign",
-                $"Send to {recipients.Count:N0} recipient{(recipients.Count == 1 ? "" : "s")} from {senderName} {WhenText(quote)}? Estimated cost {Money.Display(quote.TotalCost)} ({parts}).",
+                $"Send to {estimate.Messages:N0} recipient{(estimate.Messages == 1 ? "" : "s")} from {senderName} {WhenText(quote)}? It reserves {Money.Display(estimate.Cost)}{parts}.",
                 later ? "Schedule" : "Send"))
             return;
         sending = true;
         SendResult? result = null;
-        var request = Request(recipients.Books, recipients.NumberList, campaignName, ScheduleUtc);
         if (await errors.TryAsync(async () => result = await Campaigns.SendToAddressBooksAsync(request)) && result?.CampaignId is { } id)
         {
             Navigation.NavigateTo($"campaigns/{id}");

@@ -57,6 +57,28 @@ public sealed class CampaignServiceTests
     }
 
     [Fact]
+    public async Task The_estimate_is_what_the_send_reserves_even_when_personalisation_changes_the_parts()
+    {
+        var (services, org, book) = await SeedAsync();
+        await using var _ = services;
+        // 145 characters around the name and branch: both contacts need two parts, the typed number (no name) one.
+        var request = new SendRequest
+        {
+            OrganisationId = org, AddressBookIds = [book], Numbers = ["0799000004"],
+            Message = "Habari {first_name} {branch}! " + new string('x', 145),
+        };
+        var campaigns = services.Get<CampaignService>();
+
+        var estimate = await campaigns.EstimateAsync(request);
+        var sent = await campaigns.SendToAddressBooksAsync(request);
+
+        Assert.Equal((3, 5m, sent.Cost), (estimate.Messages, estimate.Cost, estimate.Cost));
+        Assert.NotEqual(3 * campaigns.Quote(request.Message, new Recipient("254799000004", default, null, null, null), default, 1).CostPerRecipient, estimate.Cost);
+        await using var db = services.NewDb();
+        Assert.Equal(estimate.Cost, (await db.Wallets.SingleAsync()).Reserved);
+    }
+
+    [Fact]
     public async Task The_address_book_path_refuses_what_the_balance_cannot_cover_and_stores_nothing()
     {
         var (services, org, book) = await SeedAsync(credit: 1m);

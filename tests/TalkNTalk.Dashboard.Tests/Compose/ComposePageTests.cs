@@ -95,7 +95,7 @@ public sealed class ComposePageTests : ComponentTest
         dialogs.WaitForState(() => dialogs.Markup.Contains("Send to 1 recipient"), Patience);
         var text = dialogs.Markup;
         Assert.Contains($"at {day:d MMM yyyy}, 08:00 (promotional messages go out only between 08:00–18:00)", text);
-        Assert.Contains("Estimated cost KES 2.00 (2 parts each)", text);
+        Assert.Contains("It reserves KES 2.00 (2 parts each)", text);
     }
 
     [Fact]
