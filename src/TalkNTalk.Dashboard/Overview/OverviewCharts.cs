@@ -42,6 +42,12 @@ public sealed class OverviewCharts(OverviewData data)
 
     public string[] DailyPalette => ShownStatuses.Select(ColorOf).ToArray();
 
+    /// <summary>Messages of a local day in a status: one bar's segment, as the per-day table shows it.</summary>
+    public int CountOn(DateOnly day, MessageStatus status) => data.Daily.Where(d => d.Day == day && d.Status == status).Sum(d => d.Messages);
+
+    /// <summary>The days that had messages, newest first: the rows of the per-day table.</summary>
+    public IEnumerable<DateOnly> BusyDays => data.Daily.Select(d => d.Day).Distinct().OrderDescending();
+
     public string[] NetworkLabels => data.Networks.Select(n => n.Network.ToApiName()).ToArray();
 
     public List<ChartSeries<double>> NetworkSeries =>

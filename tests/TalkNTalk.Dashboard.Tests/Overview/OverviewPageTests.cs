@@ -49,6 +49,23 @@ public sealed class OverviewPageTests : ComponentTest
     }
 
     [Fact]
+    public void Each_days_figures_are_links_to_the_explorer_on_that_day_and_status()
+    {
+        var today = new DateOnly(2026, 11, 30);
+        var data = new OverviewData(today.AddDays(-29), today,
+            [new(today, MessageStatus.Delivered, 6), new(today.AddDays(-2), MessageStatus.Failed, 2), new(today.AddDays(-2), MessageStatus.Delivered, 3)],
+            [], [], []);
+
+        var cut = Render<OverviewChartCards>(p => p.Add(c => c.Charts, new OverviewCharts(data)));
+        cut.Find("[data-testid=daily-table-panel] .mud-expand-panel-header").Click();
+
+        var cells = cut.WaitForElements("[data-testid=daily-cell]");
+        Assert.Equal(["messages?status=delivered&from=2026-11-30&to=2026-11-30", "messages?status=delivered&from=2026-11-28&to=2026-11-28", "messages?status=failed&from=2026-11-28&to=2026-11-28"],
+            cells.Select(c => c.GetAttribute("href")));
+        Assert.Equal(["6", "3", "2"], cells.Select(c => c.TextContent));
+    }
+
+    [Fact]
     public void Delivered_share_counts_of_messages_sent_to_the_network()
     {
         var today = new DateOnly(2026, 11, 30);
