@@ -59,33 +59,13 @@ public partial class ComposePage
     private SendQuote Quote => Campaigns.Quote(message, recipients.Sample, SelectedSender?.Category ?? SenderIdCategory.Transactional,
         recipients.Count, recipients.NumberList.Count, ScheduleUtc);
 
-    /// <summary>Why Send is off, in words that say what to change; null when it can go.</summary>
-    private string? BlockedReason(SendQuote quote) =>
-        quote.MessageProblem is not null ? "Send is off until the message fits in " + SmsText.MaxSegments + " parts (see above)."
-        : quote.RecipientsProblem is not null ? "Send is off until there are fewer numbers (see above)."
-        : string.IsNullOrWhiteSpace(message) ? "Write the message to send."
-        : recipients.Count == 0 ? "Choose address books or enter numbers to send to."
-        : null;
+    private ComposeWording Wording(SendQuote quote) => new(quote, PromotionalWindow.Describe(Sending.Value), Local);
 
-    /// <summary>When the send goes, as the confirm says it.</summary>
-    private string WhenText(SendQuote quote) => quote.DueAt is not { } due ? "now"
-        : quote.WaitsForWindow ? $"at {Local(due)} (promotional messages go out only between {Window})"
-        : $"at {Local(due)}";
+    private string? BlockedReason(SendQuote quote) => Wording(quote).BlockedReason(message, recipients.Count);
 
-    private string Window => PromotionalWindow.Describe(Sending.Value);
+    private string WhenText(SendQuote quote) => Wording(quote).When;
 
-    private string? WindowNotice
-    {
-        get
-        {
-            if (SelectedSender?.Category != SenderIdCategory.Promotional)
-                return null;
-            var quote = Quote;
-            return !quote.WaitsForWindow
-                ? $"Promotional: sent inside the {Window} window, with the opt-out text."
-                : $"Promotional messages go out only between {Window}. This send will wait until {Local(quote.DueAt)}.";
-        }
-    }
+    private string? WindowNotice => Wording(Quote).WindowNotice(SelectedSender?.Category);
 
     private DateTime? ScheduleUtc => later && scheduleLocal is { } local
         ? OrganisationTime.ToUtc(local, User.TimeZoneOf())
@@ -100,7 +80,7 @@ public partial class ComposePage
         senders = approved.Select(s => new SenderOption(s.Name, s.Category, $"{s.Name} · {s.Category.ToString().ToLowerInvariant()}{(s.IsDefault ? " · default" : "")}")).ToList();
         senderName = approved.FirstOrDefault(s => s.IsDefault)?.Name ?? approved.FirstOrDefault()?.Name;
         pricePerSegment = Pricing.CostOf(1);
-        balance = (await Wallets.GetBalanceAsync(OrganisationId)).Available;
+        await RefreshBalanceAsync();
         if (PreselectedBook is { } book && books.Any(b => b.Id == book))
             await OnBooksChanged([book]);
         if (FromCampaign is { } from && await CampaignQueries.DraftFromAsync(OrganisationId, from) is { } draft)
@@ -168,29 +148,13 @@ public partial class ComposePage
         sending = false;
     }
 
-    /// <summary>The message to one number through the same send path: a one-recipient campaign, after a confirm of its cost.</summary>
-    private async Task SendTestAsync(string number)
-    {
-        errors.Clear();
-        var quote = Campaigns.Quote(message, recipients.Sample, SelectedSender?.Category ?? SenderIdCategory.Transactional, 1);
-        if (!await Dialogs.AskAsync("Send a test",
-                $"Send this message to {number} from {senderName} {WhenText(quote)}? It costs {Money.Display(quote.TotalCost)} ({quote.Analysis.Segments} part{(quote.Analysis.Segments == 1 ? "" : "s")}).",
-                "Send test"))
-            return;
-        sending = true;
-        try
-        {
-            var name = $"Test: {(string.IsNullOrWhiteSpace(campaignName) ? Local(Clock.GetUtcNow().UtcDateTime) : campaignName.Trim())}";
-            var result = await Campaigns.SendToAddressBooksAsync(Request([], [number], name, null));
-            Snackbar.Add($"Test sent to {number} ({Money.Display(result.Cost)}).", Severity.Success);
-            balance = (await Wallets.GetBalanceAsync(OrganisationId)).Available;
-        }
-        catch (DomainException e)
-        {
-            errors.Add(e.Field is "recipients" ? "testNumber" : e.Field, e.Message);
-        }
-        sending = false;
-    }
+    private SendQuote TestQuote => Campaigns.Quote(message, recipients.Sample, SelectedSender?.Category ?? SenderIdCategory.Transactional, 1);
+
+    /// <summary>The test to one number: a one-recipient campaign named as a test, sent now.</summary>
+    private SendRequest TestRequest(string number) =>
+        Request([], [number], $"Test: {(string.IsNullOrWhiteSpace(campaignName) ? Local(Clock.GetUtcNow().UtcDateTime) : campaignName.Trim())}", null);
+
+    private async Task RefreshBalanceAsync() => balance = (await Wallets.GetBalanceAsync(OrganisationId)).Available;
 
     private SendRequest Request(IReadOnlyCollection<Guid> bookIds, IReadOnlyCollection<string> to, string? name, DateTime? scheduledAt) => new()
     {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Components;
-using Microsoft.JSInterop;
 using MudBlazor;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Messages;
@@ -21,13 +20,10 @@ public partial class MessageExplorer
 {
     private const int PageSize = 50;
     private static readonly TimeSpan MinRefreshInterval = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan ExportSilence = TimeSpan.FromSeconds(30);
 
     [Inject] private MessageQueries Messages { get; set; } = default!;
     [Inject] private OrganisationCampaignsNotifier Changes { get; set; } = default!;
-    [Inject] private ExportProgressStore Exports { get; set; } = default!;
     [Inject] private NavigationManager Navigation { get; set; } = default!;
-    [Inject] private IJSRuntime Js { get; set; } = default!;
 
     [SupplyParameterFromQuery(Name = "page")] public string? PageParameter { get; set; }
     [SupplyParameterFromQuery(Name = "message")] public string? MessageParameter { get; set; }
@@ -52,11 +48,9 @@ public partial class MessageExplorer
     private int total;
     private MessageView? selected;
     private IReadOnlyList<string> senders = [];
-    private ExportProgress? exportProgress;
-    private bool exporting;
+    private MessageExport export = default!;
     private string today = "";
     private string? loadedKey;
-    private readonly CancellationTokenSource closing = new();
 
     private IEnumerable<string> Warnings => parseWarnings.Concat(loadWarnings);
 
@@ -165,49 +159,4 @@ public partial class MessageExplorer
     }
 
     private void Open(Guid id) => Navigation.NavigateTo(Link(message: id));
-
-    // The browser downloads the file itself (to disk, as it streams); the page follows the server's progress.
-    private async Task ExportAsync()
-    {
-        var exportId = Guid.NewGuid();
-        exporting = true;
-        exportProgress = new ExportProgress(0, total, false, null);
-        var url = "messages/export.csv" + query.ToQueryString(new Dictionary<string, string?> { ["export"] = exportId.ToString() });
-        await Js.InvokeVoidAsync("talkntalk.download", url);
-        try
-        {
-            // Until the server reports the end, or says nothing for half a minute (the download never started).
-            var lastNews = DateTime.UtcNow;
-            while (!closing.IsCancellationRequested)
-            {
-                await Task.Delay(400, closing.Token);
-                if (Exports.Find(OrganisationId, exportId) is { } progress && progress != exportProgress)
-                {
-                    (exportProgress, lastNews) = (progress, DateTime.UtcNow);
-                    StateHasChanged();
-                    if (progress.Done)
-                        break;
-                }
-                else if (DateTime.UtcNow - lastNews > ExportSilence)
-                {
-                    exportProgress = exportProgress with { Done = true, Error = "The download did not start. Check your browser's downloads, then try again." };
-                    break;
-                }
-            }
-        }
-        catch (TaskCanceledException) when (closing.IsCancellationRequested)
-        {
-            // The user left the page; the download carries on in the browser.
-        }
-        finally
-        {
-            exporting = false;
-        }
-    }
-
-    public void Dispose()
-    {
-        closing.Cancel();
-        closing.Dispose();
-    }
 }
