@@ -52,6 +52,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WalletService>();
         services.AddSingleton<SenderIdService>();
         services.AddSingleton<MemberService>();
+        services.AddSingleton<SessionNotifier>();
+        services.AddSingleton<UserSessions>();
         services.AddSingleton<OrganisationSetup>();
         services.AddSingleton<AddressBookService>();
         services.AddSingleton<ContactService>();

@@ -9,6 +9,7 @@ using TalkNTalk.Dashboard.Campaigns;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Users;
 using TalkNTalk.Dashboard.Account;
+using TalkNTalk.Dashboard.Security;
 using TalkNTalk.Dashboard.Shell;
 using TalkNTalk.Dashboard.Wallets;
 
@@ -33,6 +34,12 @@ public static class DashboardHost
         var databasePath = ResolveDatabasePath(configuration, environment);
         services.AddTalkNTalkCore(configuration, databasePath);
 
+        // Kestrel names itself in a Server header unless told not to; nobody needs to know.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
+        var proxy = configuration.GetSection(ProxySettings.Section).Get<ProxySettings>() ?? new ProxySettings();
+        services.AddSingleton(proxy);
+        services.Configure<ForwardedHeadersOptions>(proxy.Apply);
+
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices(mud =>
         {
@@ -56,15 +63,26 @@ public static class DashboardHost
             cookie.LogoutPath = "/account/logout";
             cookie.AccessDeniedPath = "/account/access-denied";
             cookie.Cookie.Name = "TalkNTalk.Auth";
-            cookie.ExpireTimeSpan = TimeSpan.FromHours(12);
+            cookie.ExpireTimeSpan = UserSessions.IdleLifetime;
             cookie.SlidingExpiration = true;
+            // Secure whenever the request came over HTTPS (directly, or through a trusted TLS-terminating proxy).
+            cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            // Each cookie must belong to a live server-side session (sign-out, ending a session, disabling, a new
+            // password end it); then Identity's security-stamp check.
+            cookie.Events.OnValidatePrincipal = SessionValidation.ValidatePrincipalAsync;
         });
-        // Disabling a user or changing a role reaches their open sessions within this interval.
-        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
+        // The security stamp (and with it role changes) is re-read from the database within this interval.
+        services.Configure<SecurityStampValidatorOptions>(o =>
+        {
+            o.ValidationInterval = TimeSpan.FromMinutes(1);
+            o.OnRefreshingPrincipal = SessionValidation.KeepSessionAsync;
+        });
+        services.Configure<SignInRateLimitOptions>(configuration.GetSection("SignIn"));
+        services.AddSingleton<SignInRateLimit>();
         services.AddAuthorization(ApiEndpoints.AddApiPolicies);
         services.AddRateLimiter(SendEndpoints.AddSendRateLimit);
         services.AddOpenApi("v1", options => options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true);
-        services.AddAntiforgery();
+        services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddHealthChecks();
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<ImportReportStore>();
@@ -76,6 +94,10 @@ public static class DashboardHost
 
     public static WebApplication UseTalkNTalkDashboard(this WebApplication app)
     {
+        // First, so everything after sees the real scheme and client address.
+        if (app.Services.GetRequiredService<ProxySettings>().Enabled)
+            app.UseForwardedHeaders();
+        app.UseMiddleware<SecurityHeaders>();
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/error", createScopeForErrors: true);
@@ -95,6 +117,7 @@ public static class DashboardHost
         }));
         app.UseMiddleware<FirstRunMiddleware>();
         app.UseAuthentication();
+        app.UseMiddleware<PasswordChangeGate>();
         app.UseAuthorization();
         app.UseRateLimiter();
         app.UseAntiforgery();

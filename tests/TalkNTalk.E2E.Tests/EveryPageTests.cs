@@ -20,7 +20,7 @@ public sealed class EveryPageTests
     private static readonly string[] Pages =
     [
         "/", "/address-books", "/compose", "/campaigns", "/campaigns/{campaign}", "/messages", "/monitor", "/api",
-        "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/api-keys", "/admin/webhooks", "/account/change-password",
+        "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/api-keys", "/admin/webhooks", "/account", "/account/change-password",
     ];
 
     [Fact]

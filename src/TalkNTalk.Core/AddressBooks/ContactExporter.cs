@@ -1,5 +1,5 @@
 using System.Globalization;
-using CsvHelper;
+using TalkNTalk.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Phones;
@@ -22,7 +22,7 @@ public sealed class ContactExporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         await foreach (var json in contacts.Where(c => c.CustomFields != null).Select(c => c.CustomFields).Distinct().AsAsyncEnumerable().WithCancellation(ct))
             keys.UnionWith(ContactFields.Parse(json).Keys);
 
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = CsvCells.CreateWriter(writer);
         foreach (var header in new[] { "mobile", "first_name", "last_name", "status", "network" }.Concat(keys).Append("created_at"))
             csv.WriteField(header);
         await csv.NextRecordAsync();

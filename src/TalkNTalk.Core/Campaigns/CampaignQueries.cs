@@ -235,7 +235,7 @@ public sealed class CampaignQueries(
             settled = await unknown.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Queued).SetProperty(m => m.ClaimedAt, (DateTime?)null)
                 .SetProperty(m => m.ErrorCode, (string?)null).SetProperty(m => m.ErrorDetail, (string?)null).SetProperty(m => m.UpdatedAt, now), ct);
             if (settled > 0 && campaign.Status == CampaignStatus.Completed)
-                CampaignStateMachine.Move(campaign, CampaignStatus.Running, now);
+                CampaignStateMachine.Reopen(campaign);
         }
         else
         {

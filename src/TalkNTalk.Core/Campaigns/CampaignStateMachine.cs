@@ -12,8 +12,6 @@ public static class CampaignStateMachine
         (CampaignStatus.Queued, CampaignStatus.Running or CampaignStatus.Paused or CampaignStatus.Cancelled or CampaignStatus.Failed) => true,
         (CampaignStatus.Running, CampaignStatus.Paused or CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed) => true,
         (CampaignStatus.Paused, CampaignStatus.Running or CampaignStatus.Queued or CampaignStatus.Cancelled or CampaignStatus.Failed) => true,
-        // An admin sends again the messages whose outcome was unknown (CampaignQueries.SettleUnknownAsync).
-        (CampaignStatus.Completed, CampaignStatus.Running) => true,
         _ => false,
     };
 
@@ -26,13 +24,22 @@ public static class CampaignStateMachine
             throw new DomainException("invalid_transition",
                 $"A {campaign.Status.ToString().ToLowerInvariant()} campaign cannot become {to.ToString().ToLowerInvariant()}.");
         if (to == CampaignStatus.Running)
-        {
             campaign.StartedAt ??= now;
-            campaign.FinishedAt = null;
-        }
         if (to is CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed)
             campaign.FinishedAt = now;
         campaign.Status = to;
+    }
+
+    /// <summary>
+    /// A completed campaign runs again for the messages an admin sends again after their outcome was unknown
+    /// (<see cref="CampaignQueries.SettleUnknownAsync"/>); no other path may re-open a finished campaign.
+    /// </summary>
+    public static void Reopen(Campaign campaign)
+    {
+        if (campaign.Status != CampaignStatus.Completed)
+            throw new DomainException("invalid_transition", $"A {campaign.Status.ToString().ToLowerInvariant()} campaign cannot run again.");
+        campaign.Status = CampaignStatus.Running;
+        campaign.FinishedAt = null;
     }
 
     public static bool IsFinished(CampaignStatus status) => status is CampaignStatus.Completed or CampaignStatus.Cancelled or CampaignStatus.Failed;

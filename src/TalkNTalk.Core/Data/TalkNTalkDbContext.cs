@@ -22,6 +22,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
 {
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<UserSession> UserSessions => Set<UserSession>();
     public DbSet<SenderId> SenderIds => Set<SenderId>();
     public DbSet<Wallet> Wallets => Set<Wallet>();
     public DbSet<WalletLedgerEntry> WalletLedger => Set<WalletLedgerEntry>();
@@ -60,6 +61,15 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             m.HasOne(x => x.User).WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
             m.HasIndex(x => x.UserId).IsUnique();
             m.HasIndex(x => new { x.OrganisationId, x.Role });
+        });
+
+        builder.Entity<UserSession>(s =>
+        {
+            s.ToTable("user_sessions");
+            s.Property(x => x.UserAgent).HasMaxLength(UserSession.MaxUserAgentLength);
+            s.Property(x => x.IpAddress).HasMaxLength(UserSession.MaxAddressLength);
+            s.HasOne<AppUser>().WithMany().HasForeignKey(x => x.UserId).OnDelete(DeleteBehavior.Cascade);
+            s.HasIndex(x => x.UserId);
         });
 
         builder.Entity<SenderId>(s =>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using CsvHelper;
+using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Phones;
 
@@ -21,7 +21,7 @@ public sealed class MessageExporter(MessageQueries messages)
     public async Task<int> WriteCsvAsync(Guid organisationId, MessageFilter filter, string? timeZoneId, TextWriter writer,
         Action<int>? progress = null, CancellationToken ct = default)
     {
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = CsvCells.CreateWriter(writer);
         foreach (var header in Header)
             csv.WriteField(header);
         await csv.NextRecordAsync();

@@ -10,7 +10,7 @@ public sealed class AppUser : IdentityUser
     /// <summary>Set for users an admin created with a temporary password; cleared by the first password change.</summary>
     public bool MustChangePassword { get; set; }
 
-    /// <summary>A disabled user cannot sign in; existing sessions end at the next security-stamp check.</summary>
+    /// <summary>A disabled user cannot sign in; disabling ends their sessions at once (<see cref="UserSessions"/>).</summary>
     public bool IsDisabled { get; set; }
 
     public DateTime CreatedAt { get; set; }

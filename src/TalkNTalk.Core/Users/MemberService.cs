@@ -17,7 +17,7 @@ public sealed record MemberContext(Guid OrganisationId, string OrganisationName,
 /// Each call runs in its own DI scope, so Identity's <see cref="UserManager{TUser}"/> and its DbContext live for one
 /// operation, never for a whole Blazor circuit.
 /// </summary>
-public sealed class MemberService(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class MemberService(IServiceScopeFactory scopes, TimeProvider clock, UserSessions sessions)
 {
     private const string LastAdmin = "This is the organisation's last active admin: make someone else an admin first.";
 
@@ -151,12 +151,33 @@ public sealed class MemberService(IServiceScopeFactory scopes, TimeProvider cloc
     private static Task<bool> IsLastActiveAdminAsync(TalkNTalkDbContext db, Guid organisationId, string userId, CancellationToken ct) =>
         db.Memberships.AllAsync(m => m.OrganisationId != organisationId || m.Role != MemberRole.Admin || m.UserId == userId || m.User!.IsDisabled, ct);
 
-    // A new security stamp makes existing cookies and circuits re-check the user within the validation interval.
-    private static async Task EndSessionsAsync(UserManager<AppUser> users, string userId)
+    /// <summary>
+    /// Changes the user's own password, clears "must change password", and ends every other session of theirs
+    /// (<paramref name="keepSession"/> is the browser that asked). Refusals name the field: <c>currentPassword</c> or <c>newPassword</c>.
+    /// </summary>
+    public async Task ChangePasswordAsync(string userId, string currentPassword, string newPassword, Guid? keepSession, CancellationToken ct = default)
+    {
+        await using var op = Begin();
+        var user = await op.Users.FindByIdAsync(userId) ?? throw DomainException.NotFound("User");
+        var result = await op.Users.ChangePasswordAsync(user, currentPassword, newPassword);
+        if (!result.Succeeded)
+        {
+            if (result.Errors.Any(e => e.Code == "PasswordMismatch"))
+                throw new DomainException("wrong_password", "The current password is wrong.", "currentPassword");
+            throw new DomainException("validation_error", string.Join(" ", result.Errors.Select(e => e.Description)), "newPassword");
+        }
+        user.MustChangePassword = false;
+        ThrowIfFailed(await op.Users.UpdateAsync(user));
+        await sessions.EndAllAsync(userId, keepSession, ct);
+    }
+
+    // Ends every session at once (their rows), and a new security stamp makes any circuit re-check the user.
+    private async Task EndSessionsAsync(UserManager<AppUser> users, string userId)
     {
         var user = await users.FindByIdAsync(userId);
         if (user is not null)
             await users.UpdateSecurityStampAsync(user);
+        await sessions.EndAllAsync(userId);
     }
 
     private sealed class Operation(AsyncServiceScope scope) : IAsyncDisposable

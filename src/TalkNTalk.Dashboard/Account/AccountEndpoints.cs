@@ -12,7 +12,7 @@ public static class AccountEndpoints
         {
             await signInManager.SignOutAsync();
             return Results.LocalRedirect("/account/login?signedOut=true");
-        }).RequireAuthorization().DisableAntiforgery().AddEndpointFilter(async (ctx, next) =>
+        }).RequireAuthorization().WithMetadata(new AllowedBeforePasswordChangeAttribute()).DisableAntiforgery().AddEndpointFilter(async (ctx, next) =>
         {
             // Validate explicitly: minimal APIs only check antiforgery for bound form parameters.
             var antiforgery = ctx.HttpContext.RequestServices.GetRequiredService<Microsoft.AspNetCore.Antiforgery.IAntiforgery>();

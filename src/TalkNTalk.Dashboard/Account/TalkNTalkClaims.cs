@@ -15,6 +15,17 @@ public static class TalkNTalkClaims
     public const string TimeZone = "talkntalk:time_zone";
     public const string DisplayName = "talkntalk:display_name";
 
+    /// <summary>The <see cref="Core.Users.UserSession"/> this cookie belongs to; a cookie without a live session is refused.</summary>
+    public const string Session = "talkntalk:session";
+
+    /// <summary>Present ("true") while the user signed in with a temporary password and has not chosen their own.</summary>
+    public const string MustChangePassword = "talkntalk:must_change_password";
+
+    public static Guid? SessionIdOf(this ClaimsPrincipal user) =>
+        Guid.TryParse(user.FindFirstValue(Session), out var id) ? id : null;
+
+    public static bool MustChangePasswordOf(this ClaimsPrincipal user) => user.HasClaim(MustChangePassword, "true");
+
     public static Guid OrganisationIdOf(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(OrganisationId), out var id) ? id : throw new InvalidOperationException("The user has no organisation.");
 
@@ -36,6 +47,8 @@ public sealed class TalkNTalkClaimsFactory(UserManager<AppUser> users, IOptions<
     {
         var identity = await base.GenerateClaimsAsync(user);
         identity.AddClaim(new Claim(TalkNTalkClaims.DisplayName, user.DisplayName));
+        if (user.MustChangePassword)
+            identity.AddClaim(new Claim(TalkNTalkClaims.MustChangePassword, "true"));
         var membership = await db.Memberships.AsNoTracking()
             .Where(m => m.UserId == user.Id)
             .Select(m => new { m.OrganisationId, m.Organisation!.Name, m.Organisation.TimeZoneId, m.Role })

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using CsvHelper;
+using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Wallets;
 using TalkNTalk.Dashboard.Account;
@@ -20,7 +20,7 @@ public static class WalletEndpoints
             http.Response.ContentType = "text/csv; charset=utf-8";
             http.Response.Headers.ContentDisposition = "attachment; filename=\"wallet-ledger.csv\"";
             await using var writer = new StreamWriter(http.Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 64 * 1024);
-            await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+            await using var csv = CsvCells.CreateWriter(writer);
             foreach (var header in new[] { "time", "movement", "amount", "available_after", "reserved_after", "entries", "campaign_id", "campaign", "note", "actor" })
                 csv.WriteField(header);
             await csv.NextRecordAsync();

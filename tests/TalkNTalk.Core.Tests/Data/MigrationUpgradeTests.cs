@@ -17,6 +17,7 @@ namespace TalkNTalk.Core.Tests.Data;
 public sealed class MigrationUpgradeTests
 {
     private const string LastHandWrittenMigration = "20261125060000_Webhooks";
+    private static readonly string[] TablesAddedSince = ["delivery_inbox", "user_sessions"];
 
     [Fact]
     public async Task A_database_of_the_hand_written_migrations_upgrades_with_every_row_kept()
@@ -31,9 +32,9 @@ public sealed class MigrationUpgradeTests
         await using var db = services.NewDb();
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
         var after = await ReadRowsAsync(services);
-        // Later migrations may add tables (empty after an upgrade); every table the release had keeps every row.
-        Assert.Empty(before.Keys.Except(after.Keys));
-        Assert.All(after.Keys.Except(before.Keys), table => Assert.Empty(after[table]));
+        // Tables added by generated migrations since then start empty; every earlier table keeps its rows.
+        Assert.Equal(before.Keys.Concat(TablesAddedSince).Order(), after.Keys.Order());
+        Assert.All(TablesAddedSince, table => Assert.Empty(after[table]));
         foreach (var (table, rows) in before)
             Assert.True(rows.SequenceEqual(after[table]), $"Rows of {table} changed in the upgrade.");
     }

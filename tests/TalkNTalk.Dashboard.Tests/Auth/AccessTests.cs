@@ -90,9 +90,10 @@ public sealed class AccessTests
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(path)).StatusCode);
 
         var organisationId = (await app.Service<MemberService>().GetContextAsync(await UserIdAsync(app, TestApp.AdminEmail)))!.OrganisationId;
-        await app.Service<MemberService>().InviteAsync(organisationId, "kamau@acme.co.ke", "Kamau", MemberRole.Member, "temporary-pass-1");
+        var kamau = await app.Service<MemberService>().InviteAsync(organisationId, "kamau@acme.co.ke", "Kamau", MemberRole.Member, "temporary-pass-1");
+        await app.Service<MemberService>().ChangePasswordAsync(kamau.UserId, "temporary-pass-1", "kamau-own-pass-2", null);
         var member = app.Browser();
-        await TestApp.SignInAsync(member, "kamau@acme.co.ke", "temporary-pass-1");
+        await TestApp.SignInAsync(member, "kamau@acme.co.ke", "kamau-own-pass-2");
 
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/campaigns")).StatusCode);
         foreach (var path in new[] { "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/webhooks" })

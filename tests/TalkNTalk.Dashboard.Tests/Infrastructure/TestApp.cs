@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -17,16 +18,28 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
     public const string AdminEmail = "admin@acme.co.ke";
     public const string AdminPassword = "correct-horse-7";
 
+    /// <summary>A request header the test host turns into the connection's remote address (a client on another machine).</summary>
+    public const string ClientAddressHeader = "X-Test-Client-Address";
+
     private readonly string _folder = Directory.CreateTempSubdirectory("talkntalk-api-").FullName;
     private readonly bool _bootstrap;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
     /// <param name="bootstrap">True: start with an organisation and admin from the Bootstrap settings; false: a first run.</param>
-    public TestApp(bool bootstrap = true) => _bootstrap = bootstrap;
+    /// <param name="settings">Further configuration, as an operator would set it.</param>
+    public TestApp(bool bootstrap = true, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        _bootstrap = bootstrap;
+        _settings = settings ?? new Dictionary<string, string>();
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Path", Path.Combine(_folder, "talkntalk.db"));
+        foreach (var (key, value) in _settings)
+            builder.UseSetting(key, value);
+        builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientAddressFromHeader>());
         if (_bootstrap)
         {
             builder.UseSetting("Bootstrap:OrganisationName", "Acme Kenya");
@@ -40,6 +53,9 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
 
     /// <summary>A client that keeps cookies and shows redirects instead of following them.</summary>
     public HttpClient Browser() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+    /// <summary>A browser whose cookie jar the test can read, e.g. to keep a copy of the sign-in cookie.</summary>
+    public HttpClient Browser(CookieContainer cookies) => CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
@@ -101,6 +117,21 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
         return TokenPattern().Match(html) is { Success: true } match
             ? WebUtility.HtmlDecode(match.Groups[1].Value)
             : throw new InvalidOperationException($"No antiforgery token on {path}");
+    }
+
+    /// <summary>The test server has no remote address; this sets the one a test names, before the app's own pipeline.</summary>
+    private sealed class ClientAddressFromHeader : Microsoft.AspNetCore.Hosting.IStartupFilter
+    {
+        public Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> Configure(Action<Microsoft.AspNetCore.Builder.IApplicationBuilder> next) => app =>
+        {
+            app.Use((http, nextMiddleware) =>
+            {
+                if (IPAddress.TryParse(http.Request.Headers[ClientAddressHeader], out var address))
+                    http.Connection.RemoteIpAddress = address;
+                return nextMiddleware(http);
+            });
+            next(app);
+        };
     }
 
     [GeneratedRegex("<input[^>]*name=\"__RequestVerificationToken\"[^>]*value=\"([^\"]+)\"")]

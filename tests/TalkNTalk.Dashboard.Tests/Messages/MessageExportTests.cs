@@ -42,6 +42,21 @@ public sealed class MessageExportTests : IDisposable
     }
 
     [Fact]
+    public async Task A_message_that_starts_like_a_formula_is_exported_as_text()
+    {
+        var org = await _app.OrganisationIdAsync();
+        await _app.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = org, Message = "=1+1 cmd|' /C calc'!A0", Numbers = ["254712345678"] });
+        var browser = _app.Browser();
+        await TestApp.SignInAsync(browser, TestApp.AdminEmail, TestApp.AdminPassword);
+
+        var csv = await (await browser.GetAsync("/messages/export.csv")).Content.ReadAsStringAsync();
+
+        var row = Assert.Single(csv.TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Skip(1));
+        Assert.Contains(",254712345678,safaricom,", row);
+        Assert.Contains(",\"'=1+1 cmd|' /C calc'!A0\",", row);
+    }
+
+    [Fact]
     public async Task Export_needs_a_signed_in_user()
     {
         var response = await _app.Browser().GetAsync("/messages/export.csv");

@@ -137,7 +137,7 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
     /// <summary>The invalid rows of a report as CSV (line, value, reason), for the user to fix and re-import.</summary>
     public static async Task WriteInvalidRowsCsvAsync(IEnumerable<InvalidRow> rows, TextWriter writer)
     {
-        await using var csv = new CsvWriter(writer, CultureInfo.InvariantCulture, leaveOpen: true);
+        await using var csv = CsvCells.CreateWriter(writer);
         csv.WriteField("line");
         csv.WriteField("value");
         csv.WriteField("reason");
@@ -227,8 +227,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         return command;
     }
 
+    // A file the product exported comes back as it was: the quote that kept a formula-like cell text is taken off.
     private static string? Field(CsvReader csv, int? column) =>
-        column is { } i && csv.TryGetField<string>(i, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+        column is { } i && csv.TryGetField<string>(i, out var value) && !string.IsNullOrWhiteSpace(value) ? CsvCells.Restore(value.Trim()) : null;
 
     private static string? Name(string? value) => value is null ? null : value.Length <= Contact.MaxNameLength ? value : value[..Contact.MaxNameLength];
 
