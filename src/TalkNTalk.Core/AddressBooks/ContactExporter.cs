@@ -1,7 +1,7 @@
-using System.Globalization;
 using TalkNTalk.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Phones;
 
 namespace TalkNTalk.Core.AddressBooks;
@@ -16,6 +16,8 @@ public sealed class ContactExporter(IDbContextFactory<TalkNTalkDbContext> dbFact
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
+        // Times as the screen shows them: the organisation's zone, with its offset.
+        var zone = await db.Organisations.Where(o => o.Id == organisationId).Select(o => o.TimeZoneId).SingleAsync(ct);
         var contacts = db.Contacts.AsNoTracking().Where(c => c.AddressBookId == addressBookId);
         // The custom columns are the union of every contact's keys; read them first with a light query.
         var keys = new SortedSet<string>(StringComparer.Ordinal);
@@ -37,7 +39,7 @@ public sealed class ContactExporter(IDbContextFactory<TalkNTalkDbContext> dbFact
             var fields = ContactFields.Parse(c.CustomFields);
             foreach (var key in keys)
                 csv.WriteField(fields.GetValueOrDefault(key));
-            csv.WriteField(DateTime.SpecifyKind(c.CreatedAt, DateTimeKind.Utc).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+            csv.WriteField(OrganisationTime.Iso(c.CreatedAt, zone));
             await csv.NextRecordAsync();
             if (++count % 5000 == 0)
                 await csv.FlushAsync();

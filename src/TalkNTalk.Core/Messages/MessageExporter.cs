@@ -58,6 +58,5 @@ public sealed class MessageExporter(MessageQueries messages)
         return count;
     }
 
-    private static string? Time(DateTime? utc, string? timeZoneId) =>
-        utc is { } value ? OrganisationTime.ToLocal(value, timeZoneId).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture) : null;
+    private static string? Time(DateTime? utc, string? timeZoneId) => OrganisationTime.Iso(utc, timeZoneId);
 }

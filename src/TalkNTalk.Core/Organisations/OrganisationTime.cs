@@ -24,6 +24,10 @@ public static class OrganisationTime
     }
 
     /// <summary>The UTC instant a local wall-clock time in the zone stands for (a scheduled send's "Friday 09:00").</summary>
+    /// <summary>A stored UTC time as exports write it: ISO 8601 in the organisation's zone, with its offset ("2026-11-25T09:05:00+03:00").</summary>
+    public static string? Iso(DateTime? utc, string? zoneId) =>
+        utc is { } value ? ToLocal(value, zoneId).ToString("yyyy-MM-ddTHH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture) : null;
+
     public static DateTime ToUtc(DateTime local, string? zoneId) =>
         TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone(zoneId));
 

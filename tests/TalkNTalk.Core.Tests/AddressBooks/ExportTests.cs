@@ -25,7 +25,7 @@ public sealed class ExportTests
 
         Assert.Equal(2, count);
         Assert.Equal("mobile,first_name,last_name,status,network,branch,plan,created_at", lines[0]);
-        Assert.StartsWith("254712345678,\"Wanjiku, Jr.\",Kamau,active,safaricom,CBD,Gold,2026-11-25T06:00:00Z", lines[1]);
+        Assert.StartsWith("254712345678,\"Wanjiku, Jr.\",Kamau,active,safaricom,CBD,Gold,2026-11-25T09:00:00+03:00", lines[1]);
 
         var copy = await books.CreateAsync(org, "Copy", null);
         var importer = services.Get<ContactImporter>();
