@@ -57,7 +57,9 @@ public sealed partial class CampaignService(
                 ? $"No valid recipients: {errors.Count:N0} number{(errors.Count == 1 ? " was" : "s were")} invalid or opted out."
                 : "No recipients: choose address books with active contacts, or enter numbers.");
 
-        var drafts = DraftAll(recipients, message, sender, options);
+        var drafts = DraftAll(recipients, message, sender, options, errors);
+        if (drafts.Count == 0 && !partial)
+            throw DomainException.Validation("message", $"The message is empty for every recipient once personalised: its merge tags ({MergeTagsIn(message)}) have no value for any of them, and it has no other text.");
         var total = drafts.Count;
         var scheduled = request.ScheduledAt is { } requested && requested > now ? requested : (DateTime?)null;
         var dueAt = DueAt(sender.Category, scheduled, now, options);
@@ -160,7 +162,8 @@ public sealed partial class CampaignService(
         return (recipients, errors, groupNames);
     }
 
-    private List<Draft> DraftAll(List<Recipient> recipients, string message, SenderId sender, SendingOptions options)
+    // A recipient whose personalised message is empty gets nothing and costs nothing: a per-recipient error, like an invalid number.
+    private List<Draft> DraftAll(List<Recipient> recipients, string message, SenderId sender, SendingOptions options, List<RecipientError> errors)
     {
         var personalised = PlaceholderPattern().IsMatch(message);
         var suffix = OptOutSuffix(sender.Category, options);
@@ -168,7 +171,13 @@ public sealed partial class CampaignService(
         SmsAnalysis? shared = null;
         foreach (var recipient in recipients)
         {
-            var body = (personalised ? Personalise(message, recipient) : message) + suffix;
+            var text = personalised ? Personalise(message, recipient) : message;
+            if (text.Length == 0)
+            {
+                errors.Add(new RecipientError(recipient.Mobile, "empty_message", $"Not sent: the message is empty once personalised, as its merge tags ({MergeTagsIn(message)}) have no value for this recipient and it has no other text."));
+                continue;
+            }
+            var body = text + suffix;
             var analysis = personalised || shared is null ? SmsText.Analyse(body) : shared;
             shared ??= analysis;
             if (LengthProblem(analysis, suffix.Length > 0) is { } tooLong)
@@ -248,6 +257,9 @@ public sealed partial class CampaignService(
             var key => fields.GetValueOrDefault(key) ?? "",
         }).Trim();
     }
+
+    private static string MergeTagsIn(string message) =>
+        string.Join(", ", PlaceholderPattern().Matches(message).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase));
 
     // Stops at the first message the balance cannot cover; that one and every later one are reported.
     private static List<Draft> Affordable(List<Draft> drafts, decimal available, List<RecipientError> errors)

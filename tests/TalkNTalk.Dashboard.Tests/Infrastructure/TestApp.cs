@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,14 +20,18 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
 
     private readonly string _folder = Directory.CreateTempSubdirectory("talkntalk-api-").FullName;
     private readonly bool _bootstrap;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="bootstrap">True: start with an organisation and admin from the Bootstrap settings; false: a first run.</param>
-    public TestApp(bool bootstrap = true) => _bootstrap = bootstrap;
+    /// <param name="services">Replaces some of the app's services (e.g. its <see cref="TimeProvider"/>), after the app registered its own.</param>
+    public TestApp(bool bootstrap = true, Action<IServiceCollection>? services = null) => (_bootstrap, _services) = (bootstrap, services);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("Database:Path", Path.Combine(_folder, "talkntalk.db"));
+        if (_services is not null)
+            builder.ConfigureTestServices(_services);
         if (_bootstrap)
         {
             builder.UseSetting("Bootstrap:OrganisationName", "Acme Kenya");
