@@ -13,6 +13,7 @@ var modes = new Dictionary<string, Func<Task>>
     ["dispatch"] = DispatchBenchmark.RunAsync,
     ["messages"] = MessageBenchmark.RunAsync,
     ["api"] = ApiBenchmark.RunAsync,
+    ["api-readers"] = ApiBenchmark.RunReadersAsync,
     ["webhooks"] = WebhookBenchmark.RunAsync,
 };
 if (mode == "all")

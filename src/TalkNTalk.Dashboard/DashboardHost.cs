@@ -80,7 +80,10 @@ public static class DashboardHost
         services.Configure<SignInRateLimitOptions>(configuration.GetSection("SignIn"));
         services.AddSingleton<SignInRateLimit>();
         services.AddAuthorization(ApiEndpoints.AddApiPolicies);
-        services.AddRateLimiter(SendEndpoints.AddSendRateLimit);
+        services.Configure<ApiOptions>(configuration.GetSection("Api"));
+        services.AddRateLimiter(ApiRateLimits.Configure);
+        services.AddSingleton<MessageReadGate>();
+        services.AddSingleton<ApiRouteTable>();
         services.AddOpenApi("v1", options => options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true);
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
         services.AddHealthChecks();
@@ -103,13 +106,13 @@ public static class DashboardHost
             app.UseExceptionHandler("/error", createScopeForErrors: true);
             app.UseHsts();
         }
-        // API clients get the documented JSON error shape even when something unexpected fails, never an HTML page.
-        app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), api => api.UseExceptionHandler(new ExceptionHandlerOptions
-        {
-            ExceptionHandler = http => ApiError.WriteAsync(http, StatusCodes.Status500InternalServerError, "server_error",
-                $"The server could not finish this request. Before repeating a send, check whether its campaign exists; if this keeps happening, quote reference {http.TraceIdentifier}."),
-        }));
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        // API clients get the documented JSON error shape for every error, never an HTML page or an empty body: what
+        // fails unexpectedly, and what the framework answers by itself (no such path, wrong method, unreadable request).
+        // Inside the pages' handler, so it writes first and the pages' re-execution leaves the answer alone.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), api => api
+            .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiError.WriteExceptionAsync })
+            .UseStatusCodePages(ApiError.WriteStatusCodePageAsync));
         app.UseWhen(http => !http.Request.Path.StartsWithSegments("/v1"), pages => pages.Use((http, next) =>
         {
             ThemeCookie.AskForColourScheme(http);

@@ -44,7 +44,7 @@ public sealed partial class CampaignService(
     public async Task<SendEstimate> EstimateAsync(SendRequest request, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var prepared = await PrepareAsync(db, request, ct);
+        var prepared = await PrepareAsync(db, request, partial: false, ct);
         return new SendEstimate(prepared.Drafts.Count, prepared.Drafts.Sum(d => d.Cost), prepared.Errors.Count);
     }
 
@@ -53,7 +53,7 @@ public sealed partial class CampaignService(
         var now = clock.GetUtcNow().UtcDateTime;
         var options = sending.Value;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var (message, sender, drafts, errors, groupNames) = await PrepareAsync(db, request, ct);
+        var (message, sender, drafts, errors, groupNames) = await PrepareAsync(db, request, partial, ct);
         var total = drafts.Count;
         var scheduled = request.ScheduledAt is { } requested && requested > now ? requested : (DateTime?)null;
         var dueAt = DueAt(sender.Category, scheduled, now, options);
@@ -100,7 +100,7 @@ public sealed partial class CampaignService(
 
     // Everything before money moves: the request checked, the sender found, recipients resolved and each message
     // personalised and priced.
-    private async Task<Prepared> PrepareAsync(TalkNTalkDbContext db, SendRequest request, CancellationToken ct)
+    private async Task<Prepared> PrepareAsync(TalkNTalkDbContext db, SendRequest request, bool partial, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var message = request.Message?.Trim() ?? "";
@@ -116,7 +116,10 @@ public sealed partial class CampaignService(
             throw DomainException.Validation("recipients", errors.Count > 0
                 ? $"No valid recipients: {errors.Count:N0} number{(errors.Count == 1 ? " was" : "s were")} invalid or opted out."
                 : "No recipients: choose address books with active contacts, or enter numbers.");
-        return new Prepared(message, sender, DraftAll(recipients, message, sender, sending.Value), errors, groupNames);
+        var drafts = DraftAll(recipients, message, sender, sending.Value, errors);
+        if (drafts.Count == 0 && !partial)
+            throw DomainException.Validation("message", $"The message is empty for every recipient once personalised: its merge tags ({MergeTagsIn(message)}) have no value for any of them, and it has no other text.");
+        return new Prepared(message, sender, drafts, errors, groupNames);
     }
 
     private sealed record Prepared(string Message, SenderId Sender, List<Draft> Drafts, List<RecipientError> Errors, List<string> GroupNames);
@@ -179,7 +182,8 @@ public sealed partial class CampaignService(
         return (recipients, errors, groupNames);
     }
 
-    private List<Draft> DraftAll(List<Recipient> recipients, string message, SenderId sender, SendingOptions options)
+    // A recipient whose personalised message is empty gets nothing and costs nothing: a per-recipient error, like an invalid number.
+    private List<Draft> DraftAll(List<Recipient> recipients, string message, SenderId sender, SendingOptions options, List<RecipientError> errors)
     {
         var personalised = PlaceholderPattern().IsMatch(message);
         var suffix = OptOutSuffix(sender.Category, options);
@@ -187,7 +191,13 @@ public sealed partial class CampaignService(
         SmsAnalysis? shared = null;
         foreach (var recipient in recipients)
         {
-            var body = (personalised ? Personalise(message, recipient) : message) + suffix;
+            var text = personalised ? Personalise(message, recipient) : message;
+            if (text.Length == 0)
+            {
+                errors.Add(new RecipientError(recipient.Mobile, "empty_message", $"Not sent: the message is empty once personalised, as its merge tags ({MergeTagsIn(message)}) have no value for this recipient and it has no other text."));
+                continue;
+            }
+            var body = text + suffix;
             var analysis = personalised || shared is null ? SmsText.Analyse(body) : shared;
             shared ??= analysis;
             if (LengthProblem(analysis, suffix.Length > 0) is { } tooLong)
@@ -267,6 +277,9 @@ public sealed partial class CampaignService(
             var key => fields.GetValueOrDefault(key) ?? "",
         }).Trim();
     }
+
+    private static string MergeTagsIn(string message) =>
+        string.Join(", ", PlaceholderPattern().Matches(message).Select(m => m.Value).Distinct(StringComparer.OrdinalIgnoreCase));
 
     // Stops at the first message the balance cannot cover; that one and every later one are reported.
     private static List<Draft> Affordable(List<Draft> drafts, decimal available, List<RecipientError> errors)

@@ -14,6 +14,13 @@ public static class Paging
 {
     public const int MaxTake = 500;
 
+    /// <summary>
+    /// The rows before a page (numbered from 1), without overflow: a page past int.MaxValue rows skips them all, so it is
+    /// empty, never the first page's rows again.
+    /// </summary>
+    public static int SkipFor(int page, int pageSize) =>
+        (int)Math.Clamp((Math.Max(page, 1) - 1L) * Math.Max(pageSize, 0), 0, int.MaxValue);
+
     public static IOrderedQueryable<T> OrderBy<T, TKey>(this IQueryable<T> query, Expression<Func<T, TKey>> key, bool descending) =>
         descending ? query.OrderByDescending(key) : query.OrderBy(key);
 

@@ -72,6 +72,15 @@ public readonly partial record struct PhoneNumber(string Msisdn, Network Network
         }
 
         var quoted = Quote(text);
+        // Only 0-9 make a number: \d and char.IsDigit also take ٧ (Arabic-Indic), ८ (Devanagari), ７ (full width)...
+        foreach (var c in text)
+        {
+            if (char.IsDigit(c) && !char.IsAsciiDigit(c))
+            {
+                return $"{quoted} contains '{c}', a digit of another script: type the number with the digits 0 to 9, such as {Example}.";
+            }
+        }
+
         string digits;
         var international = false;
         var scientific = Scientific().Match(text);
@@ -196,6 +205,7 @@ public readonly partial record struct PhoneNumber(string Msisdn, Network Network
     // Long pasted junk would otherwise flood the error message.
     private static string Quote(string text) => text.Length <= 40 ? $"'{text}'" : $"'{text[..37]}…'";
 
-    [GeneratedRegex(@"^(?<whole>\d+)(?:[.,](?<fraction>\d+))?[eE]\+?(?<exponent>\d{1,2})$", RegexOptions.CultureInvariant)]
+    // [0-9], not \d: \d matches every script's digits (٧, ८), and a number is ASCII digits only.
+    [GeneratedRegex(@"^(?<whole>[0-9]+)(?:[.,](?<fraction>[0-9]+))?[eE]\+?(?<exponent>[0-9]{1,2})$", RegexOptions.CultureInvariant)]
     private static partial Regex Scientific();
 }

@@ -23,6 +23,7 @@ public partial class ImportContacts
     [Inject] private IOptions<ImportOptions> Options { get; set; } = default!;
 
     private AddressBookSummary? book;
+    private bool notFound;
     private Step step = Step.Choose;
     private readonly FormErrors errors = new();
     private string? uploadPath;
@@ -39,7 +40,17 @@ public partial class ImportContacts
 
     private long MaxMegabytes => Options.Value.MaxFileBytes / (1024 * 1024);
 
-    protected override async Task OnOrganisationReadyAsync() => book = await Books.GetAsync(OrganisationId, BookId);
+    protected override async Task OnOrganisationReadyAsync()
+    {
+        try
+        {
+            book = await Books.GetAsync(OrganisationId, BookId);
+        }
+        catch (DomainException e) when (e.Code == "not_found")
+        {
+            notFound = true;
+        }
+    }
 
     private async Task UploadAsync(InputFileChangeEventArgs e)
     {

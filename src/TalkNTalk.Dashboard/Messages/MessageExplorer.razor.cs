@@ -55,7 +55,7 @@ public partial class MessageExplorer
     private IEnumerable<string> Warnings => parseWarnings.Concat(loadWarnings);
 
     private int PageNumber { get; set; } = 1;
-    private int Skip => (PageNumber - 1) * PageSize;
+    private int Skip => Paging.SkipFor(PageNumber, PageSize);
     private int LastPage => Math.Max(1, (total + PageSize - 1) / PageSize);
 
     private string EmptyTitle => query.IsEmpty ? "No messages yet" : "No message matches these filters";

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Phones;
@@ -102,7 +103,7 @@ public sealed record MessageFilterQuery
     {
         if (Trimmed(text) is not { } value)
             return null;
-        if (Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && !int.TryParse(value, out _))
+        if (EnumNames.TryParse<T>(value, out var parsed))
             return parsed;
         warnings.Add($"Unknown {name} \"{value}\" was ignored: use one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
         return null;

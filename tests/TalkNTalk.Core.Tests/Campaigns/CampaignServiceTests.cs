@@ -122,6 +122,50 @@ public sealed class CampaignServiceTests
     }
 
     [Fact]
+    public async Task A_bulk_recipient_whose_message_personalises_to_nothing_is_reported_and_costs_nothing()
+    {
+        var (services, org, _) = await SeedAsync(credit: 5m);
+        await using var __ = services;
+        var campaigns = services.Get<CampaignService>();
+
+        // Typed numbers have no names: {first_name} is empty for each of them, so nothing is sent and nothing reserved.
+        var empty = await campaigns.SendBulkAsync(new SendRequest { OrganisationId = org, Message = "{first_name}", Numbers = ["0712000021", "0712000022"] });
+        var mixed = await campaigns.SendBulkAsync(new SendRequest { OrganisationId = org, Message = "{first_name} {mobile}", Numbers = ["0712000021"] });
+
+        Assert.Null(empty.CampaignId);
+        Assert.Empty(empty.Queued);
+        Assert.Equal([("254712000021", "empty_message"), ("254712000022", "empty_message")], empty.Errors.Select(e => (e.Mobile, e.Error)));
+        Assert.Contains("{first_name}", empty.Errors[0].Detail);
+        Assert.Equal(["254712000021"], mixed.Queued.Select(q => q.Mobile));
+        await using var db = services.NewDb();
+        Assert.Equal(["254712000021"], await db.Messages.Select(m => m.Body).ToListAsync());
+        Assert.Equal((4m, 1m), (await db.Wallets.SingleAsync()) is var w ? (w.Available, w.Reserved) : default);
+    }
+
+    [Fact]
+    public async Task Contacts_of_a_book_whose_message_personalises_to_nothing_get_none_and_the_rest_are_sent()
+    {
+        var (services, org, book) = await SeedAsync();
+        await using var __ = services;
+        var campaigns = services.Get<CampaignService>();
+        await services.Get<ContactService>().AddAsync(org, book, new ContactInput("0712000021", null, null));
+
+        var result = await campaigns.SendToAddressBooksAsync(new SendRequest { OrganisationId = org, Message = "{branch}", AddressBookIds = [book] });
+        var none = await Assert.ThrowsAsync<DomainException>(() =>
+            campaigns.SendToAddressBooksAsync(new SendRequest { OrganisationId = org, Message = "{nickname}", AddressBookIds = [book] }));
+
+        // Only Wanjiku has a branch; the other two active contacts would have got an empty SMS, sent free.
+        Assert.Equal((1, 1m), (result.Queued.Count, result.Cost));
+        Assert.Equal(["254712000021", "254733000002"], result.Errors.Select(e => e.Mobile).Order());
+        Assert.All(result.Errors, e => Assert.Equal("empty_message", e.Error));
+        Assert.Equal(("validation_error", "message"), (none.Code, none.Field));
+        Assert.Contains("{nickname}", none.Message);
+        await using var db = services.NewDb();
+        Assert.Equal(["CBD"], await db.Messages.Select(m => m.Body).ToListAsync());
+        Assert.Equal(1, (await db.Campaigns.SingleAsync()).RecipientsCount);
+    }
+
+    [Fact]
     public async Task Promotional_messages_carry_the_opt_out_counted_in_cost_and_wait_for_the_window()
     {
         var (services, org, book) = await SeedAsync();

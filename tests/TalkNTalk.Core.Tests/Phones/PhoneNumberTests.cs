@@ -180,6 +180,23 @@ public sealed class PhoneNumberTests
         Assert.Equal(default(PhoneNumber), phone);
     }
 
+    // Spreadsheets and phones type digits of other scripts (Arabic-Indic ٧, Devanagari ८, full-width ７); \d and
+    // char.IsDigit accept them all, and such a "number" was once stored as 25471200000٧.
+    [Theory]
+    [InlineData("7.1200000\u0667E+8")]
+    [InlineData("7.12000005E+\u0668")]
+    [InlineData("\u0667.12000005E+8")]
+    [InlineData("071200000\u0667")]
+    [InlineData("0\u096D12345678")]
+    [InlineData("\uFF10\uFF17\uFF11\uFF12\uFF13\uFF14\uFF15\uFF16\uFF17\uFF18")]
+    [InlineData("+254 71200000\u0667")]
+    public void Only_ascii_digits_make_a_number(string input)
+    {
+        Assert.False(PhoneNumber.TryParse(input, out _, out var error));
+        Assert.Contains("digit of another script", error);
+        Assert.Throws<FormatException>(() => PhoneNumber.Parse(input));
+    }
+
     [Fact]
     public void Long_junk_is_shortened_in_the_error()
     {

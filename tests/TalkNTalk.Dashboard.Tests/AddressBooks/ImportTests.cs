@@ -3,6 +3,7 @@ using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Dashboard.AddressBooks;
+using TalkNTalk.Dashboard.Tests.Infrastructure;
 
 namespace TalkNTalk.Dashboard.Tests.AddressBooks;
 
@@ -14,6 +15,28 @@ public sealed class ImportTests : ComponentTest
         var cut = Render<ImportContacts>(p => p.Add(i => i.BookId, book.Id));
         cut.WaitForElement("input[data-testid=csv-file]");
         return cut;
+    }
+
+    [Fact]
+    public async Task The_import_page_of_an_unknown_or_another_organisations_book_says_not_found()
+    {
+        var other = await App.AddOrganisationAsync("Baraka Sacco", "BARAKA", 0);
+        var theirs = await App.Service<AddressBookService>().CreateAsync(other, "Members", null);
+
+        foreach (var id in new[] { Guid.NewGuid(), theirs.Id })
+        {
+            var cut = Render<ImportContacts>(p => p.Add(i => i.BookId, id));
+
+            cut.WaitForAssertion(() => Assert.Contains("Address book not found", cut.Markup));
+            Assert.Empty(cut.FindAll("input[data-testid=csv-file]"));
+        }
+
+        // Server-rendered as a browser first gets it: the page, not an error page.
+        var browser = App.Browser();
+        await TestApp.SignInAsync(browser, TestApp.AdminEmail, TestApp.AdminPassword);
+        var response = await browser.GetAsync($"/address-books/{theirs.Id}/import");
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("Address book not found", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -25,10 +25,10 @@ public sealed class ApiTests : IDisposable
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
 
     [Theory]
-    [InlineData(null, "Missing API key")]
-    [InlineData("Basic abc", "must be “Bearer ”")]
-    [InlineData("Bearer not-a-key", "malformed")]
-    [InlineData("Bearer tk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "not valid")]
+    [InlineData(null, "Authentication credentials were not provided.")]
+    [InlineData("Basic abc", "Authentication credentials were not provided.")]
+    [InlineData("Bearer not-a-key", "Invalid or revoked API key.")]
+    [InlineData("Bearer tk_live_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "Invalid or revoked API key.")]
     public async Task Missing_malformed_and_unknown_keys_answer_401_with_the_documented_body(string? header, string detail)
     {
         var client = _app.CreateClient();
@@ -40,6 +40,24 @@ public sealed class ApiTests : IDisposable
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         var body = await JsonAsync(response);
         Assert.Equal("authentication_failed", body.GetProperty("error").GetString());
+        Assert.Equal(detail, body.GetProperty("detail").GetString());
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/nope/", 404, "not_found", "There is no GET /v1/nope/ in this API")]
+    [InlineData("GET", "/v1/", 404, "not_found", "see /openapi/v1.json")]
+    [InlineData("GET", "/v1/sms/send-bulk/", 405, "method_not_allowed", "/v1/sms/send-bulk/ does not accept GET; use POST.")]
+    [InlineData("DELETE", "/v1/address-books/", 405, "method_not_allowed", "does not accept DELETE; use GET.")]
+    public async Task Unknown_paths_and_wrong_methods_answer_json_in_the_error_shape(string method, string path, int status, string error, string detail)
+    {
+        var client = await _app.ApiClientAsync();
+
+        var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        var body = await JsonAsync(response);
+        Assert.Equal(error, body.GetProperty("error").GetString());
         Assert.Contains(detail, body.GetProperty("detail").GetString());
     }
 
@@ -54,7 +72,7 @@ public sealed class ApiTests : IDisposable
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", revokedSecret);
         var refused = await client.GetAsync("/v1/address-books/");
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
-        Assert.Contains("revoked", (await JsonAsync(refused)).GetProperty("detail").GetString());
+        Assert.Equal("Invalid or revoked API key.", (await JsonAsync(refused)).GetProperty("detail").GetString());
 
         var sendOnly = await _app.ApiClientAsync(scopes: ApiScopes.Send);
         var forbidden = await sendOnly.GetAsync("/v1/address-books/");

@@ -62,11 +62,34 @@ public sealed class MessagesApiTests : IDisposable
     }
 
     [Theory]
+    [InlineData("/v1/bulk-sms/messages/?page=2147483647&page_size=500")]
+    [InlineData("/v1/bulk-sms/messages/?page=4294969&page_size=500")]
+    [InlineData("/v1/bulk-sms/messages/?page=2147483647&page_size=1")]
+    [InlineData("/v1/address-books/?page=2147483647&page_size=500")]
+    public async Task A_page_past_every_row_is_empty_never_the_first_pages_rows(string path)
+    {
+        var (org, _, client) = await SeedAsync();
+        await _app.Service<TalkNTalk.Core.AddressBooks.AddressBookService>().CreateAsync(org, "Customers", null);
+
+        var (status, body) = await GetAsync(client, path);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Empty(body.GetProperty("results").EnumerateArray());
+        Assert.True(body.GetProperty("total").GetInt32() > 0);
+        Assert.Equal(path.Contains("page=2147483647") ? int.MaxValue : 4294969, body.GetProperty("page").GetInt32());
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("next").ValueKind);
+        // "previous" leads back to the last page that has rows.
+        Assert.Contains($"page={body.GetProperty("total_pages").GetInt32()}&", body.GetProperty("previous").GetString());
+    }
+
+    [Theory]
     [InlineData("status=lost")]
     [InlineData("status=1")]
     [InlineData("source=sms")]
     [InlineData("page=0")]
     [InlineData("page_size=501")]
+    [InlineData("status=queued,sent")]
+    [InlineData("page=2147483648")]
     public async Task Unknown_filter_values_and_bad_paging_are_400(string query)
     {
         var (_, _, client) = await SeedAsync();

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,13 +25,16 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
     private readonly string _folder = Directory.CreateTempSubdirectory("talkntalk-api-").FullName;
     private readonly bool _bootstrap;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="bootstrap">True: start with an organisation and admin from the Bootstrap settings; false: a first run.</param>
     /// <param name="settings">Further configuration, as an operator would set it.</param>
-    public TestApp(bool bootstrap = true, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="services">Replaces some of the app's services (e.g. its <see cref="TimeProvider"/>), after the app registered its own.</param>
+    public TestApp(bool bootstrap = true, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         _bootstrap = bootstrap;
         _settings = settings ?? new Dictionary<string, string>();
+        _services = services;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -40,6 +44,8 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientAddressFromHeader>());
+        if (_services is not null)
+            builder.ConfigureTestServices(_services);
         if (_bootstrap)
         {
             builder.UseSetting("Bootstrap:OrganisationName", "Acme Kenya");

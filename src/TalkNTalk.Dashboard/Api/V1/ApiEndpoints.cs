@@ -33,7 +33,7 @@ public static class ApiEndpoints
 
     public static IEndpointRouteBuilder MapApiV1(this IEndpointRouteBuilder endpoints)
     {
-        var v1 = endpoints.MapGroup("/v1").DisableAntiforgery().WithTags("TalkNTalk API v1");
+        var v1 = endpoints.MapGroup("/v1").DisableAntiforgery().WithTags("TalkNTalk API v1").RequireRateLimiting(ApiRateLimits.Requests);
         v1.MapGet("/address-books/", ListAddressBooksAsync).RequireAuthorization(ReadPolicy)
             .WithSummary("List address books").WithDescription("Paged with page and page_size; each book's id is what send-group takes in group_ids.");
         v1.MapPost("/sms/campaigns/status/", CampaignStatusAsync).RequireAuthorization(ReadPolicy)

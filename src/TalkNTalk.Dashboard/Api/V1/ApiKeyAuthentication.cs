@@ -19,6 +19,14 @@ public sealed class ApiKeyAuthenticationHandler(
     public const string ScopeClaim = "scope";
     private const string ProblemItem = "talkntalk:api-key-problem";
 
+    /// <summary>The documented 401 detail when no key came with the request.</summary>
+    public const string NotProvided = "Authentication credentials were not provided.";
+
+    /// <summary>The documented 401 detail for a key that is malformed, unknown, expired or revoked (which one stays in the log).</summary>
+    public const string Invalid = "Invalid or revoked API key.";
+
+    public const string Forbidden = "This API key does not have the permission this endpoint needs.";
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var header = Request.Headers.Authorization.ToString();
@@ -26,12 +34,12 @@ public sealed class ApiKeyAuthenticationHandler(
         if (string.IsNullOrWhiteSpace(header) && Request.Path.StartsWithSegments("/hubs") && Request.Query["access_token"] is { Count: > 0 } token)
             header = "Bearer " + token;
         if (string.IsNullOrWhiteSpace(header))
-            return Fail("Missing API key: send it as “Authorization: Bearer tk_live_…”.");
+            return Fail(NotProvided, "no Authorization header");
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return Fail("The Authorization header must be “Bearer ” followed by your API key.");
+            return Fail(NotProvided, "the Authorization header is not “Bearer ” followed by a key");
         var (caller, problem) = await keys.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (caller is null)
-            return Fail(problem!);
+            return Fail(Invalid, problem!);
         var identity = new ClaimsIdentity(SchemeName);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, caller.KeyId.ToString()));
         identity.AddClaim(new Claim(TalkNTalkClaims.OrganisationId, caller.OrganisationId.ToString()));
@@ -43,16 +51,17 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
-    private AuthenticateResult Fail(string problem)
+    // The client gets the documented detail; the precise reason goes to the log (AuthenticateResult.Fail is logged).
+    private AuthenticateResult Fail(string detail, string reason)
     {
-        Context.Items[ProblemItem] = problem;
-        return AuthenticateResult.Fail(problem);
+        Context.Items[ProblemItem] = detail;
+        return AuthenticateResult.Fail(reason);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
         ApiError.WriteAsync(Context, StatusCodes.Status401Unauthorized, "authentication_failed",
-            Context.Items[ProblemItem] as string ?? "Missing or invalid API key.");
+            Context.Items[ProblemItem] as string ?? NotProvided);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ApiError.WriteAsync(Context, StatusCodes.Status403Forbidden, "permission_denied", "This API key does not have the permission this endpoint needs.");
+        ApiError.WriteAsync(Context, StatusCodes.Status403Forbidden, "permission_denied", Forbidden);
 }

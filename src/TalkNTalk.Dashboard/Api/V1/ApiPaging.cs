@@ -1,11 +1,12 @@
 using Microsoft.AspNetCore.WebUtilities;
+using TalkNTalk.Core.Common;
 
 namespace TalkNTalk.Dashboard.Api.V1;
 
 /// <summary>The paging every list endpoint shares: <c>page</c>, <c>page_size</c>, and absolute next/previous links.</summary>
 public sealed record ApiPage(int Page, int PageSize)
 {
-    public int Skip => (Page - 1) * PageSize;
+    public int Skip => Paging.SkipFor(Page, PageSize);
 
     /// <summary>Reads page and page_size, or answers 400 with what to fix.</summary>
     public static (ApiPage? Page, IResult? Error) From(HttpRequest request, int defaultSize = 100, int maxSize = 500)

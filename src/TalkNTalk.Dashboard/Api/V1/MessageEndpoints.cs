@@ -12,13 +12,13 @@ public static class MessageEndpoints
     public static RouteGroupBuilder MapMessageEndpoints(this RouteGroupBuilder v1)
     {
         v1.MapGet("/bulk-sms/messages/", (HttpContext http, MessageQueries messages, CancellationToken ct) => ListAsync(http, messages, null, ct))
-            .RequireAuthorization(ApiEndpoints.ReadPolicy)
+            .RequireAuthorization(ApiEndpoints.ReadPolicy).AddEndpointFilter(MessageReadGate.FilterAsync)
             .WithSummary("Fetch messages").WithDescription("Filters: status, mobile (partial), sender_id, source; page and page_size (max 500).");
         v1.MapGet("/sms/campaigns/{campaignId}/messages/", (string campaignId, HttpContext http, MessageQueries messages, CancellationToken ct) =>
                 CampaignIds.TryParse(campaignId, out var id)
                     ? ListAsync(http, messages, id, ct)
                     : Task.FromResult(ApiError.Result(400, "invalid_request", "The campaign id must be the UUID returned when you sent the campaign.")))
-            .RequireAuthorization(ApiEndpoints.ReadPolicy)
+            .RequireAuthorization(ApiEndpoints.ReadPolicy).AddEndpointFilter(MessageReadGate.FilterAsync)
             .WithSummary("Campaign messages").WithDescription("Per-recipient status of one campaign, paged like fetch messages.");
         return v1;
     }
@@ -32,7 +32,7 @@ public static class MessageEndpoints
         MessageStatus? status = null;
         if (query.TryGetValue("status", out var statusText) && !string.IsNullOrEmpty(statusText))
         {
-            if (!Enum.TryParse<MessageStatus>(statusText, ignoreCase: true, out var parsed) || int.TryParse(statusText, out _))
+            if (!EnumNames.TryParse<MessageStatus>(statusText, out var parsed))
                 return ApiError.Result(400, "validation_error",
                     $"Unknown status '{statusText}': use one of queued, sent, delivered, failed, undelivered, cancelled, held, blocked.",
                     new Dictionary<string, string> { ["status"] = "Unknown status." });
@@ -41,7 +41,7 @@ public static class MessageEndpoints
         MessageSource? source = null;
         if (query.TryGetValue("source", out var sourceText) && !string.IsNullOrEmpty(sourceText))
         {
-            if (!Enum.TryParse<MessageSource>(sourceText, ignoreCase: true, out var parsed) || int.TryParse(sourceText, out _))
+            if (!EnumNames.TryParse<MessageSource>(sourceText, out var parsed))
                 return ApiError.Result(400, "validation_error", $"Unknown source '{sourceText}': use api or web.", new Dictionary<string, string> { ["source"] = "Use api or web." });
             source = parsed;
         }

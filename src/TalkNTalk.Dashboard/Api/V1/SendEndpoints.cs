@@ -1,6 +1,4 @@
 using System.Text.Json;
-using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Pricing;
@@ -11,29 +9,13 @@ namespace TalkNTalk.Dashboard.Api.V1;
 /// <summary><c>POST /v1/sms/send-bulk/</c> and <c>POST /v1/sms/send-group/</c>, on the same send service as the dashboard.</summary>
 public static class SendEndpoints
 {
-    public const string RatePolicy = "api:sends";
     private const int MaxBodyBytes = 1024 * 1024;
-
-    /// <summary>60 send requests a minute per organisation; the 61st answers 429 with Retry-After.</summary>
-    public static void AddSendRateLimit(RateLimiterOptions options)
-    {
-        options.AddPolicy(RatePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-            http.User.FindFirst(TalkNTalkClaims.OrganisationId)?.Value ?? "anonymous",
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = 60, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
-        options.OnRejected = async (context, ct) =>
-        {
-            var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? (int)Math.Ceiling(wait.TotalSeconds) : 60;
-            context.HttpContext.Response.Headers.RetryAfter = retryAfter.ToString();
-            await ApiError.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limit_exceeded",
-                $"Too many send requests: at most 60 a minute per organisation. Retry after {retryAfter} seconds.");
-        };
-    }
 
     public static RouteGroupBuilder MapSendEndpoints(this RouteGroupBuilder v1)
     {
-        v1.MapPost("/sms/send-bulk/", SendBulkAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(RatePolicy)
+        v1.MapPost("/sms/send-bulk/", SendBulkAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(ApiRateLimits.SendBulk)
             .WithSummary("Send bulk SMS").WithDescription("Body: recipients (up to 10,000), message, optional sender_id. 201 all queued, 207 partial.");
-        v1.MapPost("/sms/send-group/", SendGroupAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(RatePolicy)
+        v1.MapPost("/sms/send-group/", SendGroupAsync).RequireAuthorization(ApiEndpoints.SendPolicy)
             .WithSummary("Send to address books").WithDescription("Body: group_ids, message, optional sender_id and scheduled_at. 202 with campaign_id.");
         return v1;
     }
@@ -169,15 +151,54 @@ public static class ApiJson
                     return (null, ApiError.Result(StatusCodes.Status413PayloadTooLarge, "invalid_request", $"The body is larger than {maxBytes / 1024} KB."));
                 limited.Write(buffer, 0, read);
             }
+            if (!System.Text.Unicode.Utf8.IsValid(limited.GetBuffer().AsSpan(0, (int)limited.Length)))
+                return (null, ApiError.Result(StatusCodes.Status400BadRequest, "invalid_request", "The body is not UTF-8 text: send JSON encoded as UTF-8."));
             limited.Position = 0;
             using var document = await JsonDocument.ParseAsync(limited, cancellationToken: ct);
             if (document.RootElement.ValueKind != JsonValueKind.Object)
                 return (null, ApiError.Result(StatusCodes.Status400BadRequest, "invalid_request", "The body must be a JSON object."));
+            if (!IsValidText(document.RootElement))
+                return (null, ApiError.Result(StatusCodes.Status400BadRequest, "invalid_request",
+                    "The body is not valid JSON text: a string or property name holds a lone surrogate (such as \\ud800), which is not Unicode text."));
             return (document.RootElement.Clone(), null);
         }
         catch (JsonException)
         {
             return (null, ApiError.Result(StatusCodes.Status400BadRequest, "invalid_request", "The body is not valid JSON."));
+        }
+    }
+
+    // JsonDocument defers decoding strings until they are read, and then throws: read every one here, once, so that no
+    // endpoint meets a string it cannot decode.
+    private static bool IsValidText(JsonElement element)
+    {
+        try
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        _ = property.Name;
+                        if (!IsValidText(property.Value))
+                            return false;
+                    }
+                    return true;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                        if (!IsValidText(item))
+                            return false;
+                    return true;
+                case JsonValueKind.String:
+                    _ = element.GetString();
+                    return true;
+                default:
+                    return true;
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
