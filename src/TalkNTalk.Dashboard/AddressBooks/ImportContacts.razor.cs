@@ -14,8 +14,6 @@ public partial class ImportContacts
 {
     private enum Step { Choose, Map, Importing, Done }
 
-    private enum ColumnRole { Ignore, Mobile, FirstName, LastName, FullName, Custom }
-
     [Parameter] public Guid BookId { get; set; }
     [Inject] private AddressBookService Books { get; set; } = default!;
     [Inject] private ContactImporter Importer { get; set; } = default!;
@@ -31,7 +29,7 @@ public partial class ImportContacts
     private bool uploading;
     private double uploadPercent;
     private CsvPreview? preview;
-    private ColumnRole[] roles = [];
+    private ImportColumns? columns;
     private double importPercent;
     private int rowsRead;
     private CancellationTokenSource? importCancel;
@@ -68,28 +66,17 @@ public partial class ImportContacts
         }
         uploading = true;
         DeleteUpload();
-        uploadPath = Path.Combine(Path.GetTempPath(), $"talkntalk-import-{Guid.NewGuid():N}.csv");
         fileName = file.Name;
         try
         {
-            // The browser streams the file to the server in chunks; keep it in a temp file, never whole in memory.
-            await using (var source = file.OpenReadStream(Options.Value.MaxFileBytes))
-            await using (var target = File.Create(uploadPath))
+            uploadPath = await TempUpload.SaveAsync(file, Options.Value.MaxFileBytes, percent =>
             {
-                var buffer = new byte[81920];
-                long copied = 0;
-                int read;
-                while ((read = await source.ReadAsync(buffer)) > 0)
-                {
-                    await target.WriteAsync(buffer.AsMemory(0, read));
-                    copied += read;
-                    uploadPercent = Math.Round(100.0 * copied / file.Size);
-                    StateHasChanged();
-                }
-            }
+                uploadPercent = percent;
+                StateHasChanged();
+            });
             await using var stream = File.OpenRead(uploadPath);
             preview = await Importer.PreviewAsync(stream);
-            roles = SuggestRoles(preview);
+            columns = new ImportColumns(preview);
             step = Step.Map;
         }
         catch (DomainException error)
@@ -108,45 +95,18 @@ public partial class ImportContacts
         }
     }
 
-    private static ColumnRole[] SuggestRoles(CsvPreview preview)
-    {
-        var suggested = new ColumnRole[preview.Headers.Count];
-        if (preview.SuggestedMobileColumn is { } mobile)
-            suggested[mobile] = ColumnRole.Mobile;
-        if (preview.SuggestedFirstNameColumn is { } first)
-            suggested[first] = ColumnRole.FirstName;
-        if (preview.SuggestedLastNameColumn is { } last)
-            suggested[last] = ColumnRole.LastName;
-        if (preview.SuggestedFullNameColumn is { } full)
-            suggested[full] = ColumnRole.FullName;
-        return suggested;
-    }
-
-    // Mobile, first, last and full name each map from one column: choosing one again moves it.
-    private void SetRole(int column, string? value)
-    {
-        var role = Enum.TryParse<ColumnRole>(value, out var parsed) ? parsed : ColumnRole.Ignore;
-        if (role is ColumnRole.Mobile or ColumnRole.FirstName or ColumnRole.LastName or ColumnRole.FullName)
-            for (var i = 0; i < roles.Length; i++)
-                if (roles[i] == role)
-                    roles[i] = ColumnRole.Ignore;
-        roles[column] = role;
-    }
+    private void SetRole(int column, string? value) =>
+        columns!.Set(column, Enum.TryParse<ColumnRole>(value, out var role) ? role : ColumnRole.Ignore);
 
     private async Task ImportAsync()
     {
-        if (preview is null || uploadPath is null)
+        if (preview is null || uploadPath is null || columns is null)
             return;
-        var mobile = Array.IndexOf(roles, ColumnRole.Mobile);
-        if (mobile < 0)
+        if (columns.ToMapping() is not { } mapping)
         {
             errors.Add("mapping", "Choose which column holds the mobile numbers.");
             return;
         }
-        int? Column(ColumnRole role) => Array.IndexOf(roles, role) is var i and >= 0 ? i : null;
-        var custom = Enumerable.Range(0, roles.Length).Where(i => roles[i] == ColumnRole.Custom)
-            .ToDictionary(i => i, i => ContactFields.NormalizeKey(preview.Headers[i]));
-        var mapping = new ColumnMapping(mobile, Column(ColumnRole.FirstName), Column(ColumnRole.LastName), custom, Column(ColumnRole.FullName));
 
         step = Step.Importing;
         importCancel = new CancellationTokenSource();
