@@ -12,7 +12,7 @@ public sealed record ApiKeyView(Guid Id, string Name, string DisplayPrefix, ApiS
 }
 
 /// <summary>A key that checked out: whose it is and what it may do.</summary>
-public sealed record ApiCaller(Guid KeyId, Guid OrganisationId, string TimeZoneId, ApiScopes Scopes);
+public sealed record ApiCaller(Guid KeyId, Guid OrganisationId, string TimeZoneId, ApiScopes Scopes, string OrganisationName = "");
 
 /// <summary>Creates, lists and revokes API keys, and recognises a presented key.</summary>
 public sealed class ApiKeyService(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock)
@@ -123,8 +123,8 @@ public sealed class ApiKeyService(IDbContextFactory<TalkNTalkDbContext> dbFactor
             key.LastUsedAt = now;
             await db.SaveChangesAsync(ct);
         }
-        var zone = await db.Organisations.Where(o => o.Id == key.OrganisationId).Select(o => o.TimeZoneId).SingleAsync(ct);
-        return (new ApiCaller(key.Id, key.OrganisationId, zone, key.Scopes), null);
+        var organisation = await db.Organisations.Where(o => o.Id == key.OrganisationId).Select(o => new { o.TimeZoneId, o.Name }).SingleAsync(ct);
+        return (new ApiCaller(key.Id, key.OrganisationId, organisation.TimeZoneId, key.Scopes, organisation.Name), null);
     }
 
     private static bool IsWellFormed([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? key) =>

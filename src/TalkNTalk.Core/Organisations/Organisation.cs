@@ -12,4 +12,11 @@ public sealed class Organisation
 
     /// <summary>The organisation's zone; falls back to Nairobi if the stored id is unknown on this host.</summary>
     public TimeZoneInfo TimeZone => OrganisationTime.Zone(TimeZoneId);
+
+    /// <summary>The name as a URL-safe word, as TalkNTalk's API shows it: "Acme Kenya Ltd." becomes "acme-kenya-ltd".</summary>
+    public static string SlugOf(string name)
+    {
+        var words = System.Text.RegularExpressions.Regex.Split(name.ToLowerInvariant(), "[^a-z0-9]+").Where(w => w.Length > 0);
+        return string.Join('-', words);
+    }
 }

@@ -28,6 +28,9 @@ public sealed class HostileInputTests : IDisposable
 
     private static readonly string[] GetPaths =
     [
+        "/v1/",
+        "/v1/balance/",
+        "/v1/bulk-sms/sender-ids/",
         "/v1/address-books/",
         "/v1/bulk-sms/messages/",
         "/v1/sms/campaigns/{campaign}/messages/",
@@ -35,6 +38,8 @@ public sealed class HostileInputTests : IDisposable
 
     private static readonly string[] PostPaths =
     [
+        "/v1/sms/send/",
+        "/v1/address-books/contacts/",
         "/v1/sms/send-bulk/",
         "/v1/sms/send-group/",
         "/v1/sms/campaigns/status/",
@@ -55,14 +60,18 @@ public sealed class HostileInputTests : IDisposable
         yield return ("number", Utf8("42"));
         yield return ("deep nesting", Utf8(new string('[', 5000) + new string(']', 5000)));
         yield return ("deep object", Utf8(string.Concat(Enumerable.Repeat("{\"a\":", 2000)) + "1" + new string('}', 2000)));
-        yield return ("lone surrogate value", Utf8("""{"campaign_id": "\ud800", "recipients": ["\ud800"], "message": "\udfff", "group_ids": ["\ud800"]}"""));
+        yield return ("lone surrogate value", Utf8("""{"campaign_id": "\ud800", "recipients": ["\ud800"], "message": "\udfff", "group_ids": ["\ud800"], "mobile": "\ud800", "id": "\ud800"}"""));
         yield return ("lone surrogate name", Utf8("""{"\ud800": 1, "message": "Hi", "recipients": ["0712000021"]}"""));
         yield return ("raw 0xff in a value", [.. Utf8("{\"campaign_id\": \"a"), 0xFF, .. Utf8("\", \"message\": \"Hi"), 0xFE, 0xFF, .. Utf8("\", \"recipients\": [\"0712"), 0xC3, 0x28, .. Utf8("\"]}")]);
         yield return ("raw 0xff in a name", Raw("{\"message", [0xFF], "\": \"Hi\", \"recipients\": [\"0712000021\"]}"));
         yield return ("overlong UTF-8", Raw("{\"message\": \"Hi", [0xC0, 0xAF], "\", \"recipients\": [\"0712000021\"]}"));
         yield return ("BOM then object", [0xEF, 0xBB, 0xBF, .. Utf8("""{"message": "Hi"}""")]);
         yield return ("nul characters", Utf8("""{"message": "Hi\u0000there", "recipients": ["0712\u0000000021"], "campaign_id": "\u0000"}"""));
-        yield return ("wrong types", Utf8("""{"recipients": "0712000021", "message": 5, "sender_id": [], "group_ids": {"a": 1}, "campaign_id": 12, "scheduled_at": true}"""));
+        yield return ("wrong types", Utf8("""{"recipients": "0712000021", "message": 5, "sender_id": [], "group_ids": {"a": 1}, "campaign_id": 12, "scheduled_at": true, "mobile": 712000021, "id": 5}"""));
+        yield return ("one SMS to a bad number", Utf8("""{"mobile": "0812 000 021", "message": "Hi"}"""));
+        yield return ("one SMS, sql and script", Utf8(JsonSerializer.Serialize(new { mobile = Sql, message = Script, sender_id = Script })));
+        yield return ("contacts of another book", Utf8($$"""{"id": "{{Guid.NewGuid()}}"}"""));
+        yield return ("contacts, id as sql", Utf8(JsonSerializer.Serialize(new { id = Sql + Script })));
         yield return ("nested wrong types", Utf8("""{"recipients": [[], {}, null, 7], "message": {"text": "Hi"}, "group_ids": [null, 5, []], "campaign_id": ["x"]}"""));
         yield return ("nulls", Utf8("""{"recipients": null, "message": null, "sender_id": null, "group_ids": null, "campaign_id": null, "scheduled_at": null}"""));
         yield return ("huge numbers", Utf8($$"""{"recipients": [{{big}}], "message": 1e309, "campaign_id": -{{big}}, "group_ids": [1e400]}"""));
@@ -92,7 +101,7 @@ public sealed class HostileInputTests : IDisposable
     // (A NUL in the path never reaches the app: Kestrel refuses it, and so does the test host's client.)
     private static readonly string[] UnknownPaths =
     [
-        "/v1", "/v1/", "/v1/nope", "/v1/sms/", "/v1/sms/send/", "/v1/sms/campaigns/", "/v1/%FF%FE/",
+        "/v1/nope", "/v1/sms/", "/v1/sms/sends/", "/v1/sms/campaigns/", "/v1/%FF%FE/",
         "/v1/sms/campaigns/x/messages/extra/", "/v1/" + new string('a', 2000), "/v1/address-books/%3Cscript%3E/",
     ];
 

@@ -15,6 +15,9 @@ public static class ApiEndpoints
     public const string ReadPolicy = "api:read";
     public const string SendPolicy = "api:send";
 
+    /// <summary>Any valid key, whatever its permissions: verifying a key, the balance, the sender IDs.</summary>
+    public const string AnyKeyPolicy = "api:key";
+
     /// <summary>The live hub: a signed-in member, or an API key with read access.</summary>
     public const string LivePolicy = "live";
 
@@ -25,6 +28,7 @@ public static class ApiEndpoints
             .RequireAuthenticatedUser()
             .RequireAssertion(context => context.User.Identity?.AuthenticationType != ApiKeyAuthenticationHandler.SchemeName
                                          || context.User.HasClaim(ApiKeyAuthenticationHandler.ScopeClaim, "read")));
+        options.AddPolicy(AnyKeyPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser());
         options.AddPolicy(ReadPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
             .RequireClaim(ApiKeyAuthenticationHandler.ScopeClaim, "read"));
         options.AddPolicy(SendPolicy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
@@ -34,34 +38,13 @@ public static class ApiEndpoints
     public static IEndpointRouteBuilder MapApiV1(this IEndpointRouteBuilder endpoints)
     {
         var v1 = endpoints.MapGroup("/v1").DisableAntiforgery().WithTags("TalkNTalk API v1").RequireRateLimiting(ApiRateLimits.Requests);
-        v1.MapGet("/address-books/", ListAddressBooksAsync).RequireAuthorization(ReadPolicy)
-            .WithSummary("List address books").WithDescription("Paged with page and page_size; each book's id is what send-group takes in group_ids.");
         v1.MapPost("/sms/campaigns/status/", CampaignStatusAsync).RequireAuthorization(ReadPolicy)
             .WithSummary("Campaign status").WithDescription("Body: {\"campaign_id\": \"<uuid>\"}. Counts, delivery_rate and times of one campaign.");
+        v1.MapOrganisationEndpoints();
+        v1.MapAddressBookEndpoints();
         v1.MapSendEndpoints();
         v1.MapMessageEndpoints();
         return endpoints;
-    }
-
-    private static async Task<IResult> ListAddressBooksAsync(HttpContext http, AddressBookService books, CancellationToken ct)
-    {
-        var (page, error) = ApiPage.From(http.Request);
-        if (page is null)
-            return error!;
-        var organisation = http.User.OrganisationIdOf();
-        var zone = http.User.TimeZoneOf();
-        var (items, total) = await books.ListAsync(organisation, null, page.Skip, page.PageSize, ct);
-        var results = items.Select(b => new
-        {
-            id = b.Id,
-            name = b.Name,
-            description = b.Description,
-            contacts_count = b.TotalContacts,
-            active_contacts_count = b.ActiveContacts,
-            created_at = Timestamp(b.CreatedAt, zone),
-            updated_at = Timestamp(b.UpdatedAt, zone),
-        }).ToList();
-        return Results.Json(page.Envelope(http.Request, total, results), ApiError.Json);
     }
 
     private static async Task<IResult> CampaignStatusAsync(HttpContext http, CampaignQueries campaigns, CancellationToken ct)

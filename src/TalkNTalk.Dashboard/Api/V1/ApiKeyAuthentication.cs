@@ -44,6 +44,7 @@ public sealed class ApiKeyAuthenticationHandler(
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, caller.KeyId.ToString()));
         identity.AddClaim(new Claim(TalkNTalkClaims.OrganisationId, caller.OrganisationId.ToString()));
         identity.AddClaim(new Claim(TalkNTalkClaims.TimeZone, caller.TimeZoneId));
+        identity.AddClaim(new Claim(TalkNTalkClaims.OrganisationName, caller.OrganisationName));
         if (caller.Scopes.HasFlag(ApiScopes.Read))
             identity.AddClaim(new Claim(ScopeClaim, "read"));
         if (caller.Scopes.HasFlag(ApiScopes.Send))

@@ -20,20 +20,19 @@ public sealed record ApiPage(int Page, int PageSize)
         return (new ApiPage(page, size), null);
     }
 
-    /// <summary>The paging envelope around a page of results.</summary>
-    public object Envelope<T>(HttpRequest request, int total, IReadOnlyList<T> results)
+    /// <summary>The paging envelope around a page of results, after any fields of the answer's own (<paramref name="head"/>).</summary>
+    public Dictionary<string, object?> Envelope<T>(HttpRequest request, int total, IReadOnlyList<T> results, params (string Name, object? Value)[] head)
     {
         var totalPages = total == 0 ? 0 : (total + PageSize - 1) / PageSize;
-        return new
-        {
-            total,
-            page = Page,
-            page_size = PageSize,
-            total_pages = totalPages,
-            next = Page < totalPages ? Link(request, Page + 1) : null,
-            previous = Page > 1 ? Link(request, Math.Min(Page - 1, Math.Max(totalPages, 1))) : null,
-            results,
-        };
+        var envelope = head.ToDictionary(h => h.Name, h => h.Value);
+        envelope["total"] = total;
+        envelope["page"] = Page;
+        envelope["page_size"] = PageSize;
+        envelope["total_pages"] = totalPages;
+        envelope["next"] = Page < totalPages ? Link(request, Page + 1) : null;
+        envelope["previous"] = Page > 1 ? Link(request, Math.Min(Page - 1, Math.Max(totalPages, 1))) : null;
+        envelope["results"] = results;
+        return envelope;
     }
 
     private string Link(HttpRequest request, int page)

@@ -6,18 +6,66 @@ using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.Api.V1;
 
-/// <summary><c>POST /v1/sms/send-bulk/</c> and <c>POST /v1/sms/send-group/</c>, on the same send service as the dashboard.</summary>
+/// <summary>
+/// <c>POST /v1/sms/send/</c>, <c>/v1/sms/send-bulk/</c> and <c>/v1/sms/send-group/</c>, on the same send service as the
+/// dashboard: every send is a campaign, its credit reserved, its messages dispatched and shown in the explorer.
+/// </summary>
 public static class SendEndpoints
 {
     private const int MaxBodyBytes = 1024 * 1024;
 
     public static RouteGroupBuilder MapSendEndpoints(this RouteGroupBuilder v1)
     {
+        v1.MapPost("/sms/send/", SendOneAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(ApiRateLimits.Send)
+            .WithSummary("Send one SMS").WithDescription("Body: mobile, message, optional sender_id. 201 with the message's id (the one fetch messages shows) and status queued.");
         v1.MapPost("/sms/send-bulk/", SendBulkAsync).RequireAuthorization(ApiEndpoints.SendPolicy).RequireRateLimiting(ApiRateLimits.SendBulk)
             .WithSummary("Send bulk SMS").WithDescription("Body: recipients (up to 10,000), message, optional sender_id. 201 all queued, 207 partial.");
         v1.MapPost("/sms/send-group/", SendGroupAsync).RequireAuthorization(ApiEndpoints.SendPolicy)
             .WithSummary("Send to address books").WithDescription("Body: group_ids, message, optional sender_id and scheduled_at. 202 with campaign_id.");
         return v1;
+    }
+
+    // One SMS is a one-recipient campaign through the all-or-nothing path: a bad number or too little credit refuses it.
+    private static async Task<IResult> SendOneAsync(HttpContext http, CampaignService campaigns, Core.Messages.MessageQueries messages, CancellationToken ct)
+    {
+        var (json, error) = await ApiJson.ReadObjectAsync(http, 64 * 1024, ct);
+        if (json is not { } body)
+            return error!;
+        if (ApiJson.String(body, "mobile") is not { } mobile || string.IsNullOrWhiteSpace(mobile))
+            return Invalid("mobile", "mobile is required: a Kenyan mobile number such as 254712345678 or 0712345678.");
+        if (!Core.Phones.PhoneNumber.TryParse(mobile, out _, out var numberProblem))
+            return Invalid("mobile", numberProblem ?? "mobile is not a Kenyan mobile number.");
+        if (ApiJson.String(body, "message") is not { } message || string.IsNullOrWhiteSpace(message))
+            return Invalid("message", "message is required.");
+        if (!ApiJson.OptionalString(body, "sender_id", out var sender))
+            return Invalid("sender_id", "sender_id must be a string.");
+        try
+        {
+            var organisation = http.User.OrganisationIdOf();
+            var result = await campaigns.SendToAddressBooksAsync(new SendRequest
+            {
+                OrganisationId = organisation,
+                Message = message,
+                SenderId = sender,
+                Numbers = [mobile],
+                Source = MessageSource.Api,
+                CreatedBy = "api",
+            }, ct);
+            var queued = await messages.GetAsync(organisation, result.Queued.Single().Id, ct);
+            return Results.Json(new
+            {
+                id = queued!.Id,
+                mobile = queued.Mobile,
+                sender_id = queued.SenderId,
+                message = queued.Body,
+                status = "queued",
+                created_at = ApiEndpoints.Timestamp(queued.CreatedAt, http.User.TimeZoneOf()),
+            }, ApiError.Json, statusCode: StatusCodes.Status201Created);
+        }
+        catch (DomainException e)
+        {
+            return SendError(e);
+        }
     }
 
     private static async Task<IResult> SendBulkAsync(HttpContext http, CampaignService campaigns, CancellationToken ct)

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.Common;
+using TalkNTalk.Dashboard.Account;
+
+namespace TalkNTalk.Dashboard.Api.V1;
+
+/// <summary><c>GET /v1/address-books/</c> and <c>POST /v1/address-books/contacts/</c> (a book's contacts), paged like fetch messages.</summary>
+public static class AddressBookEndpoints
+{
+    public static RouteGroupBuilder MapAddressBookEndpoints(this RouteGroupBuilder v1)
+    {
+        v1.MapGet("/address-books/", ListAsync).RequireAuthorization(ApiEndpoints.ReadPolicy)
+            .WithSummary("List address books").WithDescription("Paged with page (from 1) and page_size (default 100, at most 500); each book's id is what send-group takes in group_ids.");
+        v1.MapPost("/address-books/contacts/", ContactsAsync).RequireAuthorization(ApiEndpoints.ReadPolicy)
+            .WithSummary("A book's contacts").WithDescription("Body: {\"id\": \"<address book id>\"}; page and page_size in the query. The book and a page of its contacts.");
+        return v1;
+    }
+
+    private static async Task<IResult> ListAsync(HttpContext http, AddressBookService books, CancellationToken ct)
+    {
+        var (page, error) = ApiPage.From(http.Request);
+        if (page is null)
+            return error!;
+        var zone = http.User.TimeZoneOf();
+        var (items, total) = await books.ListAsync(http.User.OrganisationIdOf(), null, page.Skip, page.PageSize, ct);
+        var results = items.Select(b => new
+        {
+            id = b.Id,
+            name = b.Name,
+            description = b.Description,
+            contact_count = b.TotalContacts,
+            contacts_count = b.TotalContacts,
+            active_contacts_count = b.ActiveContacts,
+            created_at = ApiEndpoints.Timestamp(b.CreatedAt, zone),
+            updated_at = ApiEndpoints.Timestamp(b.UpdatedAt, zone),
+        }).ToList();
+        return Results.Json(page.Envelope(http.Request, total, results), ApiError.Json);
+    }
+
+    private static async Task<IResult> ContactsAsync(HttpContext http, AddressBookService books, ContactService contacts, CancellationToken ct)
+    {
+        var (page, pageError) = ApiPage.From(http.Request);
+        if (page is null)
+            return pageError!;
+        var (json, error) = await ApiJson.ReadObjectAsync(http, 64 * 1024, ct);
+        if (json is not { } body)
+            return error!;
+        if (!body.TryGetProperty("id", out var idElement) || idElement.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+            return Invalid("id is required: the address book's id from GET /v1/address-books/.");
+        if (idElement.ValueKind != JsonValueKind.String || !Guid.TryParse(idElement.GetString(), out var bookId))
+            return Invalid("id must be an address book's UUID from GET /v1/address-books/.");
+        var organisation = http.User.OrganisationIdOf();
+        var zone = http.User.TimeZoneOf();
+        try
+        {
+            var book = await books.GetAsync(organisation, bookId, ct);
+            var (items, total) = await contacts.QueryAsync(organisation, bookId, new ContactQuery(Sort: ContactSort.CreatedAt, Skip: page.Skip, Take: page.PageSize), ct);
+            var results = items.Select(c => new
+            {
+                id = c.Id,
+                first_name = c.FirstName,
+                last_name = c.LastName,
+                phone = "+" + c.Mobile,
+                email = c.CustomFields.GetValueOrDefault("email"),
+                notes = c.CustomFields.GetValueOrDefault("notes"),
+                created_at = ApiEndpoints.Timestamp(c.CreatedAt, zone),
+            }).ToList();
+            return Results.Json(page.Envelope(http.Request, total, results, ("address_book", new { id = book.Id, name = book.Name })), ApiError.Json);
+        }
+        catch (DomainException e) when (e.Code == "not_found")
+        {
+            return ApiError.Result(StatusCodes.Status404NotFound, "not_found", "No address book with this id belongs to your organisation.");
+        }
+    }
+
+    private static IResult Invalid(string detail) =>
+        ApiError.Result(StatusCodes.Status400BadRequest, "invalid_request", detail, new Dictionary<string, string> { ["id"] = detail });
+}
