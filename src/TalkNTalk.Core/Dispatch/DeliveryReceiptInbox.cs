@@ -19,6 +19,7 @@ public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> d
     private readonly Channel<Pending> _pending = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _gate = new();
     private Task? _writer;
+    private Task _latest = Task.CompletedTask;
 
     public Task PostAsync(IReadOnlyList<DeliveryReceipt> receipts, CancellationToken ct = default)
     {
@@ -28,8 +29,30 @@ public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> d
         if (!_pending.Writer.TryWrite(pending))
             return Task.FromException(new ObjectDisposedException(nameof(DeliveryReceiptInbox), "The app is stopping: the report was not kept."));
         lock (_gate)
+        {
             _writer ??= Task.Run(WriteLoopAsync);
+            _latest = pending.Done.Task;
+        }
         return pending.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Completes once every report posted before the call is committed (or failed): the dispatcher waits for this
+    /// before applying, so a report posted during its cycle is applied in that cycle. Never call it holding a write turn.
+    /// </summary>
+    public async Task WrittenAsync()
+    {
+        Task latest;
+        lock (_gate)
+            latest = _latest;
+        try
+        {
+            await latest;
+        }
+        catch (Exception)
+        {
+            // Its poster was told; what matters here is only that it is no longer pending.
+        }
     }
 
     private async Task WriteLoopAsync()

@@ -27,6 +27,7 @@ namespace TalkNTalk.Core.Dispatch;
 public sealed class Dispatcher(
     IDbContextFactory<TalkNTalkDbContext> dbFactory,
     ISmsProvider provider,
+    DeliveryReceiptInbox inbox,
     DispatchSignal signal,
     DispatchActivity activity,
     WriteTurns turns,
@@ -139,6 +140,7 @@ public sealed class Dispatcher(
             touched.UnionWith(recorded);
         }
         int applied;
+        await inbox.WrittenAsync();
         using (await turns.TakeAsync(CancellationToken.None))
         {
             applied = await _receipts.ApplyAsync(options.Value.BatchSize * 4, touched, CancellationToken.None);

@@ -77,7 +77,7 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
         result = options.Value.Deduplicates ? _submitted.GetOrAdd(request.MessageId, result) : _submitted[request.MessageId] = result;
         _log?.Append(request.MessageId, result.Outcome == SubmitOutcome.Accepted);
         if (result.Outcome == SubmitOutcome.Accepted)
-            await ReportAsync(request.MessageId, delivered: deliveryRoll >= options.Value.NonDeliveryRate);
+            Report(request.MessageId, delivered: deliveryRoll >= options.Value.NonDeliveryRate);
         return result;
     }
 
@@ -119,21 +119,23 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
             _credit += segments;
     }
 
-    // With no delay the report is kept before the submission answers (deterministic tests); otherwise a timer sends it
-    // later, and a report lost with the process is owed and sent again at the next start.
-    private Task ReportAsync(Guid messageId, bool delivered)
+    // The report goes to the inbox at once (no delay) or from a timer, without holding up the submission: a report lost
+    // with the process (its timer, or a write not yet committed) is owed and sent again at the next start.
+    private void Report(Guid messageId, bool delivered)
     {
         var delay = TimeSpan.FromMilliseconds(Math.Max(0, options.Value.ReceiptDelayMs));
-        Task Send() => receipts.PostAsync([new DeliveryReceipt(ProviderId(messageId), delivered, delivered ? null : "undeliverable", clock.GetUtcNow().UtcDateTime, messageId)]);
+        void Send() => _ = receipts.PostAsync([new DeliveryReceipt(ProviderId(messageId), delivered, delivered ? null : "undeliverable", clock.GetUtcNow().UtcDateTime, messageId)]);
         if (delay == TimeSpan.Zero)
-            return Send();
+        {
+            Send();
+            return;
+        }
         ITimer? timer = null;
         timer = clock.CreateTimer(_ =>
         {
-            _ = Send();
+            Send();
             timer?.Dispose();
         }, null, delay, Timeout.InfiniteTimeSpan);
-        return Task.CompletedTask;
     }
 
     /// <summary>

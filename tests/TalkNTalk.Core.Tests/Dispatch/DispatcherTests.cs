@@ -198,7 +198,7 @@ public sealed class DispatcherTests
     }
 
     internal static Dispatcher NewDispatcher(TestServices services, ISmsProvider provider) => new(
-        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), provider, services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
+        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), provider, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
         services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
         services.Get<WalletNotifier>(), NullLogger<Dispatcher>.Instance);
 
