@@ -38,7 +38,7 @@ public sealed class WebhookTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
         var secret = await page.GetByTestId("new-secret").InnerTextAsync();
         Assert.Matches("^whsec_[A-Za-z0-9]{32}$", secret);
-        await Expect(page.GetByTestId("endpoints-grid")).ToContainTextAsync("sms.sent sms.delivered sms.failed");
+        await Expect(page.GetByTestId("endpoints-grid")).ToContainTextAsync("sms.sent sms.delivered sms.failed sms.undelivered sms.cancelled");
         await Screenshots.SaveAsync(page, "admin-webhooks-1366");
 
         await page.GetByRole(AriaRole.Link, new() { Name = receiver.Url }).ClickAsync();
@@ -52,8 +52,9 @@ public sealed class WebhookTests
         var call = Assert.Single(receiver.Calls);
         Assert.Equal("webhook.test", call.Event);
         Assert.True(WebhookVerification.IsFromTalkNTalk(call.Signature, call.Body, secret, DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
-        Assert.Equal("True", await VerifyWithReadmePythonAsync(call, secret));
-        Assert.Equal("False", await VerifyWithReadmePythonAsync(call, secret + "x"));
+        Assert.Equal("True", await RunReadmePythonAsync(call, secret, "is_from_talkntalk(signature, body, secret)"));
+        Assert.Equal("False", await RunReadmePythonAsync(call, secret + "x", "is_from_talkntalk(signature, body, secret)"));
+        Assert.Equal($"{call.EventId} webhook.test None", await RunReadmePythonAsync(call, secret, "' '.join(map(str, read_event(body)))"));
 
         // The receiver goes away for good: a real send's first event disables the endpoint, and every page says so.
         receiver.Answer = _ => (410, null);
@@ -65,6 +66,13 @@ public sealed class WebhookTests
         await Expect(page.GetByTestId("disabled-reason")).ToBeVisibleAsync();
         await Expect(log).ToContainTextAsync("sms.sent");
         await Expect(log).ToContainTextAsync("254712345678");
+        // TalkNTalk's shape: the event in its header and body, the message in data as the REST API shows it.
+        var smsSent = Assert.Single(receiver.Calls, c => c.Event == "sms.sent");
+        var data = WebhookVerification.ReadEvent(smsSent.Body).Data!.Value;
+        Assert.Equal(("254712345678", "sent", "Your invoice is ready.", "api"),
+            (data.GetProperty("mobile").GetString(), data.GetProperty("status").GetString(), data.GetProperty("message").GetString(), data.GetProperty("source").GetString()));
+        Assert.Equal("sms.sent 254712345678 sent", await RunReadmePythonAsync(smsSent, secret,
+            "(lambda e: f\"{e[1]} {e[2]['mobile']} {e[2]['status']}\")(read_event(body))"));
         await Screenshots.SaveAsync(page, "admin-webhook-endpoint-1366");
 
         // Filters narrow the log; a wide screen shows the same page.
@@ -105,17 +113,17 @@ public sealed class WebhookTests
         await Expect(page.GetByTestId("endpoints-grid")).ToContainTextAsync("No endpoints yet");
     }
 
-    // The README's Python verification function, cut from the README itself, run by Debian's python3.
-    private static async Task<string> VerifyWithReadmePythonAsync(ReceivedCall call, string secret)
+    // The README's Python functions, cut from the README itself, run by Debian's python3 on a delivery: prints the expression.
+    private static async Task<string> RunReadmePythonAsync(ReceivedCall call, string secret, string expression)
     {
         var readme = await File.ReadAllTextAsync(Path.Combine(AppServer.RepositoryRoot(), "README.md"));
-        var start = readme.IndexOf("import hashlib, hmac, time", StringComparison.Ordinal);
-        var function = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+        var start = readme.IndexOf("import hashlib, hmac, json, time", StringComparison.Ordinal);
+        var functions = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
         var body = Path.GetTempFileName();
         await File.WriteAllBytesAsync(body, call.Body);
         try
         {
-            var script = function + "\nimport sys\nprint(is_from_talkntalk(sys.argv[1], open(sys.argv[2], 'rb').read(), sys.argv[3]))\n";
+            var script = functions + "\nimport sys\nsignature, body, secret = sys.argv[1], open(sys.argv[2], 'rb').read(), sys.argv[3]\nprint(" + expression + ")\n";
             using var python = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/python3", ["-c", script, call.Signature, body, secret])
             {
                 RedirectStandardOutput = true,

@@ -18,7 +18,7 @@ public sealed class WebhookDelivery
     public required string EventType { get; set; }
     public Guid? MessageId { get; set; }
 
-    /// <summary>The message's status when the event happened (sms.failed covers failed, undelivered and blocked).</summary>
+    /// <summary>The message's status when the event happened (sms.failed covers failed and blocked; before migration <c>WebhookEventsV2</c> undelivered too).</summary>
     public MessageStatus? MessageStatus { get; set; }
 
     /// <summary>When the event happened (the payload's <c>timestamp</c>) and the row was queued.</summary>
@@ -41,11 +41,12 @@ public sealed class WebhookDelivery
     public string EventId => EventIdOf(EventType, MessageId, Id);
 
     /// <summary>
-    /// <c>evt_&lt;message id, 32 hex&gt;_&lt;sent|delivered|failed&gt;</c> for a message event (one of each per message at most),
+    /// <c>evt_&lt;message id, 32 hex&gt;_&lt;sent|delivered|failed|undelivered|cancelled&gt;</c> for a message event (one of each
+    /// per message at most: the part after <c>sms.</c>, so distinct per event type),
     /// <c>evt_test_&lt;delivery id&gt;</c> for a test. The outbox trigger writes no id; this is the one place it is made.
     /// </summary>
     public static string EventIdOf(string eventType, Guid? messageId, long deliveryId) => messageId is { } id
-        ? $"evt_{id:N}_{eventType[(eventType.IndexOf('.') + 1)..]}"
+        ? $"evt_{id:N}_{WebhookEventNames.ShortName(eventType)}"
         : $"evt_test_{deliveryId}";
 
     /// <summary>The rows an event id names: a message and event type, or a test delivery's id; false if it is not an event id.</summary>

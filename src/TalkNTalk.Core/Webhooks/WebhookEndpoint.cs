@@ -1,22 +1,55 @@
 namespace TalkNTalk.Core.Webhooks;
 
-/// <summary>The message events an endpoint can subscribe to; stored as bits so the outbox trigger tests them cheaply.</summary>
+/// <summary>
+/// The message events an endpoint can subscribe to; stored as bits so the outbox trigger tests them cheaply (its CASE in
+/// migration <c>WebhookEventsV2</c> uses these values).
+/// </summary>
 [Flags]
-public enum WebhookEvents { None = 0, Sent = 1, Delivered = 2, Failed = 4, All = Sent | Delivered | Failed }
+public enum WebhookEvents
+{
+    None = 0,
+    Sent = 1,
+    Delivered = 2,
 
-/// <summary>Event names as receivers see them in the payload's <c>event</c> field.</summary>
+    /// <summary>Submission failed, or the message was blocked.</summary>
+    Failed = 4,
+
+    /// <summary>The network could not deliver it (until <c>WebhookEventsV2</c> this rode on <see cref="Failed"/>).</summary>
+    Undelivered = 8,
+
+    Cancelled = 16,
+    All = Sent | Delivered | Failed | Undelivered | Cancelled,
+}
+
+/// <summary>Event names as receivers see them in the payload's <c>event</c> field and the <c>X-TalkNTalk-Event</c> header.</summary>
 public static class WebhookEventNames
 {
     public const string Sent = "sms.sent";
     public const string Delivered = "sms.delivered";
     public const string Failed = "sms.failed";
+    public const string Undelivered = "sms.undelivered";
+    public const string Cancelled = "sms.cancelled";
 
     /// <summary>Sent from the admin page to try an endpoint; it goes out whatever the endpoint subscribes to.</summary>
     public const string Test = "webhook.test";
 
-    public static IReadOnlyList<string> Of(WebhookEvents events) =>
-        [.. new[] { (WebhookEvents.Sent, Sent), (WebhookEvents.Delivered, Delivered), (WebhookEvents.Failed, Failed) }
-            .Where(e => events.HasFlag(e.Item1)).Select(e => e.Item2)];
+    /// <summary>Every message event with its bit and what it means, in the order pages list them.</summary>
+    public static readonly IReadOnlyList<(WebhookEvents Event, string Name, string Meaning)> Catalogue =
+    [
+        (WebhookEvents.Sent, Sent, "accepted by the network"),
+        (WebhookEvents.Delivered, Delivered, "reached the handset"),
+        (WebhookEvents.Failed, Failed, "submission failed, or blocked"),
+        (WebhookEvents.Undelivered, Undelivered, "the network could not deliver it"),
+        (WebhookEvents.Cancelled, Cancelled, "cancelled before it was sent"),
+    ];
+
+    /// <summary>The name without its channel, <c>sms.undelivered</c> → <c>undelivered</c>: the end of an event id.</summary>
+    public static string ShortName(string eventType) => eventType[(eventType.IndexOf('.') + 1)..];
+
+    public static IReadOnlyList<string> Of(WebhookEvents events) => [.. Catalogue.Where(e => events.HasFlag(e.Event)).Select(e => e.Name)];
+
+    /// <summary>Whether an event carries the message's error (the reason it failed or was not delivered).</summary>
+    public static bool CarriesError(string eventType) => eventType is Failed or Undelivered;
 }
 
 /// <summary>A URL of an organisation's own system that receives signed message events.</summary>

@@ -1,40 +1,45 @@
-using System.Globalization;
 using System.Text.Json;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Organisations;
 
 namespace TalkNTalk.Core.Webhooks;
 
-/// <summary>What an event says, taken from its outbox row, so every attempt of an event sends the same body.</summary>
-public sealed record WebhookEvent(string EventId, string EventType, DateTime OccurredAt, Guid? MessageId, Guid? CampaignId, string? Mobile,
-    MessageStatus? Status, string? ErrorCode, string? ErrorDetail);
+/// <summary>
+/// What an event says, built from its outbox row so that every attempt sends the same body: the message as it stood at
+/// the event (its status and <c>UpdatedAt</c> are the event's, its error only on a failure), or null for a test event.
+/// </summary>
+public sealed record WebhookEvent(string EventId, string EventType, DateTime OccurredAt, MessageView? Message);
 
-/// <summary>The JSON body receivers get (documented in the README, "Webhooks").</summary>
+/// <summary>
+/// The JSON body receivers get, TalkNTalk's shape (documented in the README, "Webhooks"):
+/// <c>{"id", "event", "timestamp", "data"}</c>, where <c>data</c> is the message exactly as <c>GET /v1/bulk-sms/messages/</c>
+/// shows it (<see cref="MessageJson"/>) plus <c>campaign_id</c>, <c>error_code</c> and <c>error_detail</c>.
+/// </summary>
 public static class WebhookPayload
 {
     /// <summary>UTF-8 JSON; times in the organisation's zone with their offset, as the REST API writes them.</summary>
     public static byte[] Serialize(WebhookEvent e, string timeZoneId)
     {
-        using var buffer = new MemoryStream(320);
+        using var buffer = new MemoryStream(640);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
             json.WriteString("id", e.EventId);
             json.WriteString("event", e.EventType);
-            json.WriteString("timestamp", OrganisationTime.ToLocal(e.OccurredAt, timeZoneId).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture));
-            WriteNullable(json, "message_id", e.MessageId?.ToString());
-            WriteNullable(json, "campaign_id", e.CampaignId?.ToString());
-            WriteNullable(json, "mobile", e.Mobile);
-            WriteNullable(json, "status", e.Status?.ApiName());
-            if (e.ErrorCode is null && e.ErrorDetail is null)
+            json.WriteString("timestamp", OrganisationTime.Iso(e.OccurredAt, timeZoneId));
+            if (e.Message is not { } message)
             {
-                json.WriteNull("error");
+                json.WriteNull("data");
             }
             else
             {
-                json.WriteStartObject("error");
-                WriteNullable(json, "code", e.ErrorCode);
-                WriteNullable(json, "detail", e.ErrorDetail);
+                json.WriteStartObject("data");
+                // The API's fields, written by the API's own mapping, then ours beside them.
+                foreach (var field in JsonSerializer.SerializeToElement(MessageJson.From(message, timeZoneId)).EnumerateObject())
+                    field.WriteTo(json);
+                json.WriteString("campaign_id", message.CampaignId);
+                WriteNullable(json, "error_code", message.ErrorCode);
+                WriteNullable(json, "error_detail", message.ErrorDetail);
                 json.WriteEndObject();
             }
             json.WriteEndObject();

@@ -222,6 +222,10 @@ public sealed class WebhookService(
         changes.Publish(organisationId);
     }
 
+    /// <summary>The refusal of an endpoint with no event, naming them all.</summary>
+    public static readonly string NoEventChosen =
+        $"Choose at least one event: {string.Join(", ", WebhookEventNames.Catalogue.SkipLast(1).Select(e => e.Name))} or {WebhookEventNames.Catalogue[^1].Name}.";
+
     private async Task<(string Url, string? Description)> ValidateAsync(string? url, string? description, WebhookEvents events, CancellationToken ct)
     {
         var cleanUrl = await targets.ValidateAsync(url, ct);
@@ -229,7 +233,7 @@ public sealed class WebhookService(
         if (cleanDescription?.Length > WebhookEndpoint.MaxDescriptionLength)
             throw DomainException.Validation("description", $"Keep the description to {WebhookEndpoint.MaxDescriptionLength} characters.");
         if ((events & WebhookEvents.All) == WebhookEvents.None || (events & ~WebhookEvents.All) != 0)
-            throw DomainException.Validation("events", "Choose at least one event: sms.sent, sms.delivered or sms.failed.");
+            throw DomainException.Validation("events", NoEventChosen);
         return (cleanUrl, cleanDescription);
     }
 

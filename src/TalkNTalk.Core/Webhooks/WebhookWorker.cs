@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Dispatch;
+using TalkNTalk.Core.Messages;
 
 namespace TalkNTalk.Core.Webhooks;
 
@@ -190,10 +191,8 @@ public sealed class WebhookWorker(
             .Concat(fresh.Where(r => r.Attempts == 0 && r.Status == WebhookDeliveryStatus.Pending && r.NextAttemptAt is null && enabled.Contains(r.EndpointId)))
             .Where(r => targets.ContainsKey(r.EndpointId)) // deleted meanwhile
             .DistinctBy(r => r.Id)
-            .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, r.NextAttemptAt, new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id),
-                r.EventType, r.OccurredAt, r.MessageId, r.CampaignId, r.Mobile, r.MessageStatus,
-                // Only a failure carries an error; a message's later receipt must not colour its earlier sms.sent.
-                r.EventType == WebhookEventNames.Failed ? r.ErrorCode : null, r.EventType == WebhookEventNames.Failed ? r.ErrorDetail : null)))
+            .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, r.NextAttemptAt,
+                new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id), r.EventType, r.OccurredAt, AtTheEvent(r))))
             .ToList();
         return (due, targets, nextCursor);
     }
@@ -201,13 +200,29 @@ public sealed class WebhookWorker(
     private static readonly System.Linq.Expressions.Expression<Func<WebhookDelivery, bool>> IsNew =
         d => d.Status == WebhookDeliveryStatus.Pending && d.Attempts == 0 && d.NextAttemptAt == null;
 
-    // A page of outbox rows with what the payload needs from their messages.
+    // A page of outbox rows with their messages, for the payload.
     private static IQueryable<DueRow> WithMessages(TalkNTalkDbContext db, IQueryable<WebhookDelivery> deliveries) =>
         from d in deliveries
         join m in db.Messages on d.MessageId equals m.Id into sent
         from m in sent.DefaultIfEmpty()
         select new DueRow(d.Id, d.EndpointId, d.Attempts, d.Status, d.NextAttemptAt, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
-            m == null ? null : m.CampaignId, m == null ? null : m.Mobile, m == null ? null : m.ErrorCode, m == null ? null : m.ErrorDetail);
+            m == null ? null : new MessageView(m.Id, m.CampaignId, m.Mobile, m.Network, m.SenderId, m.Body, m.Segments, m.Cost, m.Status, m.Source,
+                m.ErrorCode, m.ErrorDetail, m.ScheduledAt, m.CreatedAt, m.UpdatedAt, m.SentAt, m.DeliveredAt, m.Encoding, m.ProviderMessageId));
+
+    /// <summary>
+    /// The message as it stood when the event happened, so every attempt says the same: the status and time the outbox row
+    /// recorded (a retried sms.sent still says sent after the receipt came), and an error only on a failure (a later
+    /// receipt must not colour an earlier sms.sent).
+    /// </summary>
+    private static MessageView? AtTheEvent(DueRow r) => r.Message is { } m
+        ? m with
+        {
+            Status = r.MessageStatus ?? m.Status,
+            UpdatedAt = r.OccurredAt,
+            ErrorCode = WebhookEventNames.CarriesError(r.EventType) ? m.ErrorCode : null,
+            ErrorDetail = WebhookEventNames.CarriesError(r.EventType) ? m.ErrorDetail : null,
+        }
+        : null;
 
     /// <summary>
     /// Delivers one event, or holds it back while its endpoint is held. An endpoint that gave no answer (a timeout, a
@@ -404,7 +419,7 @@ public sealed class WebhookWorker(
     }
 
     private sealed record DueRow(long Id, Guid EndpointId, int Attempts, WebhookDeliveryStatus Status, DateTime? NextAttemptAt, string EventType,
-        DateTime OccurredAt, Guid? MessageId, Messages.MessageStatus? MessageStatus, Guid? CampaignId, string? Mobile, string? ErrorCode, string? ErrorDetail);
+        DateTime OccurredAt, Guid? MessageId, MessageStatus? MessageStatus, MessageView? Message);
 
     private sealed record Due(long Id, Guid EndpointId, int Attempts, DateTime? DueAt, WebhookEvent Event);
 

@@ -110,7 +110,7 @@ public sealed class WebhookReceiver : IAsyncDisposable
     }
 }
 
-/// <summary>The verification snippet of the README ("Webhooks"), word for word, so the documented code is the tested code.</summary>
+/// <summary>The verification and parsing snippet of the README ("Webhooks"), word for word, so the documented code is the tested code.</summary>
 public static class WebhookVerification
 {
     // README snippet begins
@@ -125,6 +125,19 @@ public static class WebhookVerification
         // Several v1= appear while a secret is being rotated: one match is enough.
         return parts.Where(p => p.StartsWith("v1=")).Any(p =>
             CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(p[3..])));
+    }
+
+    // Data: the message as GET /v1/bulk-sms/messages/ shows it, plus campaign_id, error_code and error_detail; null for webhook.test.
+    public sealed record TalkNTalkEvent(string Id, string Event, DateTimeOffset Timestamp, JsonElement? Data);
+
+    // Parse only a body whose signature checked out.
+    public static TalkNTalkEvent ReadEvent(byte[] body)
+    {
+        using var json = JsonDocument.Parse(body);
+        var root = json.RootElement;
+        var data = root.GetProperty("data");
+        return new TalkNTalkEvent(root.GetProperty("id").GetString()!, root.GetProperty("event").GetString()!,
+            root.GetProperty("timestamp").GetDateTimeOffset(), data.ValueKind == JsonValueKind.Null ? null : data.Clone());
     }
     // README snippet ends
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Tests.Infrastructure;
@@ -9,7 +10,7 @@ namespace TalkNTalk.Core.Tests.Webhooks;
 public sealed class WebhookDeliveryTests
 {
     [Fact]
-    public async Task A_campaign_sends_sent_delivered_and_failed_events_signed_with_the_endpoint_secret()
+    public async Task A_campaign_sends_sent_delivered_failed_and_undelivered_events_in_talkntalks_shape_signed_with_the_endpoint_secret()
     {
         await using var scenario = await WebhookScenario.StartAsync();
         var campaignId = await scenario.SendAndDispatchAsync(60);
@@ -22,10 +23,10 @@ public sealed class WebhookDeliveryTests
         {
             MessageStatus.Failed => new[] { (m.Id, "sms.failed", "failed") },
             MessageStatus.Delivered => [(m.Id, "sms.sent", "sent"), (m.Id, "sms.delivered", "delivered")],
-            _ => [(m.Id, "sms.sent", "sent"), (m.Id, "sms.failed", "undelivered")],
+            _ => [(m.Id, "sms.sent", "sent"), (m.Id, "sms.undelivered", "undelivered")],
         }).ToHashSet();
-        Assert.Contains(expected, e => e.Item2 == "sms.failed" && e.Item3 == "failed");
-        Assert.Contains(expected, e => e.Item2 == "sms.failed" && e.Item3 == "undelivered");
+        Assert.Contains(expected, e => e.Item2 == "sms.failed");
+        Assert.Contains(expected, e => e.Item2 == "sms.undelivered");
 
         var calls = scenario.Receiver.Calls;
         Assert.Equal(expected.Count, calls.Count);
@@ -35,18 +36,33 @@ public sealed class WebhookDeliveryTests
             Assert.True(WebhookVerification.IsFromTalkNTalk(call.Signature, call.Body, scenario.Secret, scenario.Now), call.Signature);
             Assert.False(WebhookVerification.IsFromTalkNTalk(call.Signature, call.Body, "whsec_not-the-secret", scenario.Now));
             var json = call.Json;
-            Assert.Equal(call.EventId, json.GetProperty("id").GetString());
-            Assert.Equal(call.Event, json.GetProperty("event").GetString());
+            Assert.Equal(["id", "event", "timestamp", "data"], json.EnumerateObject().Select(p => p.Name));
+            var e = WebhookVerification.ReadEvent(call.Body);
+            Assert.Equal(call.EventId, e.Id);
+            Assert.Equal(call.Event, e.Event); // the X-TalkNTalk-Event header names the body's event
             Assert.Equal(1, call.Attempt);
-            var message = messages[json.GetProperty("message_id").GetGuid()];
-            Assert.Equal(campaignId, json.GetProperty("campaign_id").GetGuid());
-            Assert.Equal(message.Mobile, json.GetProperty("mobile").GetString());
-            Assert.Matches(@"^2026-11-25T09:00:00\+03:00$", json.GetProperty("timestamp").GetString()!);
-            var status = json.GetProperty("status").GetString()!;
-            if (status is "failed" or "undelivered")
-                Assert.Equal(message.ErrorCode, json.GetProperty("error").GetProperty("code").GetString());
+            var data = e.Data!.Value;
+            Assert.Equal(["id", "mobile", "sender_id", "message", "status", "network", "source", "scheduled_at", "created_at", "updated_at",
+                "campaign_id", "error_code", "error_detail"], data.EnumerateObject().Select(p => p.Name));
+            var message = messages[data.GetProperty("id").GetGuid()];
+            Assert.Equal($"evt_{message.Id:N}_{e.Event[4..]}", e.Id);
+            Assert.Equal(campaignId, data.GetProperty("campaign_id").GetGuid());
+            Assert.Equal((message.Mobile, message.SenderId, message.Body, "safaricom", "web"),
+                (data.GetProperty("mobile").GetString(), data.GetProperty("sender_id").GetString(), data.GetProperty("message").GetString(),
+                    data.GetProperty("network").GetString(), data.GetProperty("source").GetString()));
+            Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.FromHours(3)), e.Timestamp);
+            Assert.Equal(call.Json.GetProperty("timestamp").GetString(), data.GetProperty("updated_at").GetString()); // the status changed then
+            var status = data.GetProperty("status").GetString()!;
+            if (e.Event is "sms.failed" or "sms.undelivered")
+            {
+                Assert.NotNull(message.ErrorCode);
+                Assert.Equal(message.ErrorCode, data.GetProperty("error_code").GetString());
+            }
             else
-                Assert.Equal(System.Text.Json.JsonValueKind.Null, json.GetProperty("error").ValueKind);
+            {
+                Assert.Equal(JsonValueKind.Null, data.GetProperty("error_code").ValueKind);
+                Assert.Equal(JsonValueKind.Null, data.GetProperty("error_detail").ValueKind);
+            }
             received.Add((message.Id, call.Event, status));
         }
         Assert.Equal(expected, received);
@@ -57,13 +73,75 @@ public sealed class WebhookDeliveryTests
     }
 
     [Fact]
+    public async Task Cancelling_a_campaign_sends_sms_cancelled_only_to_endpoints_that_chose_it()
+    {
+        await using var scenario = await WebhookScenario.StartAsync(WebhookEvents.Cancelled, WebhookScenario.Reliable());
+        await using var other = await WebhookReceiver.StartAsync();
+        var everythingElse = WebhookEvents.All & ~WebhookEvents.Cancelled;
+        await scenario.Webhooks.CreateAsync(scenario.OrganisationId, other.Url, "No cancellations", everythingElse, null);
+        var services = scenario.Services;
+        var at = services.Clock.GetUtcNow().UtcDateTime.AddHours(2);
+        var campaign = await Dispatch.DispatcherTests.SendAsync(services, scenario.OrganisationId, 5, at);
+
+        var result = await services.Get<TalkNTalk.Core.Campaigns.CampaignQueries>().CancelAsync(scenario.OrganisationId, campaign);
+        await scenario.DeliverDueAsync();
+
+        Assert.Equal(5, result.Cancelled);
+        Assert.Equal(0, other.Count);
+        await using var db = services.NewDb();
+        var messages = await db.Messages.AsNoTracking().Where(m => m.CampaignId == campaign).ToDictionaryAsync(m => m.Id);
+        Assert.All(messages.Values, m => Assert.Equal(MessageStatus.Cancelled, m.Status));
+        var calls = scenario.Receiver.Calls;
+        Assert.Equal(5, calls.Count);
+        foreach (var call in calls)
+        {
+            Assert.True(WebhookVerification.IsFromTalkNTalk(call.Signature, call.Body, scenario.Secret, scenario.Now));
+            var e = WebhookVerification.ReadEvent(call.Body);
+            Assert.Equal(("sms.cancelled", "sms.cancelled"), (call.Event, e.Event));
+            var data = e.Data!.Value;
+            var message = messages[data.GetProperty("id").GetGuid()];
+            Assert.Equal($"evt_{message.Id:N}_cancelled", e.Id);
+            Assert.Equal("cancelled", data.GetProperty("status").GetString());
+            Assert.Equal(TalkNTalk.Core.Organisations.OrganisationTime.Iso(at, null), data.GetProperty("scheduled_at").GetString());
+            Assert.Equal(JsonValueKind.Null, data.GetProperty("error_code").ValueKind);
+        }
+        Assert.Equal(5, calls.Select(c => c.EventId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Event_ids_are_distinct_per_event_type_and_the_same_on_every_attempt()
+    {
+        await using var scenario = await WebhookScenario.StartAsync(WebhookEvents.All, WebhookScenario.Reliable(("SimulatedProvider:NonDeliveryRate", "1")));
+        scenario.Receiver.Answer = call => (call.Attempt == 1 ? 503 : 200, null);
+        await scenario.SendAndDispatchAsync(1);
+
+        await scenario.DeliverDueAsync();
+        scenario.Services.Clock.Advance(TimeSpan.FromMinutes(5));
+        await scenario.DeliverDueAsync();
+
+        var calls = scenario.Receiver.Calls;
+        Assert.Equal(4, calls.Count);
+        var byEvent = calls.GroupBy(c => c.Event).ToDictionary(g => g.Key, g => g.ToList());
+        Assert.Equal(["sms.sent", "sms.undelivered"], byEvent.Keys.Order());
+        Assert.All(byEvent.Values, attempts =>
+        {
+            Assert.Equal([1, 2], attempts.Select(c => c.Attempt).Order());
+            Assert.Single(attempts.Select(c => c.EventId).Distinct());
+            Assert.Single(attempts.Select(c => Convert.ToHexString(c.Body)).Distinct()); // byte for byte
+        });
+        Assert.NotEqual(byEvent["sms.sent"][0].EventId, byEvent["sms.undelivered"][0].EventId);
+        // The retried sms.sent still says sent, though the message is undelivered by now.
+        Assert.Equal("sent", WebhookVerification.ReadEvent(byEvent["sms.sent"][1].Body).Data!.Value.GetProperty("status").GetString());
+    }
+
+    [Fact]
     public async Task Finished_deliveries_leave_the_log_after_the_kept_days_while_pending_ones_stay_however_old()
     {
         await using var scenario = await WebhookScenario.StartAsync(WebhookEvents.Sent, WebhookScenario.Reliable(("Webhooks:KeepDeliveriesDays", "30")));
         var clock = scenario.Services.Clock;
         await scenario.SendAndDispatchAsync(4);
         await scenario.DeliverDueAsync(); // 4 succeeded
-        scenario.Receiver.Answer = call => (call.Event == "sms.sent" && call.Json.GetProperty("mobile").GetString() == "254712000000" ? 400 : 500, null);
+        scenario.Receiver.Answer = call => (call.Event == "sms.sent" && call.Json.GetProperty("data").GetProperty("mobile").GetString() == "254712000000" ? 400 : 500, null);
         await scenario.SendAndDispatchAsync(2);
         await scenario.DeliverDueAsync(); // one given up (400), one waiting to be retried (500)
         var old = await scenario.DeliveriesAsync();

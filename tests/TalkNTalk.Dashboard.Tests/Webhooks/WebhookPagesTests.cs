@@ -16,7 +16,7 @@ public sealed class WebhookPagesTests : ComponentTest
     }
 
     [Fact]
-    public void Adding_an_endpoint_without_a_url_or_events_says_so_next_to_each_field()
+    public async Task Adding_an_endpoint_without_a_url_or_events_says_so_next_to_each_field()
     {
         var cut = Render<WebhookList>();
 
@@ -24,18 +24,41 @@ public sealed class WebhookPagesTests : ComponentTest
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.Find("[data-field=url]").TextContent.Trim()));
 
         cut.Find("#webhook-url").Change("https://127.0.0.1:9/hooks/sms");
-        foreach (var box in new[] { "event-sent", "event-delivered", "event-failed" })
+        var boxes = new[] { "event-sent", "event-delivered", "event-failed", "event-undelivered", "event-cancelled" };
+        Assert.All(boxes, box => Assert.NotNull(cut.Find($"[data-testid={box}]")));
+        foreach (var box in boxes)
             cut.Find($"[data-testid={box}]").Change(false);
         cut.Find("form").Submit();
 
-        cut.WaitForAssertion(() => Assert.Equal("Choose at least one event: sms.sent, sms.delivered or sms.failed.", cut.Find("[data-field=events]").TextContent.Trim()));
+        cut.WaitForAssertion(() => Assert.Equal("Choose at least one event: sms.sent, sms.delivered, sms.failed, sms.undelivered or sms.cancelled.",
+            cut.Find("[data-field=events]").TextContent.Trim()));
         Assert.Empty(cut.FindAll("[data-field=url]"));
 
-        cut.Find("[data-testid=event-sent]").Change(true);
+        cut.Find("[data-testid=event-cancelled]").Change(true);
         cut.Find("form").Submit();
         cut.WaitForElement("[data-testid=new-secret]");
         Assert.Empty(cut.FindAll("[data-field]"));
         Assert.Empty(cut.FindAll(".mud-input-error"));
+        var endpoint = Assert.Single(await App.Service<WebhookService>().ListAsync(OrganisationId));
+        Assert.Equal(WebhookEvents.Cancelled, endpoint.Events);
+        cut.WaitForAssertion(() => Assert.Contains("sms.cancelled", cut.Find("[data-testid=endpoints-grid]").TextContent));
+    }
+
+    [Fact]
+    public async Task The_endpoint_page_shows_its_events_ticked_and_saves_a_change_of_them()
+    {
+        var webhooks = App.Service<WebhookService>();
+        var (endpoint, _) = await webhooks.CreateAsync(OrganisationId, "https://127.0.0.1:9/hooks/sms", null, WebhookEvents.Failed | WebhookEvents.Undelivered, "admin@acme.co.ke");
+        var cut = Render<WebhookEndpointDetail>(p => p.Add(d => d.Id, endpoint.Id));
+
+        cut.WaitForElement("[data-testid=event-undelivered]");
+        Assert.Equal([false, false, true, true, false],
+            new[] { "sent", "delivered", "failed", "undelivered", "cancelled" }.Select(e => cut.Find($"[data-testid=event-{e}]").HasAttribute("checked")));
+        cut.Find("[data-testid=event-cancelled]").Change(true);
+        cut.Find("form").Submit();
+
+        cut.WaitForAssertion(() => Assert.Equal(WebhookEvents.Failed | WebhookEvents.Undelivered | WebhookEvents.Cancelled,
+            Assert.Single(webhooks.ListAsync(OrganisationId).GetAwaiter().GetResult()).Events));
     }
 
     [Fact]

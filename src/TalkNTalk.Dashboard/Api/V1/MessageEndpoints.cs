@@ -1,7 +1,6 @@
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Messages;
-using TalkNTalk.Core.Phones;
 using TalkNTalk.Dashboard.Account;
 
 namespace TalkNTalk.Dashboard.Api.V1;
@@ -50,19 +49,7 @@ public static class MessageEndpoints
             var filter = new MessageFilter(status, query["mobile"].ToString(), query["sender_id"].ToString(), source, campaignId);
             var (items, total) = await messages.SearchAsync(http.User.OrganisationIdOf(), filter, page.Skip, page.PageSize, ct);
             var zone = http.User.TimeZoneOf();
-            var results = items.Select(m => new
-            {
-                id = m.Id,
-                mobile = m.Mobile,
-                sender_id = m.SenderId,
-                message = m.Body,
-                status = m.Status.ApiName(),
-                network = m.Network.ToApiName(),
-                source = m.Source.ToString().ToLowerInvariant(),
-                scheduled_at = m.ScheduledAt is { } at ? ApiEndpoints.Timestamp(at, zone) : null,
-                created_at = ApiEndpoints.Timestamp(m.CreatedAt, zone),
-                updated_at = ApiEndpoints.Timestamp(m.UpdatedAt, zone),
-            }).ToList();
+            var results = items.Select(m => MessageJson.From(m, zone)).ToList();
             return Results.Json(page.Envelope(http.Request, total, results), ApiError.Json);
         }
         catch (DomainException e)
