@@ -81,6 +81,7 @@ public sealed partial class DocumentedExampleTests(ITestOutputHelper output)
                 problems.Add($"output does not match /{expected}/");
             if (Regex.IsMatch(stdout + stderr, "\"error\"|Warning|Failed|Traceback|Error:"))
                 problems.Add("it printed an error");
+            output.WriteLine($"{name}: exit {exit}, {stdout.Trim()[..Math.Min(stdout.Trim().Length, 160)].ReplaceLineEndings(" ")}");
             if (problems.Count > 0)
                 failures.Add($"{name}: {string.Join(", ", problems)}\n--- code\n{code}\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
         }
@@ -127,6 +128,20 @@ public sealed partial class DocumentedExampleTests(ITestOutputHelper output)
             curl = Regex.Replace(curl, "tk_live_x+", Key).Replace("<campaign_id>", campaignId);
             await RunAsync(name, ExampleLanguage.Curl, curl, "^\\{");
         }
+
+        // The copy button puts the example on the clipboard, through the policy's allowed scripts (no inline handler).
+        var csp = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Type == "error" && message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                lock (csp) csp.Add(message.Text);
+        };
+        await page.Context.GrantPermissionsAsync(["clipboard-read", "clipboard-write"], new() { Origin = app.BaseUrl });
+        var sendGroup = page.Locator("[data-testid=api-endpoint][data-path='/v1/sms/send-group/']");
+        await sendGroup.GetByTestId("api-example-copy").ClickAsync();
+        await Expect(sendGroup.GetByTestId("api-example-copy")).ToContainTextAsync("Copied");
+        Assert.Equal(await sendGroup.GetByTestId("api-example").TextContentAsync(), await page.EvaluateAsync<string>("() => navigator.clipboard.readText()"));
+        Assert.Empty(csp);
 
         output.WriteLine("Examples run: " + string.Join(", ", ran.Select(r => $"{r.Key} {r.Value}")));
         Assert.True(failures.Count == 0, $"{failures.Count} example(s) failed:\n\n{string.Join("\n\n", failures)}\n\nApp output:\n{app.Output}");

@@ -13,7 +13,7 @@ public sealed record DocumentedExample(string Document, ExampleLanguage Language
 /// <summary>
 /// The code examples of the reference documents (<c>/work/shared/reference/*.txt</c>), read from the text at test time.
 /// The documents are text extracted from web pages: a curl command is a line starting <c>curl</c> with its
-/// backslash-continued lines; a Node.js, Python or PHP example follows a line naming the language (or starts with a
+/// backslash-continued lines (and the lines of a quoted body); a Node.js, Python or PHP example follows a line naming the language (or starts with a
 /// comment naming it, e.g. <c># Python — poll until completed</c>) and runs to the next prose heading.
 /// Two repairs undo what the extraction did to some pages, and change no code: a heading glued to the end of the
 /// code line before it (<c>console.log(x);Python</c>) goes on its own line, and in a block that lost all its
@@ -36,7 +36,7 @@ public static partial class DocumentedExamples
             if (line.StartsWith("curl ", StringComparison.Ordinal))
             {
                 var block = new List<string> { line };
-                while (block[^1].TrimEnd().EndsWith('\\') && i + 1 < lines.Count)
+                while ((block[^1].TrimEnd().EndsWith('\\') || InQuotes(string.Join('\n', block))) && i + 1 < lines.Count)
                     block.Add(lines[++i]);
                 examples.Add(new(document, ExampleLanguage.Curl, examples.Count, string.Join('\n', block)));
                 continue;
@@ -54,6 +54,20 @@ public static partial class DocumentedExamples
             examples.Add(new(document, lang, examples.Count, string.Join('\n', code).Trim()));
         }
         return examples;
+    }
+
+    /// <summary>Whether a shell command ends inside a quoted string (a JSON body over several lines), so it goes on.</summary>
+    private static bool InQuotes(string command)
+    {
+        char? quote = null;
+        foreach (var c in command)
+            quote = quote switch
+            {
+                null when c is '\'' or '"' => c,
+                { } open when c == open => null,
+                _ => quote,
+            };
+        return quote is not null;
     }
 
     private static (ExampleLanguage? Language, bool IncludeLine) LanguageOf(string line) => line.Trim() switch
