@@ -21,7 +21,7 @@ public static class WebhookPayload
     public static byte[] Serialize(WebhookEvent e, string timeZoneId)
     {
         using var buffer = new MemoryStream(640);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             json.WriteStartObject();
             json.WriteString("id", e.EventId);

@@ -8,7 +8,13 @@ namespace TalkNTalk.Dashboard.Api.V1;
 /// <summary>The one error shape of the API: <c>{"error": code, "detail": text}</c>, plus <c>fields</c> for validation.</summary>
 public static class ApiError
 {
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    // Answers are application/json, never HTML: "+03:00" and "é" are written as they are, not as \u002B and \u00E9,
+    // so what curl prints reads as the documents show it.
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     public static IResult Result(int status, string error, string detail, IReadOnlyDictionary<string, string>? fields = null) =>
         Results.Json(new ErrorBody(error, detail, fields), Json, statusCode: status);
