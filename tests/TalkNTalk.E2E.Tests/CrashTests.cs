@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
 using TalkNTalk.E2E.Tests.Infrastructure;
@@ -38,7 +37,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         {
             await using (var first = await AppServer.StartAsync(settings, folder))
             {
-                using var http = Api(first);
+                using var http = first.ApiClient(Key);
                 var numbers = Enumerable.Range(0, Recipients).Select(i => $"0712{i:D6}").ToArray();
                 var sent = await http.PostAsJsonAsync("/v1/sms/send-bulk/", new { recipients = numbers, message = "Your statement is ready. Reply STOP to opt out." });
                 Assert.True(sent.IsSuccessStatusCode, await sent.Content.ReadAsStringAsync());
@@ -112,13 +111,6 @@ public sealed class CrashTests(ITestOutputHelper output)
         Assert.Equal(counts.GetValueOrDefault("Delivered"), deliveredCount);
         Assert.Equal(counts.GetValueOrDefault("Failed"), failedCount);
         Assert.Equal(0, Scalar<long>(db, "SELECT COUNT(*) FROM delivery_inbox"));
-    }
-
-    private static HttpClient Api(AppServer app)
-    {
-        var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
-        return http;
     }
 
     private static long Pending(string database)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
@@ -65,8 +64,7 @@ public sealed partial class DocumentedExampleTests(ITestOutputHelper output)
         var page = await browser.NewPageAsync(app.BaseUrl);
         await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
         var bookId = await SeedBookAsync(page);
-        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Key);
+        using var http = app.ApiClient(Key);
 
         var failures = new List<string>();
         var ran = new Dictionary<string, int>();

@@ -1,6 +1,4 @@
-using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Microsoft.Playwright;
 using TalkNTalk.E2E.Tests.Infrastructure;
 using static Microsoft.Playwright.Assertions;
@@ -16,12 +14,6 @@ public sealed class SecurityTests
 {
     private const string Key = "tk_live_Csp00123456789abcdefghijklmnopqr";
 
-    private static readonly string[] Pages =
-    [
-        "/", "/address-books", "/compose", "/campaigns", "/campaigns/{campaign}", "/messages", "/monitor", "/api",
-        "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/api-keys", "/admin/webhooks", "/account",
-    ];
-
     // Runs in every document before its own scripts: collects what the browser refused under the policy.
     private const string CollectViolations = """
         window.__cspViolations = [];
@@ -36,7 +28,7 @@ public sealed class SecurityTests
         settings["Bootstrap__ApiKey"] = Key;
         settings["SimulatedProvider__SubmitLatencyMs"] = "0";
         await using var app = await AppServer.StartAsync(settings);
-        var campaign = await SendAsync(app);
+        var campaign = await app.SendBulkAsync(Key, ["254722551001", "254733100100"], "Your statement is ready.");
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(app.BaseUrl);
         await page.Context.AddInitScriptAsync(CollectViolations);
@@ -60,7 +52,7 @@ public sealed class SecurityTests
         await CheckAsync("/account/login");
         await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
 
-        foreach (var path in Pages.Select(p => p.Replace("{campaign}", campaign)))
+        foreach (var path in DashboardPages.SignedIn.Select(p => p.Replace("{campaign}", campaign)))
         {
             await page.OpenAsync(path);
             await Expect(page.Locator("h1, h2").First).ToBeVisibleAsync();
@@ -99,15 +91,5 @@ public sealed class SecurityTests
             Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
             Assert.StartsWith("default-src 'self'; script-src 'self' 'nonce-", Assert.Single(response.Headers.GetValues("Content-Security-Policy")));
         }
-    }
-
-    private static async Task<string> SendAsync(AppServer app)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
-        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Key);
-        var response = await http.PostAsJsonAsync("/v1/sms/send-bulk/", new { recipients = new[] { "254722551001", "254733100100" }, message = "Your statement is ready." });
-        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
-        Assert.True(response.IsSuccessStatusCode, body.ToString());
-        return body.GetProperty("campaign_id").GetString()!;
     }
 }

@@ -75,7 +75,7 @@ public sealed class ApiKeyService(IDbContextFactory<TalkNTalkDbContext> dbFactor
 
     /// <summary>Every key, newest first.</summary>
     public async Task<IReadOnlyList<ApiKeyView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
-        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+        (await PageAsync(organisationId, PageRequest.All, ct)).Items;
 
     /// <summary>A page of keys, newest first unless sorted by name, last use or expiry.</summary>
     public async Task<(IReadOnlyList<ApiKeyView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)

@@ -27,9 +27,16 @@ public sealed record CampaignFigures(int Recipients, int Sent, int Delivered, in
     /// <summary>A share of the recipients, in percent with one decimal, for one segment of the outcome bar.</summary>
     public double PercentOf(int count) => Recipients == 0 ? 0 : Math.Round(100.0 * count / Recipients, 1);
 
-    /// <summary>"1,480 sent · 12 failed · 508 cancelled of 2,000": what the outcome bar shows, in words.</summary>
-    public string OutcomeText => string.Join(" · ", new[] { (Sent, "sent"), (Failed, "failed"), (Unknown, "outcome unknown"), (Cancelled, "cancelled") }
-        .Where(p => p.Item1 > 0 || p.Item2 == "sent").Select(p => $"{p.Item1:N0} {p.Item2}")) + $" of {Recipients:N0}";
+    /// <summary>Where the recipients stand, in the outcome bar's order: its segments, and the words that say them.</summary>
+    public IReadOnlyList<Outcome> Outcomes =>
+        [new("sent", "sent", Sent), new("failed", "failed", Failed), new("unknown", "outcome unknown", Unknown), new("cancelled", "cancelled", Cancelled)];
+
+    /// <summary>"1,480 sent · 12 failed · 508 cancelled of 2,000": what the outcome bar shows, in words (sent always named).</summary>
+    public string OutcomeText => string.Join(" · ", Outcomes.Where(o => o.Count > 0 || o.Kind == "sent").Select(o => $"{o.Count:N0} {o.Label}"))
+                                 + $" of {Recipients:N0}";
+
+    /// <param name="Kind">The segment's name in the page's styles.</param>
+    public sealed record Outcome(string Kind, string Label, int Count);
 
     /// <summary>"96.3% of sent", beside a figure already labelled Delivered; "nothing sent yet" before anything was sent.</summary>
     public string ShareOfSentText => DeliveredOfSent is { } rate ? $"{rate.ToString("0.0", CultureInfo.InvariantCulture)}% of sent" : "nothing sent yet";

@@ -7,13 +7,15 @@ namespace TalkNTalk.Core.Common;
 /// One page of a list as a grid asks for it: rows to skip and take, and the column it is sorted by (a property name of
 /// the row's view, or null for the list's own order).
 /// </summary>
-public sealed record PageRequest(int Skip = 0, int Take = Paging.MaxTake, string? SortBy = null, bool Descending = false);
+public sealed record PageRequest(int Skip = 0, int Take = int.MaxValue, string? SortBy = null, bool Descending = false)
+{
+    /// <summary>Every row, in the list's own order: what a service's ListAsync returns.</summary>
+    public static readonly PageRequest All = new();
+}
 
-/// <summary>The one way a service turns a query into a page: sorted in the database, counted, clamped.</summary>
+/// <summary>The one way a service turns a query into a page: sorted in the database, counted.</summary>
 public static class Paging
 {
-    public const int MaxTake = 500;
-
     /// <summary>
     /// The rows before a page (numbered from 1), without overflow: a page past int.MaxValue rows skips them all, so it is
     /// empty, never the first page's rows again.
@@ -28,7 +30,7 @@ public static class Paging
     public static async Task<(List<T> Items, int Total)> ToPageAsync<T>(this IQueryable<T> query, PageRequest page, CancellationToken ct)
     {
         var total = await query.CountAsync(ct);
-        var items = await query.Skip(Math.Max(0, page.Skip)).Take(Math.Clamp(page.Take, 1, MaxTake)).ToListAsync(ct);
+        var items = await query.Skip(Math.Max(0, page.Skip)).Take(Math.Max(1, page.Take)).ToListAsync(ct);
         return (items, total);
     }
 }

@@ -12,7 +12,7 @@ namespace TalkNTalk.Core.Dispatch;
 /// Applies the delivery reports waiting in <c>delivery_inbox</c> to their messages, in one transaction per batch, and
 /// deletes each report once applied. A sent message becomes delivered or undelivered; an <c>Unknown</c> one (its
 /// hand-over's answer was lost) is settled by its report and charged, since the network had it. A report that
-/// overtook its submission's answer waits and is tried again (2 s, 4 s, … for about an hour); a duplicate is dropped.
+/// overtook its submission's answer waits and is tried again (2 s, 4 s, … doubling, a dozen times); a duplicate is dropped.
 /// </summary>
 internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, ILogger logger)
 {
@@ -41,15 +41,13 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
             RETURNING OrganisationId, CampaignId, Cost
             """);
         await using var status = Command(connection, "SELECT Status FROM messages WHERE {0}");
-        await using var delete = connection.CreateCommand();
-        delete.CommandText = "DELETE FROM delivery_inbox WHERE Id = $id";
-        Sql.Add(delete, "$id");
         await using var retry = connection.CreateCommand();
         retry.CommandText = "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = $retry WHERE Id = $id";
         Sql.Add(retry, "$id");
         Sql.Add(retry, "$retry");
 
         var money = new CampaignMoney();
+        var done = new List<long>(due.Count);
         foreach (var receipt in due)
         {
             var applied = await RunAsync(sent[receipt.ByMessageId], receipt, touched, money: null, ct)
@@ -63,7 +61,13 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
             }
             if (!applied && receipt.Attempts >= MaxAttempts)
                 logger.LogWarning("A delivery report for {Message} found no sent message in {Attempts} attempts: dropped", receipt.MessageId?.ToString() ?? receipt.ProviderMessageId, receipt.Attempts);
-            Sql.Set(delete, "$id", receipt.Id);
+            done.Add(receipt.Id);
+        }
+        // Applied and dropped reports go in one statement, not one per report.
+        await using (var delete = connection.CreateCommand())
+        {
+            delete.CommandText = "DELETE FROM delivery_inbox WHERE Id IN (SELECT value FROM json_each($ids))";
+            Sql.Add(delete, "$ids", System.Text.Json.JsonSerializer.Serialize(done));
             await delete.ExecuteNonQueryAsync(ct);
         }
         await money.ApplyAsync(db, now, ct);

@@ -11,7 +11,7 @@ public sealed class SenderIdService(IDbContextFactory<TalkNTalkDbContext> dbFact
 {
     /// <summary>Every sender ID of the organisation, default first, then by name.</summary>
     public async Task<IReadOnlyList<SenderIdView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
-        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+        (await PageAsync(organisationId, PageRequest.All, ct)).Items;
 
     /// <summary>A page of sender IDs: default first, then by name, unless sorted by name, category, status or registration.</summary>
     public async Task<(IReadOnlyList<SenderIdView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)

@@ -23,7 +23,7 @@ public sealed class MemberService(IServiceScopeFactory scopes, TimeProvider cloc
 
     /// <summary>Every member, by name.</summary>
     public async Task<IReadOnlyList<MemberView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
-        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+        (await PageAsync(organisationId, PageRequest.All, ct)).Items;
 
     /// <summary>A page of members, sorted by name (the default), e-mail, role or when they were added.</summary>
     public async Task<(IReadOnlyList<MemberView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)

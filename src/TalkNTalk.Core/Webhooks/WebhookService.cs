@@ -34,7 +34,7 @@ public sealed class WebhookService(
 
     /// <summary>Every endpoint, oldest first.</summary>
     public async Task<IReadOnlyList<WebhookEndpointView>> ListAsync(Guid organisationId, CancellationToken ct = default) =>
-        (await PageAsync(organisationId, new PageRequest(), ct)).Items;
+        (await PageAsync(organisationId, PageRequest.All, ct)).Items;
 
     /// <summary>A page of endpoints, oldest first unless sorted by address, state or failures.</summary>
     public async Task<(IReadOnlyList<WebhookEndpointView> Items, int Total)> PageAsync(Guid organisationId, PageRequest page, CancellationToken ct = default)

@@ -134,6 +134,24 @@ public sealed class AppServer : IAsyncDisposable
         throw new DirectoryNotFoundException("TalkNTalk.Dashboard.sln not found above the test output folder.");
     }
 
+    /// <summary>A client of this app's REST API with a key (one the Bootstrap__ApiKey setting created).</summary>
+    public HttpClient ApiClient(string key)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(BaseUrl) };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    /// <summary>Sends a campaign through <c>POST /v1/sms/send-bulk/</c> with a key; its id.</summary>
+    public async Task<string> SendBulkAsync(string key, string[] recipients, string message)
+    {
+        using var http = ApiClient(key);
+        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, "/v1/sms/send-bulk/", new { recipients, message });
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, body);
+        return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("campaign_id").GetString()!;
+    }
+
     /// <summary>SIGKILL, as a crash or <c>kill -9</c> would: no shutdown code runs.</summary>
     public async Task KillAsync()
     {
