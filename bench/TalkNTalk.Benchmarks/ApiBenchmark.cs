@@ -48,7 +48,7 @@ public static class ApiBenchmark
             $"--Database:Path={path}", $"--Bootstrap:OrganisationName={organisationName}", "--Bootstrap:AdminEmail=bench@bench.co.ke",
             "--Bootstrap:AdminPassword=bench-password-1", "--Bootstrap:DefaultSenderId=TALKNTALK", $"--Bootstrap:ApiKey={Key}",
             "--SimulatedProvider:SubmitLatencyMs=0", "--SimulatedProvider:ReceiptDelayMs=0", "--SimulatedProvider:Credit=100000000",
-            "--Dispatch:MessagesPerSecond=0", "--Dispatch:BatchSize=2000", "--Dispatch:MaxConcurrency=256", "--Api:RequestsPerMinute=100000000",
+            "--SimulatedProvider:MessagesPerSecond=0", "--Dispatch:BatchSize=2000", "--Dispatch:MaxConcurrency=256", "--Api:RequestsPerMinute=100000000",
         ]);
         await app.StartAsync();
         try

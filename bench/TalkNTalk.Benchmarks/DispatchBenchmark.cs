@@ -102,7 +102,7 @@ public sealed class BenchServices : IAsyncDisposable
             ["SimulatedProvider:ReceiptDelayMs"] = "0",
             ["SimulatedProvider:Credit"] = "10000000",
             ["SimulatedProvider:Seed"] = "1",
-            ["Dispatch:MessagesPerSecond"] = "0",
+            ["SimulatedProvider:MessagesPerSecond"] = "0",
             ["Dispatch:BatchSize"] = "2000",
             ["Dispatch:MaxConcurrency"] = "256",
         }).AddInMemoryCollection(settings ?? []).Build();

@@ -77,7 +77,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<DispatchSignal>();
         services.AddSingleton<DispatchActivity>();
         services.AddSingleton<SimulatedSmsProvider>();
-        services.AddSingleton<ISmsProvider>(sp => sp.GetRequiredService<SimulatedSmsProvider>());
+        services.Configure<SmsOptions>(configuration.GetSection("Sms"));
+        services.AddSingleton<GatewayNotifier>();
+        services.AddSingleton<SmsGateway>();
+        var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys");
+        services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsOptions>>(),
+            sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sms-callback.key")));
+        // Never retried here: a retry could hand the same SMS to a gateway that does not de-duplicate.
+        services.AddHttpClient(Providers.Kannel.KannelSmsProvider.HttpClientName);
+        services.AddHttpClient(Providers.AfricasTalking.AfricasTalkingSmsProvider.HttpClientName);
         services.AddSingleton<Dispatcher>();
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
@@ -85,7 +93,7 @@ public static class CoreServiceCollectionExtensions
         // Keys live beside the database, so sign-in cookies and webhook secrets survive a restart.
         services.AddDataProtection()
             .SetApplicationName("TalkNTalk.Dashboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys")));
+            .PersistKeysToFileSystem(new DirectoryInfo(keys));
         return services;
     }
 

@@ -36,7 +36,7 @@ public sealed class CampaignTests
         settings["SimulatedProvider__SubmitLatencyMs"] = "10";
         settings["SimulatedProvider__ReceiptDelayMs"] = "300";
         settings["SimulatedProvider__NonDeliveryRate"] = "0";
-        settings["Dispatch__MessagesPerSecond"] = "10";
+        settings["SimulatedProvider__MessagesPerSecond"] = "10";
         settings["Dispatch__BatchSize"] = "5";
         await using var app = await AppServer.StartAsync(settings);
         await using var browser = await Browser.LaunchAsync();
@@ -156,7 +156,7 @@ public sealed class CampaignTests
         settings["Bootstrap__ApiKey"] = key;
         settings["SimulatedProvider__SubmitLatencyMs"] = "10";
         settings["SimulatedProvider__ReceiptDelayMs"] = "300";
-        settings["Dispatch__MessagesPerSecond"] = "20";
+        settings["SimulatedProvider__MessagesPerSecond"] = "20";
         await using var app = await AppServer.StartAsync(settings);
         await using var browser = await Browser.LaunchAsync();
         var page = await browser.NewPageAsync(app.BaseUrl);

@@ -30,7 +30,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         settings["SimulatedProvider__ReceiptDelayMs"] = "300";
         settings["SimulatedProvider__FailureRate"] = "0.02";
         settings["SimulatedProvider__NonDeliveryRate"] = "0.05";
-        settings["Dispatch__MessagesPerSecond"] = "800";
+        settings["SimulatedProvider__MessagesPerSecond"] = "800";
         settings["Dispatch__MaxConcurrency"] = "16";
         var random = new Random(20261202);
         try

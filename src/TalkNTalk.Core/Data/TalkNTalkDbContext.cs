@@ -249,6 +249,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             r.Property(x => x.Id).ValueGeneratedNever();
             r.Property(x => x.ProviderMessageId).HasMaxLength(100);
             r.Property(x => x.ErrorCode).HasMaxLength(64);
+            r.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
         });
     }
 }

@@ -91,10 +91,10 @@ public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> d
         await using var transaction = await db.Database.BeginTransactionAsync();
         await using var insert = db.Database.GetDbConnection().CreateCommand();
         insert.CommandText = """
-            INSERT INTO delivery_inbox (MessageId, ProviderMessageId, Delivered, ErrorCode, At, ReceivedAt, Attempts)
-            VALUES ($message, $provider, $delivered, $code, $at, $received, 0)
+            INSERT INTO delivery_inbox (MessageId, ProviderMessageId, Delivered, ErrorCode, Network, At, ReceivedAt, Attempts)
+            VALUES ($message, $provider, $delivered, $code, $network, $at, $received, 0)
             """;
-        foreach (var name in new[] { "$message", "$provider", "$delivered", "$code", "$at", "$received" })
+        foreach (var name in new[] { "$message", "$provider", "$delivered", "$code", "$network", "$at", "$received" })
             Sql.Add(insert, name, DBNull.Value);
         insert.Parameters["$received"].Value = Sql.Text(now);
         foreach (var receipt in batch.SelectMany(p => p.Receipts))
@@ -103,6 +103,7 @@ public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> d
             insert.Parameters["$provider"].Value = (object?)receipt.ProviderMessageId ?? DBNull.Value;
             insert.Parameters["$delivered"].Value = receipt.Delivered ? 1 : 0;
             insert.Parameters["$code"].Value = (object?)receipt.ErrorCode ?? DBNull.Value;
+            insert.Parameters["$network"].Value = receipt.Network is { } network ? network.ToString() : DBNull.Value;
             insert.Parameters["$at"].Value = Sql.Text(receipt.At);
             await insert.ExecuteNonQueryAsync();
         }

@@ -3,9 +3,6 @@ namespace TalkNTalk.Core.Dispatch;
 /// <summary>How fast and how wide the dispatcher sends (section <c>Dispatch</c>).</summary>
 public sealed class DispatchOptions
 {
-    /// <summary>Submissions per second to the provider, across all campaigns.</summary>
-    public int MessagesPerSecond { get; set; } = 100;
-
     /// <summary>Messages claimed and recorded per database transaction.</summary>
     public int BatchSize { get; set; } = 500;
 

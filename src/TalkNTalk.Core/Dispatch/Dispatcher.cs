@@ -26,7 +26,7 @@ namespace TalkNTalk.Core.Dispatch;
 /// </summary>
 public sealed class Dispatcher(
     IDbContextFactory<TalkNTalkDbContext> dbFactory,
-    ISmsProvider provider,
+    SmsGateway gateway,
     DeliveryReceiptInbox inbox,
     DispatchSignal signal,
     DispatchActivity activity,
@@ -39,14 +39,8 @@ public sealed class Dispatcher(
     WalletNotifier walletChanges,
     ILogger<Dispatcher> logger) : BackgroundService
 {
-    private DateTime _windowStart;
-    private int _sentInWindow;
-    private readonly ProviderBackoff _backoff = new(clock, logger);
     private readonly ReceiptApplier _receipts = new(dbFactory, clock, logger);
     private readonly CancellationTokenSource _hardStop = new();
-
-    /// <summary>The provider's failures in a row and how long the dispatcher waits before trying it again.</summary>
-    public (int Failures, TimeSpan Wait) ProviderState => (_backoff.ConsecutiveFailures, _backoff.Remaining);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -79,7 +73,7 @@ public sealed class Dispatcher(
             {
                 logger.LogError(e, "Dispatch cycle failed; retrying shortly");
             }
-            var wait = _backoff.Remaining;
+            var wait = gateway.Current.Remaining;
             if (!worked || wait > TimeSpan.Zero)
             {
                 try
@@ -124,17 +118,19 @@ public sealed class Dispatcher(
         // A batch is claimed and handed over in parts of about a quarter second of sending each. Only a part is ever
         // claimed: a pause or cancel stops the campaign at the end of the part in flight (the claim takes only running
         // campaigns), live pages follow the counts, and a crash can leave at most a part unrecorded.
+        // While the gateway's circuit is open nothing is claimed; once its wait is over, one message probes it.
         var claimed = 0;
-        while (claimed < Math.Max(1, options.Value.BatchSize) && !ct.IsCancellationRequested && _backoff.Remaining == TimeSpan.Zero)
+        while (claimed < Math.Max(1, options.Value.BatchSize) && !ct.IsCancellationRequested && gateway.Current.Remaining == TimeSpan.Zero)
         {
+            var lane = gateway.Current;
             List<Claimed> part;
             using (await turns.TakeAsync(ct))
-                part = await ClaimAsync(touched, Math.Min(PartSize(), options.Value.BatchSize - claimed), ct);
+                part = await ClaimAsync(touched, lane.Probing ? 1 : Math.Min(PartSize(lane), options.Value.BatchSize - claimed), ct);
             if (part.Count == 0)
                 break;
             claimed += part.Count;
             activity.MarkBusy();
-            var outcomes = await SubmitAsync(part, ct);
+            var outcomes = await SubmitAsync(lane, part, ct);
             var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
             await RecordUntilDoneAsync(part, outcomes, recorded);
             touched.UnionWith(recorded);
@@ -200,7 +196,7 @@ public sealed class Dispatcher(
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var paused = await db.Messages.Where(m => m.Status == MessageStatus.Held).Select(m => m.CampaignId).Distinct().ToListAsync(ct);
-        if (paused.Count == 0 || !await provider.HasCreditAsync(ct))
+        if (paused.Count == 0 || !await gateway.Current.Provider.HasCreditAsync(ct))
             return;
         var now = clock.GetUtcNow().UtcDateTime;
         await db.Messages.Where(m => m.Status == MessageStatus.Held)
@@ -252,26 +248,28 @@ public sealed class Dispatcher(
     }
 
     // About a quarter second of sending under the rate limit; without a limit, four rounds of the submissions in flight.
-    private int PartSize()
+    private int PartSize(GatewayLane lane)
     {
         var batch = Math.Max(1, options.Value.BatchSize);
-        var perSecond = options.Value.MessagesPerSecond;
+        var perSecond = lane.MessagesPerSecond;
         return perSecond <= 0 ? Math.Min(batch, 4 * Math.Max(1, options.Value.MaxConcurrency)) : Math.Clamp(perSecond / 4, 1, batch);
     }
 
-    // Hands the part over with bounded concurrency. A message not handed over (the host is stopping, the provider is
-    // failing) has no outcome and goes back to the queue. The provider's call is cancelled only by a hard stop. For a
-    // provider that does not de-duplicate, each round of the submissions in flight is marked Submitting just before it
-    // goes, so a crash leaves at most a round's outcome unknown.
-    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(List<Claimed> part, CancellationToken stopping)
+    // Hands the part over with bounded concurrency, under the provider's rate limit and through its circuit. A message
+    // not handed over (the host is stopping, the circuit is open, the provider did not take it) has no outcome and goes
+    // back to the queue. The provider's call is cancelled only by a hard stop. For a provider that does not
+    // de-duplicate, each round of the submissions in flight is marked Submitting just before it goes, so a crash leaves
+    // at most a round's outcome unknown.
+    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(GatewayLane lane, List<Claimed> part, CancellationToken stopping)
     {
+        var provider = lane.Provider;
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Outcome>();
         var width = Math.Max(1, options.Value.MaxConcurrency);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = width };
         var rounds = provider.DeduplicatesByMessageId ? [part.ToArray()] : part.Chunk(width);
         foreach (var round in rounds)
         {
-            if (stopping.IsCancellationRequested || _backoff.Remaining > TimeSpan.Zero)
+            if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
                 break;
             if (!provider.DeduplicatesByMessageId)
             {
@@ -282,18 +280,17 @@ public sealed class Dispatcher(
             {
                 try
                 {
-                    await RateLimitAsync(stopping);
+                    await lane.AcquireAsync(stopping);
                 }
                 catch (OperationCanceledException)
                 {
                     return;
                 }
-                if (stopping.IsCancellationRequested || _backoff.Remaining > TimeSpan.Zero)
+                if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
                     return;
                 try
                 {
-                    var result = await provider.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
-                    _backoff.Succeeded();
+                    var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
                     outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
                 }
                 catch (Exception e)
@@ -303,47 +300,10 @@ public sealed class Dispatcher(
                     if (e is not ProviderUnavailableException && !provider.DeduplicatesByMessageId)
                         outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
                             ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
-                    if (e is not OperationCanceledException)
-                        _backoff.Failed(e);
                 }
             });
         }
         return new Dictionary<Guid, Outcome>(outcomes);
-    }
-
-    private readonly SemaphoreSlim _rateGate = new(1, 1);
-
-    // A fixed window per second: simple, and exact enough for provider throughput limits.
-    private async Task RateLimitAsync(CancellationToken ct)
-    {
-        var perSecond = options.Value.MessagesPerSecond;
-        if (perSecond <= 0)
-            return;
-        while (true)
-        {
-            TimeSpan wait;
-            await _rateGate.WaitAsync(ct);
-            try
-            {
-                var now = clock.GetUtcNow().UtcDateTime;
-                if (now - _windowStart >= TimeSpan.FromSeconds(1))
-                {
-                    _windowStart = now;
-                    _sentInWindow = 0;
-                }
-                if (_sentInWindow < perSecond)
-                {
-                    _sentInWindow++;
-                    return;
-                }
-                wait = _windowStart.AddSeconds(1) - now;
-            }
-            finally
-            {
-                _rateGate.Release();
-            }
-            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), clock, ct);
-        }
     }
 
     private async Task RecordAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, HashSet<(Guid, Guid)> touched, CancellationToken ct)

@@ -14,6 +14,9 @@ public sealed class InboxReceipt
     public bool Delivered { get; set; }
     public string? ErrorCode { get; set; }
 
+    /// <summary>The network the provider says the number is on, which corrects the prefix table's guess on the message.</summary>
+    public Phones.Network? Network { get; set; }
+
     /// <summary>When the network says it happened.</summary>
     public DateTime At { get; set; }
 

@@ -11,7 +11,9 @@ namespace TalkNTalk.Core.Dispatch;
 /// <summary>
 /// Applies the delivery reports waiting in <c>delivery_inbox</c> to their messages, in one transaction per batch, and
 /// deletes each report once applied. A sent message becomes delivered or undelivered; an <c>Unknown</c> one (its
-/// hand-over's answer was lost) is settled by its report and charged, since the network had it. A report that
+/// hand-over's answer was lost) is settled by its report and charged, since the network had it. A
+/// report that names the number's network corrects the prefix table's guess (numbers are portable; the statistics
+/// trigger moves the message between networks in the same statement). A report that
 /// overtook its submission's answer waits and is tried again (2 s, 4 s, … doubling, a dozen times); a duplicate is dropped.
 /// </summary>
 internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, ILogger logger)
@@ -30,13 +32,13 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var sent = Command(connection, """
             UPDATE messages SET Status = $status, DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, coalesce(SentAt, $at)) END,
-                ErrorCode = $code, UpdatedAt = max($at, coalesce(SentAt, $at))
+                ErrorCode = $code, Network = coalesce($network, Network), UpdatedAt = max($at, coalesce(SentAt, $at))
             WHERE {0} AND +Status = 'Sent'
             RETURNING OrganisationId, CampaignId, Cost
             """);
         await using var unknown = Command(connection, """
             UPDATE messages SET Status = $status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, UpdatedAt) END,
-                ErrorCode = $code, UpdatedAt = max($at, UpdatedAt)
+                ErrorCode = $code, Network = coalesce($network, Network), UpdatedAt = max($at, UpdatedAt)
             WHERE {0} AND +Status = 'Unknown'
             RETURNING OrganisationId, CampaignId, Cost
             """);
@@ -80,7 +82,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
     {
         await using var read = connection.CreateCommand();
         read.CommandText = """
-            SELECT Id, MessageId, ProviderMessageId, Delivered, ErrorCode, At, Attempts FROM delivery_inbox
+            SELECT Id, MessageId, ProviderMessageId, Delivered, ErrorCode, At, Attempts, Network FROM delivery_inbox
             WHERE RetryAt IS NULL OR RetryAt <= $now ORDER BY Id LIMIT $max
             """;
         Sql.Add(read, "$now", Sql.Text(now));
@@ -89,7 +91,8 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         await using var reader = await read.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             due.Add(new Due(reader.GetInt64(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3) == 1, reader.IsDBNull(4) ? null : reader.GetString(4), Sql.ParseTime(reader.GetString(5)), reader.GetInt32(6)));
+                reader.GetInt64(3) == 1, reader.IsDBNull(4) ? null : reader.GetString(4), Sql.ParseTime(reader.GetString(5)), reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
         return due;
     }
 
@@ -100,6 +103,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         Sql.Set(update, "$delivered", receipt.Delivered ? 1 : 0);
         Sql.Set(update, "$code", receipt.ErrorCode);
         Sql.Set(update, "$at", Sql.Text(receipt.At));
+        Sql.Set(update, "$network", receipt.Network);
         await using var reader = await update.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
             return false;
@@ -127,7 +131,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         {
             var command = connection.CreateCommand();
             command.CommandText = string.Format(CultureInfo.InvariantCulture, sql, where);
-            foreach (var name in new[] { "$key", "$status", "$delivered", "$code", "$at" })
+            foreach (var name in new[] { "$key", "$status", "$delivered", "$code", "$at", "$network" })
                 if (command.CommandText.Contains(name, StringComparison.Ordinal))
                     Sql.Add(command, name, DBNull.Value);
             return command;
@@ -146,7 +150,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         }
     }
 
-    private sealed record Due(long Id, Guid? MessageId, string? ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At, int Attempts)
+    private sealed record Due(long Id, Guid? MessageId, string? ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At, int Attempts, string? Network)
     {
         public bool ByMessageId => MessageId is not null;
     }

@@ -21,7 +21,9 @@ public sealed record SubmitResult(SubmitOutcome Outcome, string? ProviderMessage
 /// What the handset's network said about a submitted message. Providers name the message by their own id, by ours
 /// (Kannel's report URL carries it), or both.
 /// </summary>
-public sealed record DeliveryReceipt(string? ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At, Guid? MessageId = null);
+/// <param name="Network">The network the report came from, when the provider says (numbers are portable, so it corrects the prefix table's guess).</param>
+public sealed record DeliveryReceipt(string? ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At, Guid? MessageId = null,
+    Phones.Network? Network = null);
 
 /// <summary>The only door to the outside world for SMS. Implementations: simulated (default), Kannel, others.</summary>
 public interface ISmsProvider
@@ -44,7 +46,13 @@ public interface ISmsProvider
 }
 
 /// <summary>The provider could not be reached or refused the hand-over: the message was certainly not taken.</summary>
-public sealed class ProviderUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public class ProviderUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The provider asked us to slow down (HTTP 429): nothing was taken, and nothing should be handed over for <see cref="RetryAfter"/>.</summary>
+public sealed class ProviderThrottledException(string message, TimeSpan retryAfter) : ProviderUnavailableException(message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter;
+}
 
 /// <summary>Where providers deliver receipts (a callback endpoint, or the simulator).</summary>
 public interface IDeliveryReceiptSink

@@ -10,11 +10,11 @@ namespace TalkNTalk.Core.Providers;
 /// At start, has the simulator send the delivery reports it owed when the last process stopped, as a real network
 /// would once we are back: the simulator lives in our process, so its timers die with it.
 /// </summary>
-public sealed class SimulatedProviderRecovery(IDbContextFactory<TalkNTalkDbContext> dbFactory, ISmsProvider provider, ILogger<SimulatedProviderRecovery> logger) : IHostedService
+public sealed class SimulatedProviderRecovery(IDbContextFactory<TalkNTalkDbContext> dbFactory, SmsGateway gateway, ILogger<SimulatedProviderRecovery> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (provider is not SimulatedSmsProvider simulator)
+        if (gateway.Current.Provider is not SimulatedSmsProvider simulator)
             return;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var waiting = await db.Messages.Where(m => m.Status == MessageStatus.Sent || m.Status == MessageStatus.Unknown || m.Status == MessageStatus.Submitting)

@@ -7,6 +7,9 @@ namespace TalkNTalk.Core.Providers;
 public sealed class SimulatedProviderOptions
 {
     public int SubmitLatencyMs { get; set; } = 40;
+
+    /// <summary>Submissions per second the simulated provider takes (its rate limit); 0 for none.</summary>
+    public int MessagesPerSecond { get; set; } = 100;
     public double FailureRate { get; set; } = 0.01;
     public double NonDeliveryRate { get; set; } = 0.03;
     public int ReceiptDelayMs { get; set; } = 1500;

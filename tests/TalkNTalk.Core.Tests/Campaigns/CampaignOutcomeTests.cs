@@ -57,7 +57,7 @@ public sealed class CampaignOutcomeTests
     public async Task A_batch_recorded_in_parts_ends_with_exact_counts()
     {
         // Four a second: a part is one message, and four messages fit the first second's window without waiting.
-        var settings = new Dictionary<string, string?>(DispatcherTests.FastProvider) { ["Dispatch:MessagesPerSecond"] = "4", ["SimulatedProvider:FailureRate"] = "0" };
+        var settings = new Dictionary<string, string?>(DispatcherTests.FastProvider) { ["SimulatedProvider:MessagesPerSecond"] = "4", ["SimulatedProvider:FailureRate"] = "0" };
         await using var services = await TestServices.StartAsync(settings);
         var org = await services.CreateOrganisationAsync(credit: 500m);
         var id = (await services.Get<CampaignService>().SendBulkAsync(new SendRequest

@@ -15,7 +15,7 @@ public sealed class CampaignQueriesTests
         ["SimulatedProvider:ReceiptDelayMs"] = "0",
         ["SimulatedProvider:FailureRate"] = "0",
         ["SimulatedProvider:NonDeliveryRate"] = "0",
-        ["Dispatch:MessagesPerSecond"] = "0",
+        ["SimulatedProvider:MessagesPerSecond"] = "0",
         ["Dispatch:BatchSize"] = "10",
     };
 

@@ -124,33 +124,69 @@ public sealed class DispatchSafetyTests
     }
 
     [Fact]
-    public async Task A_provider_that_throws_is_left_alone_for_a_while_and_nothing_is_lost()
+    public async Task A_failing_provider_opens_the_circuit_which_probes_with_one_message_and_nothing_is_lost_or_charged()
     {
         await using var services = await TestServices.StartAsync(Settings(("Dispatch:MaxConcurrency", "1")));
         var org = await services.CreateOrganisationAsync(credit: 500m);
         await SendAsync(services, org, 20);
         var failing = new Failing(services.Get<SimulatedSmsProvider>(), failures: 3);
-        var dispatcher = NewDispatcher(services, failing);
+        var circuit = new CircuitOptions { MinimumAttempts = 2, FailureRatio = 0.5, SamplingSeconds = 30, FirstBreakSeconds = 1, LongestBreakSeconds = 60 };
+        var gateway = SmsGateway.Fixed(failing, 0, services.Clock, circuit);
+        var dispatcher = NewDispatcher(services, gateway);
+        var start = services.Clock.GetUtcNow().UtcDateTime;
+        (decimal, decimal) Wallet(TalkNTalk.Core.Data.TalkNTalkDbContext db) => db.Wallets.Select(w => ValueTuple.Create(w.Available, w.Reserved)).Single();
+        (decimal, decimal) before;
+        await using (var db = services.NewDb())
+            before = Wallet(db);
 
         await dispatcher.RunOnceAsync();
         await dispatcher.RunOnceAsync();
-        Assert.Equal(1, failing.Calls); // the first failure starts a one-second wait: no hammering
-        Assert.Equal(TimeSpan.FromSeconds(1), dispatcher.ProviderState.Wait);
+        Assert.Equal(2, failing.Calls); // two failures open the circuit: nothing more is tried while it is open
+        var open = gateway.Health;
+        Assert.Equal((GatewayState.Waiting, start, start.AddSeconds(1)), (open.State, open.DownSince, open.RetryAt));
+        Assert.Equal("Connection refused (simulated)", open.LastError);
+        await using (var db = services.NewDb())
+        {
+            Assert.Equal(20, await db.Messages.CountAsync(m => m.Status == MessageStatus.Queued && m.ClaimedAt == null));
+            Assert.Equal(before, Wallet(db)); // nothing charged, nothing refunded
+        }
 
         services.Clock.Advance(TimeSpan.FromSeconds(1));
         await dispatcher.RunOnceAsync();
-        Assert.Equal(2, failing.Calls);
-        Assert.Equal(TimeSpan.FromSeconds(2), dispatcher.ProviderState.Wait); // doubling
+        Assert.Equal(3, failing.Calls); // one probe, which fails: the wait doubles
+        Assert.Equal(TimeSpan.FromSeconds(2), gateway.Current.Remaining);
+        Assert.Equal(start, gateway.Health.DownSince); // the same outage
 
-        for (var i = 0; i < 5; i++)
-        {
-            services.Clock.Advance(TimeSpan.FromMinutes(1));
-            await RunUntilIdleAsync(dispatcher);
-        }
+        services.Clock.Advance(TimeSpan.FromSeconds(2));
+        await RunUntilIdleAsync(dispatcher);
+        var healthy = gateway.Health;
+        Assert.Equal((GatewayState.Sending, (DateTime?)null), (healthy.State, healthy.DownSince));
+        await using var after = services.NewDb();
+        Assert.Equal(0, await after.Messages.CountAsync(m => m.Status == MessageStatus.Queued || m.ClaimedAt != null));
+        Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
+        Assert.Equal(23, failing.Calls); // each message handed over once after the outage
+    }
+
+    [Fact]
+    public async Task A_provider_that_asks_to_slow_down_is_left_alone_for_its_retry_after_without_opening_the_circuit()
+    {
+        await using var services = await TestServices.StartAsync(Settings(("Dispatch:MaxConcurrency", "1")));
+        var org = await services.CreateOrganisationAsync(credit: 500m);
+        await SendAsync(services, org, 5);
+        var throttling = new Throttling(services.Get<SimulatedSmsProvider>(), times: 1, TimeSpan.FromSeconds(30));
+        var gateway = SmsGateway.Fixed(throttling, 0, services.Clock);
+        var dispatcher = NewDispatcher(services, gateway);
+
+        await dispatcher.RunOnceAsync();
+        Assert.Equal(1, throttling.Calls);
+        Assert.Equal(TimeSpan.FromSeconds(30), gateway.Current.Remaining);
+        Assert.False(gateway.Current.Probing); // a 429 is not a failure of the gateway
+
+        services.Clock.Advance(TimeSpan.FromSeconds(30));
+        await RunUntilIdleAsync(dispatcher);
         await using var db = services.NewDb();
-        Assert.Equal(0, await db.Messages.CountAsync(m => m.Status == MessageStatus.Queued || m.ClaimedAt != null));
         Assert.Equal(CampaignStatus.Completed, (await db.Campaigns.SingleAsync()).Status);
-        Assert.Equal((0, TimeSpan.Zero), dispatcher.ProviderState);
+        Assert.Equal(6, throttling.Calls);
     }
 
     [Fact]
@@ -166,7 +202,7 @@ public sealed class DispatchSafetyTests
         // A report arrives and is kept; then the process stops before applying it, and the simulator's timers die with it.
         var first = await FirstSentAsync(services);
         await services.Get<IDeliveryReceiptSink>().PostAsync([new DeliveryReceipt(null, true, null, services.Clock.GetUtcNow().UtcDateTime, first)]);
-        await new SimulatedProviderRecovery(services.Get<IDbContextFactory<TalkNTalk.Core.Data.TalkNTalkDbContext>>(), services.Get<ISmsProvider>(),
+        await new SimulatedProviderRecovery(services.Get<IDbContextFactory<TalkNTalk.Core.Data.TalkNTalkDbContext>>(), services.Get<SmsGateway>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SimulatedProviderRecovery>.Instance).StartAsync(default);
         var restarted = NewDispatcher(services, services.Get<SimulatedSmsProvider>());
         await restarted.RecoverAsync();
@@ -256,6 +292,21 @@ public sealed class DispatchSafetyTests
                 await action();
             return await inner.SubmitAsync(request, ct);
         }
+
+        public Task<bool> HasCreditAsync(CancellationToken ct) => inner.HasCreditAsync(ct);
+    }
+
+    /// <summary>A gateway that answers 429 with Retry-After for its first calls.</summary>
+    private sealed class Throttling(ISmsProvider inner, int times, TimeSpan retryAfter) : ISmsProvider
+    {
+        public int Calls;
+
+        public bool DeduplicatesByMessageId => inner.DeduplicatesByMessageId;
+
+        public Task<SubmitResult> SubmitAsync(SubmitRequest request, CancellationToken ct) =>
+            Interlocked.Increment(ref Calls) <= times
+                ? throw new ProviderThrottledException("Too many requests (simulated)", retryAfter)
+                : inner.SubmitAsync(request, ct);
 
         public Task<bool> HasCreditAsync(CancellationToken ct) => inner.HasCreditAsync(ct);
     }

@@ -25,7 +25,7 @@ public sealed class DispatcherTests
         ["SimulatedProvider:FailureRate"] = "0.1",
         ["SimulatedProvider:NonDeliveryRate"] = "0.2",
         ["SimulatedProvider:Seed"] = "7",
-        ["Dispatch:MessagesPerSecond"] = "0",
+        ["SimulatedProvider:MessagesPerSecond"] = "0",
         ["Dispatch:BatchSize"] = "40",
     };
 
@@ -197,8 +197,11 @@ public sealed class DispatcherTests
         Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
     }
 
-    internal static Dispatcher NewDispatcher(TestServices services, ISmsProvider provider) => new(
-        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), provider, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
+    internal static Dispatcher NewDispatcher(TestServices services, ISmsProvider provider, CircuitOptions? circuit = null) =>
+        NewDispatcher(services, SmsGateway.Fixed(provider, services.Get<IOptions<SimulatedProviderOptions>>().Value.MessagesPerSecond, services.Clock, circuit));
+
+    internal static Dispatcher NewDispatcher(TestServices services, SmsGateway gateway) => new(
+        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), gateway, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
         services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
         services.Get<WalletNotifier>(), NullLogger<Dispatcher>.Instance);
 

@@ -25,7 +25,7 @@ public sealed class MessageQueriesTests : IAsyncLifetime
         ["SimulatedProvider:FailureRate"] = "0.2",
         ["SimulatedProvider:NonDeliveryRate"] = "0.25",
         ["SimulatedProvider:Seed"] = "3",
-        ["Dispatch:MessagesPerSecond"] = "0",
+        ["SimulatedProvider:MessagesPerSecond"] = "0",
     };
 
     // Safaricom, Airtel, Telkom and a Safaricom 011x number, several sharing "712".

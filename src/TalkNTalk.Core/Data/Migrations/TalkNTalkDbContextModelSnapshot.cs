@@ -401,6 +401,10 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.Property<Guid?>("MessageId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Network")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ProviderMessageId")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");

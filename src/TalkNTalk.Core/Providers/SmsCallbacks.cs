@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+
+namespace TalkNTalk.Core.Providers;
+
+/// <summary>
+/// The addresses providers call back with delivery reports, and the tokens that authenticate them. A token is an
+/// HMAC-SHA256 of what it is for (a message id for Kannel, whose report URL is per message; the provider's name for
+/// Africa's Talking, whose callback URL is set once in its dashboard) under a random key kept beside the database,
+/// encrypted with Data Protection. Nobody can forge a report without the key, and one message's URL opens no other.
+/// </summary>
+public sealed class SmsCallbacks
+{
+    private readonly byte[] _key;
+    private string? _baseUrl;
+
+    public SmsCallbacks(IOptions<SmsOptions> options, IDataProtectionProvider protection, string keyFile)
+    {
+        _baseUrl = Trim(options.Value.CallbackBaseUrl);
+        _key = LoadOrCreateKey(protection.CreateProtector("TalkNTalk.SmsCallbacks"), keyFile);
+    }
+
+    /// <summary>This app's address as the provider reaches it, without a trailing slash.</summary>
+    public string BaseUrl
+    {
+        get => _baseUrl ?? "http://127.0.0.1:5000";
+        set => _baseUrl = Trim(value);
+    }
+
+    /// <summary>True when nothing set the address yet (the host then uses the address it listens on).</summary>
+    public bool BaseUrlUnset => _baseUrl is null;
+
+    public string Token(string purpose) =>
+        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose)), 0, 18);
+
+    public bool Verify(string purpose, string? token) =>
+        token is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Token(purpose)), Encoding.ASCII.GetBytes(token));
+
+    public static string KannelPurpose(Guid messageId) => $"kannel:{messageId:N}";
+
+    public const string AfricasTalkingPurpose = "africastalking";
+
+    /// <summary>Kannel's <c>dlr-url</c> for one message, before Kannel's own escape codes are added.</summary>
+    public string KannelReportUrl(Guid messageId) => $"{BaseUrl}/callbacks/kannel/{messageId:N}/{Token(KannelPurpose(messageId))}";
+
+    /// <summary>The delivery-report callback URL to enter in Africa's Talking's dashboard.</summary>
+    public string AfricasTalkingReportUrl => $"{BaseUrl}/callbacks/africastalking/{Token(AfricasTalkingPurpose)}";
+
+    private static string? Trim(string? url) => string.IsNullOrWhiteSpace(url) ? null : url.Trim().TrimEnd('/');
+
+    private static byte[] LoadOrCreateKey(IDataProtector protector, string keyFile)
+    {
+        if (File.Exists(keyFile))
+            return protector.Unprotect(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()));
+        var key = RandomNumberGenerator.GetBytes(32);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
+        var temporary = keyFile + ".tmp";
+        File.WriteAllText(temporary, Convert.ToBase64String(protector.Protect(key)));
+        try
+        {
+            File.Move(temporary, keyFile, overwrite: false);
+            return key;
+        }
+        catch (IOException) when (File.Exists(keyFile))
+        {
+            File.Delete(temporary); // another process wrote it first: use that one
+            return protector.Unprotect(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()));
+        }
+    }
+}
