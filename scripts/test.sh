@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Runs every test of the solution: unit, API and real-browser tests.
-# Installs what is missing first, with apt-get: Debian's Chromium (driven by Playwright), and curl, PHP's CLI with its curl
-# extension and Python's requests for the API's documented examples (Node.js is expected on the machine).
+# Installs what is missing first, with apt-get: Debian's Chromium (driven by Playwright), curl, PHP's CLI with its curl
+# extension and Python's requests for the API's documented examples, and Kannel with its test fakesmsc for the SMS
+# gateway tests (Node.js is expected on the machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: Chromium for the browser tests; curl, PHP (with curl) and Python's requests for the
-# API's documented examples, which the E2E tests run as their documents show them.
+# API's documented examples, which the E2E tests run as their documents show them; Kannel (bearerbox and smsbox, in
+# /usr/sbin, often not on a non-root PATH, so checked by file) and kannel-extras (fakesmsc) for KannelGateway.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 command -v php >/dev/null 2>&1 || missing+=(php-cli)
 php -r 'exit(function_exists("curl_init") ? 0 : 1);' >/dev/null 2>&1 || missing+=(php-curl)
 /usr/bin/python3 -c "import requests" >/dev/null 2>&1 || missing+=(python3-requests)
+{ [ -x /usr/sbin/bearerbox ] && [ -x /usr/sbin/smsbox ]; } || missing+=(kannel)
+[ -x /usr/lib/kannel/test/fakesmsc ] || missing+=(kannel-extras)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing Debian packages the tests need: ${missing[*]}"
     sudo_cmd=""
