@@ -11,6 +11,7 @@ using TalkNTalk.Core.Users;
 using TalkNTalk.Dashboard.Account;
 using TalkNTalk.Dashboard.Security;
 using TalkNTalk.Dashboard.Shell;
+using TalkNTalk.Dashboard.Gateway;
 using TalkNTalk.Dashboard.Wallets;
 
 namespace TalkNTalk.Dashboard;
@@ -97,6 +98,7 @@ public static class DashboardHost
 
     public static WebApplication UseTalkNTalkDashboard(this WebApplication app)
     {
+        app.UseListeningAddressForCallbacks();
         // First, so everything after sees the real scheme and client address.
         if (app.Services.GetRequiredService<ProxySettings>().Enabled)
             app.UseForwardedHeaders();
@@ -133,6 +135,7 @@ public static class DashboardHost
         app.MapMessageExport();
         app.MapHub<CampaignsHub>("/hubs/campaigns");
         app.MapApiV1();
+        app.MapGatewayCallbacks();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.Providers;
+using TalkNTalk.Core.Providers.Kannel;
+
+namespace TalkNTalk.Dashboard.SmsGateway;
+
+/// <summary>
+/// The providers' delivery-report callbacks, outside the API and the pages: no cookie, no key, authenticated by the
+/// token in the URL (<see cref="SmsCallbacks"/>). A report is written to the durable inbox before it is answered,
+/// so an acknowledged report survives a crash; the dispatcher applies it. Answers are short plain text.
+/// </summary>
+public static class GatewayCallbacks
+{
+    public static void MapGatewayCallbacks(this IEndpointRouteBuilder app)
+    {
+        var callbacks = app.MapGroup("/callbacks").AllowAnonymous().DisableAntiforgery();
+        callbacks.MapMethods("/kannel/{id}/{token}", ["GET", "POST"], KannelAsync);
+    }
+
+    /// <summary>
+    /// Kannel's <c>dlr-url</c>: a wrong token is 403, a malformed report 400, an unknown message 404 (smsbox gives up;
+    /// it would be no use retrying), an intermediate report (queued, accepted by the SMSC) 200 and ignored, a final one
+    /// 200 once it is in the inbox. The same report twice finds its message settled and changes nothing.
+    /// </summary>
+    private static async Task<IResult> KannelAsync(string id, string token, HttpRequest request, SmsCallbacks links,
+        IDeliveryReceiptSink inbox, IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+    {
+        var log = logs.CreateLogger(typeof(GatewayCallbacks));
+        if (!Guid.TryParseExact(id, "N", out var messageId) || !links.Verify(SmsCallbacks.KannelPurpose(messageId), token))
+        {
+            log.LogWarning("A Kannel delivery report with a wrong token was refused (from {Address})", request.HttpContext.Connection.RemoteIpAddress);
+            return Results.Text("Wrong callback token.\n", statusCode: StatusCodes.Status403Forbidden);
+        }
+        KannelReport? report;
+        try
+        {
+            report = KannelReports.Read(request.Query["type"], request.Query["at"], request.Query["answer"], clock.GetUtcNow().UtcDateTime);
+        }
+        catch (FormatException e)
+        {
+            return Results.Text(e.Message + "\n", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (report is null)
+            return Results.Text("Ignored: not a final report.\n");
+        await using (var db = await dbFactory.CreateDbContextAsync(ct))
+        {
+            if (!await db.Messages.AnyAsync(m => m.Id == messageId, ct))
+                return Results.Text("No such message.\n", statusCode: StatusCodes.Status404NotFound);
+        }
+        await inbox.PostAsync([new DeliveryReceipt(null, report.Delivered, report.ErrorCode, report.At, messageId)], ct);
+        return Results.Text("OK\n");
+    }
+
+    /// <summary>
+    /// Without <c>Sms:CallbackBaseUrl</c>, providers call back at the address the app listens on: the first of
+    /// <c>--urls</c> while the host starts (so the first messages carry it), then the address Kestrel really bound.
+    /// A wildcard host becomes loopback, which is right when the gateway runs on the same machine.
+    /// </summary>
+    public static void UseListeningAddressForCallbacks(this WebApplication app)
+    {
+        var links = app.Services.GetRequiredService<SmsCallbacks>();
+        if (!links.BaseUrlUnset)
+            return;
+        if (Loopback(app.Configuration["urls"]?.Split(';').FirstOrDefault()) is { } configured)
+            links.BaseUrl = configured;
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
+            if (addresses?.Select(Loopback).FirstOrDefault(a => a is not null) is { } bound)
+                links.BaseUrl = bound;
+        });
+    }
+
+    private static string? Loopback(string? address)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+            return null;
+        address = address.Trim().Replace("://+:", "://127.0.0.1:").Replace("://*:", "://127.0.0.1:").Replace("://0.0.0.0:", "://127.0.0.1:").Replace("://[::]:", "://127.0.0.1:");
+        return Uri.TryCreate(address, UriKind.Absolute, out var uri) && uri.Port != 0 ? uri.GetLeftPart(UriPartial.Authority) : null;
+    }
+}
