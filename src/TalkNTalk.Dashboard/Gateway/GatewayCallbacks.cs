@@ -5,7 +5,7 @@ using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Providers;
 using TalkNTalk.Core.Providers.Kannel;
 
-namespace TalkNTalk.Dashboard.SmsGateway;
+namespace TalkNTalk.Dashboard.Gateway;
 
 /// <summary>
 /// The providers' delivery-report callbacks, outside the API and the pages: no cookie, no key, authenticated by the
