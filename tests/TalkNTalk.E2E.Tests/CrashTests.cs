@@ -126,16 +126,16 @@ public sealed class CrashTests(ITestOutputHelper output)
         return string.Join(", ", Query(db, "SELECT Status, COUNT(*) FROM messages GROUP BY Status", r => $"{r.GetString(0)} {r.GetInt64(1)}"));
     }
 
-    private static SqliteConnection Open(string database)
+    internal static SqliteConnection Open(string database)
     {
         var connection = new SqliteConnection($"Data Source={database};Mode=ReadOnly;Pooling=False");
         connection.Open();
         return connection;
     }
 
-    private static decimal Money(SqliteDataReader reader, int column) => decimal.Parse(reader.GetString(column), CultureInfo.InvariantCulture);
+    internal static decimal Money(SqliteDataReader reader, int column) => decimal.Parse(reader.GetString(column), CultureInfo.InvariantCulture);
 
-    private static List<T> Query<T>(SqliteConnection db, string sql, Func<SqliteDataReader, T> read)
+    internal static List<T> Query<T>(SqliteConnection db, string sql, Func<SqliteDataReader, T> read)
     {
         using var command = db.CreateCommand();
         command.CommandText = sql;
@@ -146,7 +146,7 @@ public sealed class CrashTests(ITestOutputHelper output)
         return rows;
     }
 
-    private static T Scalar<T>(SqliteConnection db, string sql)
+    internal static T Scalar<T>(SqliteConnection db, string sql)
     {
         using var command = db.CreateCommand();
         command.CommandText = sql;

@@ -16,6 +16,7 @@ public sealed class AppServer : IAsyncDisposable
     private readonly bool _ownsData;
 
     public string BaseUrl { get; }
+    public int Port => new Uri(BaseUrl).Port;
     public string DataFolder { get; }
     public string DatabasePath => Path.Combine(DataFolder, "talkntalk.db");
 
@@ -34,11 +35,12 @@ public sealed class AppServer : IAsyncDisposable
     }
 
     /// <param name="dataFolder">An existing data folder (a restart of an earlier process on the same database), kept on dispose.</param>
-    public static async Task<AppServer> StartAsync(IDictionary<string, string>? environment = null, string? dataFolder = null)
+    /// <param name="port">A port to listen on (a restart on the same address, for callbacks that name it); default a free one.</param>
+    public static async Task<AppServer> StartAsync(IDictionary<string, string>? environment = null, string? dataFolder = null, int? port = null)
     {
         var ownsData = dataFolder is null;
         dataFolder ??= Directory.CreateTempSubdirectory("talkntalk-e2e-").FullName;
-        var port = FreePort();
+        port ??= FreePort();
         var baseUrl = $"http://127.0.0.1:{port}";
         var executable = DashboardExecutable();
         var start = new ProcessStartInfo(executable, ["--urls", baseUrl])
