@@ -15,6 +15,7 @@ var modes = new Dictionary<string, Func<Task>>
     ["api"] = ApiBenchmark.RunAsync,
     ["api-readers"] = ApiBenchmark.RunReadersAsync,
     ["webhooks"] = WebhookBenchmark.RunAsync,
+    ["kannel"] = KannelBenchmark.RunAsync,
 };
 if (mode == "all")
 {

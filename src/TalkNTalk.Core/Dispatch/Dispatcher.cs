@@ -258,50 +258,82 @@ public sealed class Dispatcher(
     // Hands the part over with bounded concurrency, under the provider's rate limit and through its circuit. A message
     // not handed over (the host is stopping, the circuit is open, the provider did not take it) has no outcome and goes
     // back to the queue. The provider's call is cancelled only by a hard stop. For a provider that does not
-    // de-duplicate, each round of the submissions in flight is marked Submitting just before it goes, so a crash leaves
-    // at most a round's outcome unknown.
+    // de-duplicate, the part is marked Submitting a round (MaxConcurrency messages) at a time, each round's write
+    // started while the round before it is being handed over and awaited before any of its own messages goes: no
+    // barrier between rounds, and a crash leaves at most two rounds' outcome unknown.
     private async Task<Dictionary<Guid, Outcome>> SubmitAsync(GatewayLane lane, List<Claimed> part, CancellationToken stopping)
     {
         var provider = lane.Provider;
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Outcome>();
         var width = Math.Max(1, options.Value.MaxConcurrency);
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = width };
-        var rounds = provider.DeduplicatesByMessageId ? [part.ToArray()] : part.Chunk(width);
-        foreach (var round in rounds)
+        var rounds = provider.DeduplicatesByMessageId ? [] : part.Chunk(width).ToArray();
+        var marks = new Task?[rounds.Length];
+        Task Marked(int round)
         {
+            lock (marks)
+                return marks[round] ??= MarkRoundAsync(rounds[round]);
+        }
+        async Task MarkRoundAsync(Claimed[] round)
+        {
+            using (await turns.TakeAsync(CancellationToken.None))
+                await MarkSubmittingAsync(round, CancellationToken.None);
+        }
+        await Parallel.ForEachAsync(part.Select((message, index) => (message, index)), new ParallelOptions { MaxDegreeOfParallelism = width }, async (item, token) =>
+        {
+            var (message, index) = item;
             if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
-                break;
-            if (!provider.DeduplicatesByMessageId)
+                return;
+            if (rounds.Length > 0)
             {
-                using (await turns.TakeAsync(CancellationToken.None))
-                    await MarkSubmittingAsync(round, CancellationToken.None);
-            }
-            await Parallel.ForEachAsync(round, parallel, async (message, _) =>
-            {
+                var round = index / width;
+                if (round + 1 < rounds.Length)
+                    _ = Marked(round + 1);
                 try
                 {
-                    await lane.AcquireAsync(stopping);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-                if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
-                    return;
-                try
-                {
-                    var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
-                    outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
+                    await Marked(round);
                 }
                 catch (Exception e)
                 {
-                    // Not a verdict on the message. Certainly not taken: it goes back to the queue. Perhaps taken: a provider
-                    // that de-duplicates gets it again later; for one that does not, its outcome is unknown.
-                    if (e is not ProviderUnavailableException && !provider.DeduplicatesByMessageId)
-                        outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
-                            ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
+                    logger.LogError(e, "Marking messages as being handed over failed; they stay queued");
+                    return;
                 }
-            });
+            }
+            try
+            {
+                await lane.AcquireAsync(stopping);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
+                return;
+            try
+            {
+                var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
+                outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
+            }
+            catch (Exception e)
+            {
+                // Not a verdict on the message. Certainly not taken: it goes back to the queue. Perhaps taken: a provider
+                // that de-duplicates gets it again later; for one that does not, its outcome is unknown.
+                if (e is not ProviderUnavailableException && !provider.DeduplicatesByMessageId)
+                    outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
+                        ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
+            }
+        });
+        // A round marked ahead but never handed over (stopping, circuit opened) goes back to the queue when recorded.
+        foreach (var mark in marks)
+        {
+            try
+            {
+                if (mark is not null)
+                    await mark;
+            }
+            catch (Exception)
+            {
+                // logged above by the messages that waited for it
+            }
         }
         return new Dictionary<Guid, Outcome>(outcomes);
     }
