@@ -82,6 +82,26 @@ public sealed class KannelSendingTests(ITestOutputHelper output)
         Assert.Equal("Completed", Scalar<string>(db, "SELECT Status FROM campaigns"));
     }
 
+    [Fact]
+    public async Task A_wrong_Kannel_password_sends_nothing_charges_nothing_and_says_why()
+    {
+        var folder = Directory.CreateTempSubdirectory("talkntalk-kannel-").FullName;
+        await using var kannel = await KannelGateway.StartAsync(Path.Combine(folder, "kannel"));
+        var settings = Settings(kannel, messagesPerSecond: 50);
+        settings["Sms__Kannel__Password"] = "not-the-password";
+        await using var app = await AppServer.StartAsync(settings, Path.Combine(folder, "app"));
+
+        await app.SendBulkAsync(Key, Numbers(5), "Your statement is ready.");
+        await WaitUntilAsync(() => app.Output.Contains("keeps failing", StringComparison.Ordinal), TimeSpan.FromSeconds(30), () => app.Output);
+
+        Assert.Contains("Kannel refused the sendsms username or password", app.Output);
+        Assert.Empty(kannel.Received);
+        using var db = Open(app.DatabasePath);
+        Assert.Equal(5, Scalar<long>(db, "SELECT COUNT(*) FROM messages WHERE Status = 'Queued'"));
+        Assert.Equal(0m, Query(db, "SELECT ActualCost FROM campaigns", r => Money(r, 0)).Single());
+        Assert.Equal(0, Scalar<long>(db, "SELECT COUNT(*) FROM wallet_ledger WHERE Kind = 'Charge'"));
+    }
+
     private static Dictionary<string, string> Settings(KannelGateway kannel, int messagesPerSecond)
     {
         var settings = AppServer.Bootstrapped(credit: 5_000m);
