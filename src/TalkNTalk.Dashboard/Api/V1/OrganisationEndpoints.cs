@@ -44,9 +44,11 @@ public static class OrganisationEndpoints
         }, ApiError.Json);
     }
 
-    private static async Task<IResult> SenderIdsAsync(HttpContext http, SenderIdService senders, CancellationToken ct)
+    private static async Task<IResult> SenderIdsAsync(HttpContext http, SenderIdService senders, TalkNTalk.Core.Providers.SmsGateway gateway, CancellationToken ct)
     {
         var list = await senders.ListAsync(http.User.OrganisationIdOf(), ct);
+        // The installation's active SMS provider: "simulated", "kannel" or "africastalking".
+        var provider = gateway.Current.Kind.ToString().ToLowerInvariant();
         return Results.Json(new
         {
             count = list.Count,
@@ -59,7 +61,7 @@ public static class OrganisationEndpoints
                 network = "all",
                 status = s.Status == SenderIdStatus.Approved ? "active" : "inactive",
                 is_default = s.IsDefault,
-                provider = "simulated",
+                provider,
             }),
         }, ApiError.Json);
     }
