@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using TalkNTalk.Core.Providers;
+using TalkNTalk.Core.Providers.AfricasTalking;
 using TalkNTalk.Core.Providers.Kannel;
 
 namespace TalkNTalk.Dashboard.Gateway;
@@ -16,6 +17,40 @@ public static class GatewayCallbacks
     {
         var callbacks = app.MapGroup("/callbacks").AllowAnonymous().DisableAntiforgery();
         callbacks.MapMethods("/kannel/{id}/{token}", ["GET", "POST"], KannelAsync);
+        callbacks.MapPost("/africastalking/{token}", AfricasTalkingAsync);
+    }
+
+    /// <summary>
+    /// Africa's Talking's delivery-report callback (one URL for every message, set in its dashboard): a wrong token is
+    /// 403, a report without id or status 400, an intermediate one (Sent, Submitted, Buffered) 200 and ignored, a final
+    /// one 200 once it is in the inbox. An id we do not know is taken too (AT retries anything not answered 200, for
+    /// ever); the inbox drops it after its retries. The same report twice finds its message settled and changes nothing.
+    /// </summary>
+    private static async Task<IResult> AfricasTalkingAsync(string token, HttpRequest request, SmsCallbacks links,
+        IDeliveryReceiptSink inbox, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
+    {
+        if (!links.Verify(SmsCallbacks.AfricasTalkingPurpose, token))
+        {
+            logs.CreateLogger(typeof(GatewayCallbacks)).LogWarning("An Africa's Talking delivery report with a wrong token was refused (from {Address})",
+                request.HttpContext.Connection.RemoteIpAddress);
+            return Results.Text("Wrong callback token.\n", statusCode: StatusCodes.Status403Forbidden);
+        }
+        if (!request.HasFormContentType)
+            return Results.Text("Expected a form-encoded report.\n", statusCode: StatusCodes.Status400BadRequest);
+        var form = await request.ReadFormAsync(ct);
+        DeliveryReceipt? receipt;
+        try
+        {
+            receipt = AfricasTalkingReports.Read(form["id"], form["status"], form["networkCode"], form["failureReason"], clock.GetUtcNow().UtcDateTime);
+        }
+        catch (FormatException e)
+        {
+            return Results.Text(e.Message + "\n", statusCode: StatusCodes.Status400BadRequest);
+        }
+        if (receipt is null)
+            return Results.Text("Ignored: not a final report.\n");
+        await inbox.PostAsync([receipt], ct);
+        return Results.Text("OK\n");
     }
 
     /// <summary>
