@@ -67,7 +67,7 @@ public static class KannelBenchmark
             "--Bootstrap:AdminPassword=bench-password-1", "--Bootstrap:DefaultSenderId=ACMEKE", "--Bootstrap:OpeningCredit=1000000",
             "--Sms:Provider=Kannel", $"--Sms:Kannel:SendSmsUrl={kannel.SendSmsUrl}", $"--Sms:Kannel:Username={kannel.Username}",
             $"--Sms:Kannel:Password={kannel.Password}", "--Sms:Kannel:MessagesPerSecond=0", $"--Dispatch:MaxConcurrency={Environment.GetEnvironmentVariable("TALKNTALK_BENCH_WIDTH") ?? Clients.ToString()}", "--Dispatch:BatchSize=2000",
-            $"--Sending:MaxRecipientsPerBulkCall={total}",
+            $"--Sending:MaxRecipientsPerBulkCall={total}", .. (Environment.GetEnvironmentVariable("TALKNTALK_BENCH_CALLBACK") is { } cb ? new[] { $"--Sms:CallbackBaseUrl={cb}" } : []),
         ]);
         await app.StartAsync();
         try
