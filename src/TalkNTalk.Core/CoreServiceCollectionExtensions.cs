@@ -80,6 +80,7 @@ public static class CoreServiceCollectionExtensions
         services.Configure<SmsOptions>(configuration.GetSection("Sms"));
         services.AddSingleton<GatewayNotifier>();
         services.AddSingleton<SmsGateway>();
+        services.AddSingleton<GatewaySettingsService>();
         var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys");
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsOptions>>(),
             sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sms-callback.key")));

@@ -6,12 +6,13 @@ using TalkNTalk.Core.Organisations;
 namespace TalkNTalk.Dashboard;
 
 /// <summary>
-/// Migrates the database and applies the bootstrap settings before anything else starts (the web server included),
+/// Migrates the database, applies the SMS gateway settings saved in the dashboard and the bootstrap settings before anything else starts (the web server included),
 /// so the first request already sees the current schema. Runs the same under <c>dotnet run</c> and the test host.
 /// </summary>
 public sealed class StartupTasks(
     IDbContextFactory<TalkNTalkDbContext> dbFactory,
     OrganisationSetup setup,
+    TalkNTalk.Core.Providers.GatewaySettingsService gatewaySettings,
     IOptions<BootstrapOptions> bootstrap,
     IHostApplicationLifetime lifetime,
     IServiceProvider services,
@@ -20,6 +21,9 @@ public sealed class StartupTasks(
     public async Task StartingAsync(CancellationToken ct)
     {
         await DatabaseInitializer.MigrateAsync(dbFactory, ct);
+        // Settings saved in Admin › SMS gateway take the place of configuration's Sms section.
+        if (await gatewaySettings.ApplyStoredAsync(ct))
+            logger.LogInformation("SMS gateway: using the settings saved in the dashboard");
         await setup.BootstrapAsync(bootstrap.Value, ct);
         var complete = await setup.IsCompleteAsync(ct);
         lifetime.ApplicationStarted.Register(() => AnnounceUrl(complete));

@@ -35,6 +35,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<WebhookEndpoint> WebhookEndpoints => Set<WebhookEndpoint>();
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<InboxReceipt> DeliveryInbox => Set<InboxReceipt>();
+    public DbSet<Providers.GatewaySettings> GatewaySettings => Set<Providers.GatewaySettings>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -43,6 +44,19 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
         builder.Entity<AppUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(100);
+        });
+
+        builder.Entity<Providers.GatewaySettings>(g =>
+        {
+            g.ToTable("sms_gateway_settings");
+            g.Property(x => x.Id).ValueGeneratedNever();
+            g.Property(x => x.Provider).HasConversion<string>().HasMaxLength(32);
+            g.Property(x => x.KannelSendSmsUrl).HasMaxLength(2048);
+            g.Property(x => x.KannelUsername).HasMaxLength(200);
+            g.Property(x => x.KannelSmsc).HasMaxLength(100);
+            g.Property(x => x.AfricasTalkingBaseUrl).HasMaxLength(2048);
+            g.Property(x => x.AfricasTalkingUsername).HasMaxLength(200);
+            g.Property(x => x.UpdatedBy).HasMaxLength(256);
         });
 
         builder.Entity<Organisation>(org =>

@@ -17,6 +17,8 @@ public partial class CampaignDetail
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private Microsoft.Extensions.Options.IOptions<SendingOptions> Sending { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
+    [Inject] private Core.Providers.SmsGateway Gateway { get; set; } = default!;
+    [Inject] private Core.Providers.GatewayNotifier GatewayChanges { get; set; } = default!;
 
     private CampaignView? campaign;
     private bool notFound;
@@ -40,6 +42,15 @@ public partial class CampaignDetail
                 : $"Promotional messages go out only between {PromotionalWindow.Describe(Sending.Value)}: the {campaign.QueuedCount:N0} still to send wait until {Local(PromotionalWindow.NextOpen(now, Sending.Value))}.";
         }
     }
+
+    /// <summary>Why a queued or running campaign sends nothing now: the SMS gateway is down or paused (nothing is charged meanwhile).</summary>
+    private string? WaitingForGateway =>
+        campaign is { Status: CampaignStatus.Queued or CampaignStatus.Running, QueuedCount: > 0 } && Gateway.Health is { State: not Core.Providers.GatewayState.Sending } health
+            ? Dashboard.Gateway.GatewayWording.CampaignNotice(health, LocalClock)
+            : null;
+
+    // The gateway's health is read when rendering; this only gives LiveRefresh something to call before it re-renders.
+    private static void RefreshGateway() { }
 
     private string Subtitle => $"From {campaign!.SenderId} · {campaign.Source.ToString().ToLowerInvariant()} · created {Local(campaign.CreatedAt)}"
                                + (campaign.CreatedBy is null ? "" : " by " + campaign.CreatedBy);

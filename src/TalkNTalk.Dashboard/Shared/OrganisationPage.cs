@@ -29,6 +29,9 @@ public abstract class OrganisationPage : ComponentBase
 
     protected string? Local(DateTime? utc) => utc is { } value ? Local(value) : null;
 
+    /// <summary>A time of today as the organisation reads it, e.g. "10:42": for a wait that lasts minutes.</summary>
+    protected string LocalClock(DateTime utc) => Format(utc, "HH:mm");
+
     /// <summary>The same to the second, for logs where a retry due in 40 seconds must not look overdue: "25 Nov 2026, 14:05:09".</summary>
     protected string LocalToSecond(DateTime? utc) => Format(utc ?? default, "d MMM yyyy, HH:mm:ss");
 

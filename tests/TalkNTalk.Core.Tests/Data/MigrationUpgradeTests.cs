@@ -17,7 +17,7 @@ namespace TalkNTalk.Core.Tests.Data;
 public sealed class MigrationUpgradeTests
 {
     private const string LastHandWrittenMigration = "20261125060000_Webhooks";
-    private static readonly string[] TablesAddedSince = ["delivery_inbox", "user_sessions"];
+    private static readonly string[] TablesAddedSince = ["delivery_inbox", "user_sessions", "sms_gateway_settings"];
 
     [Fact]
     public async Task A_database_of_the_hand_written_migrations_upgrades_with_every_row_kept()

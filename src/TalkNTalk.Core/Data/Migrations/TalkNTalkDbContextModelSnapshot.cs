@@ -594,6 +594,64 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.ToTable("organisations", (string)null);
                 });
 
+            modelBuilder.Entity("TalkNTalk.Core.Providers.GatewaySettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AfricasTalkingApiKeyProtected")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("AfricasTalkingBaseUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("AfricasTalkingMessagesPerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("AfricasTalkingUsername")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("KannelMessagesPerSecond")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("KannelPasswordProtected")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KannelSendSmsUrl")
+                        .IsRequired()
+                        .HasMaxLength(2048)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KannelSmsc")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("KannelUsername")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Provider")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("sms_gateway_settings", (string)null);
+                });
+
             modelBuilder.Entity("TalkNTalk.Core.SenderIds.SenderId", b =>
                 {
                     b.Property<Guid>("Id")

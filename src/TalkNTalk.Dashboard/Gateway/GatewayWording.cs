@@ -1,0 +1,36 @@
+using TalkNTalk.Core.Providers;
+
+namespace TalkNTalk.Dashboard.Gateway;
+
+/// <summary>
+/// The gateway's health in words, one place for the gateway page and the campaign page. Times come through
+/// <c>clock</c>, the page's organisation-time formatter ("10:42").
+/// </summary>
+public static class GatewayWording
+{
+    public static string ProviderName(SmsProviderKind kind) => kind switch
+    {
+        SmsProviderKind.Kannel => "Kannel",
+        SmsProviderKind.AfricasTalking => "Africa's Talking",
+        _ => "Simulated",
+    };
+
+    /// <summary>"Sending", "Waiting for the gateway since 10:42 — next try 10:43", "Trying again".</summary>
+    public static string State(GatewayHealth health, Func<DateTime, string> clock) => health.State switch
+    {
+        GatewayState.Waiting => $"Waiting for the gateway{Since(health, clock)}{(health.RetryAt is { } at ? $" — next try {clock(at)}" : "")}",
+        GatewayState.Probing => "Trying again",
+        _ => "Sending",
+    };
+
+    /// <summary>The campaign page's notice while its messages wait on the gateway.</summary>
+    public static string CampaignNotice(GatewayHealth health, Func<DateTime, string> clock) =>
+        $"Waiting for the SMS gateway{Since(health, clock)} — messages stay queued and nothing is charged.";
+
+    /// <summary>"12.4 of 100 msgs/s".</summary>
+    public static string Rate(GatewayHealth health) =>
+        $"{health.SendingPerSecond:0.#} of {health.MessagesPerSecond:N0} msgs/s";
+
+    private static string Since(GatewayHealth health, Func<DateTime, string> clock) =>
+        health.DownSince is { } since ? $" since {clock(since)}" : "";
+}
