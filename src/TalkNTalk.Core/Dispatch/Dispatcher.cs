@@ -93,7 +93,8 @@ public sealed class Dispatcher(
 
     /// <summary>
     /// What a process does before its first cycle: a message left <c>Submitting</c> by a process that died may be with
-    /// the provider, so it becomes <c>Unknown</c> (it waits for its delivery report, or an admin).
+    /// the provider, so it becomes <c>Unknown</c> (it waits for its delivery report, or an admin); one left claimed but
+    /// still queued was not handed over, and is free to be claimed again.
     /// </summary>
     public async Task RecoverAsync(CancellationToken ct = default)
     {
@@ -102,6 +103,9 @@ public sealed class Dispatcher(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var stranded = await db.Messages.Where(m => m.Status == MessageStatus.Submitting)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Unknown).SetProperty(m => m.ClaimedAt, (DateTime?)null).SetProperty(m => m.UpdatedAt, now), ct);
+        // A queued message claimed by the last process was never handed over: it may be claimed again at once.
+        await db.Messages.Where(m => m.Status == MessageStatus.Queued && m.ClaimedAt != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedAt, (DateTime?)null), ct);
         if (stranded > 0)
             logger.LogWarning("{Count} message(s) were being handed to the SMS provider when the last process stopped: their outcome is unknown until their delivery reports arrive", stranded);
     }
@@ -116,25 +120,44 @@ public sealed class Dispatcher(
             await ReleaseHeldAsync(touched, ct);
         }
         // A batch is claimed and handed over in parts of about a quarter second of sending each. Only a part is ever
-        // claimed: a pause or cancel stops the campaign at the end of the part in flight (the claim takes only running
-        // campaigns), live pages follow the counts, and a crash can leave at most a part unrecorded.
-        // While the gateway's circuit is open nothing is claimed; once its wait is over, one message probes it.
+        // claimed: a pause or cancel stops the campaign at the end of the parts in flight (the claim takes only running
+        // campaigns), live pages follow the counts, and a crash can leave at most the parts in flight unrecorded.
+        // The parts overlap so that the provider always has MaxConcurrency submissions in flight: the next part is
+        // claimed once every message of the last one has a slot, and a part is recorded while the next one is handed
+        // over. At most two parts wait for their recording.
+        // While the gateway's circuit is open nothing is claimed; once its wait is over, one message probes it, alone.
         var claimed = 0;
+        using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrency));
+        Task? recordingBefore = null, recordingLast = null;
         while (claimed < Math.Max(1, options.Value.BatchSize) && !ct.IsCancellationRequested && gateway.Current.Remaining == TimeSpan.Zero)
         {
+            if (recordingBefore is not null)
+                await recordingBefore;
             var lane = gateway.Current;
+            if (lane.Probing && recordingLast is not null)
+            {
+                await recordingLast;
+                if (gateway.Current.Remaining > TimeSpan.Zero)
+                    break;
+            }
             List<Claimed> part;
+            var starting = new HashSet<(Guid Organisation, Guid Campaign)>();
             using (await turns.TakeAsync(ct))
-                part = await ClaimAsync(touched, lane.Probing ? 1 : Math.Min(PartSize(lane), options.Value.BatchSize - claimed), ct);
+                part = await ClaimAsync(starting, lane.Probing ? 1 : Math.Min(PartSize(lane), options.Value.BatchSize - claimed), !lane.Provider.DeduplicatesByMessageId, ct);
+            lock (touched)
+                touched.UnionWith(starting);
             if (part.Count == 0)
                 break;
             claimed += part.Count;
             activity.MarkBusy();
-            var outcomes = await SubmitAsync(lane, part, ct);
-            var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
-            await RecordUntilDoneAsync(part, outcomes, recorded);
-            touched.UnionWith(recorded);
+            var everyoneHasASlot = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var handing = SubmitAsync(lane, part, slots, everyoneHasASlot, ct);
+            recordingBefore = recordingLast;
+            recordingLast = RecordAfterAsync(recordingLast, handing, part, touched);
+            await Task.WhenAny(everyoneHasASlot.Task, handing);
         }
+        if (recordingLast is not null)
+            await recordingLast;
         int applied;
         await inbox.WrittenAsync();
         using (await turns.TakeAsync(CancellationToken.None))
@@ -145,13 +168,16 @@ public sealed class Dispatcher(
         return claimed > 0 || applied > 0 || touched.Count > 0;
     }
 
-    private async Task MarkSubmittingAsync(IReadOnlyCollection<Claimed> part, CancellationToken ct)
+    // Records a part once it has been handed over, after the part before it (so counts and money land in order).
+    private async Task RecordAfterAsync(Task? before, Task<Dictionary<Guid, Outcome>> handing, List<Claimed> part, HashSet<(Guid, Guid)> touched)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var ids = part.Select(m => m.Id).ToList();
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await db.Messages.Where(m => ids.Contains(m.Id) && m.Status == MessageStatus.Queued)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Submitting).SetProperty(m => m.UpdatedAt, now), ct);
+        var outcomes = await handing;
+        if (before is not null)
+            await before;
+        var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
+        await RecordUntilDoneAsync(part, outcomes, recorded);
+        lock (touched)
+            touched.UnionWith(recorded);
     }
 
     // The answers are in memory only: recording is retried until it succeeds, since dropping them would hand the same
@@ -165,7 +191,6 @@ public sealed class Dispatcher(
                 using (await turns.TakeAsync(_hardStop.Token))
                 {
                     await RecordAsync(part, outcomes, recorded, CancellationToken.None);
-                    await RefreshCampaignsAsync(recorded, CancellationToken.None, fromStats: true);
                 }
                 return;
             }
@@ -210,23 +235,28 @@ public sealed class Dispatcher(
         logger.LogInformation("Provider credit is back: {Count} paused campaign(s) resume", paused.Count);
     }
 
-    private async Task<List<Claimed>> ClaimAsync(HashSet<(Guid, Guid)> touched, int limit, CancellationToken ct)
+    // For a provider that does not de-duplicate, the claim marks the part Submitting in the same statement: it is durable
+    // before any of it is handed over, so a crash leaves at most this part's outcome unknown, never a message re-sent.
+    private async Task<List<Claimed>> ClaimAsync(HashSet<(Guid, Guid)> touched, int limit, bool markSubmitting, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = """
-            UPDATE messages SET ClaimedAt = $now
+        command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = $now, Status = 'Submitting', UpdatedAt = $now" : "UPDATE messages SET ClaimedAt = $now") + """
+
             WHERE Id IN (
                 SELECT m.Id FROM messages m JOIN campaigns c ON c.Id = m.CampaignId
-                WHERE m.Status = 'Queued' AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now) AND c.Status IN ('Queued', 'Running')
+                WHERE m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < $stale) AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now)
+                  AND c.Status IN ('Queued', 'Running')
                   AND ($window = 1 OR c.SenderCategory <> 'Promotional')
-                ORDER BY m.Id LIMIT $limit)
+                LIMIT $limit)
             RETURNING Id, CampaignId, OrganisationId, Mobile, SenderId, Body, Segments, Cost
             """;
         Sql.Add(command, "$now", Sql.Text(now));
         Sql.Add(command, "$limit", Math.Max(1, limit));
+        // A message claimed by a part still in flight is not claimed again; a claim older than the lease is abandoned.
+        Sql.Add(command, "$stale", Sql.Text(now - CampaignCancellation.ClaimLease));
         // A promotional campaign still running when the window closes waits, unsent, for the next opening.
         Sql.Add(command, "$window", PromotionalWindow.IsOpen(now, sending.Value) ? 1 : 0);
         var claimed = new List<Claimed>();
@@ -255,63 +285,28 @@ public sealed class Dispatcher(
         return perSecond <= 0 ? Math.Min(batch, 4 * Math.Max(1, options.Value.MaxConcurrency)) : Math.Clamp(perSecond / 4, 1, batch);
     }
 
-    // Hands the part over with bounded concurrency, under the provider's rate limit and through its circuit. A message
-    // not handed over (the host is stopping, the circuit is open, the provider did not take it) has no outcome and goes
-    // back to the queue. The provider's call is cancelled only by a hard stop. For a provider that does not
-    // de-duplicate, the part is marked Submitting a round (MaxConcurrency messages) at a time, each round's write
-    // started while the round before it is being handed over and awaited before any of its own messages goes: no
-    // barrier between rounds, and a crash leaves at most two rounds' outcome unknown.
-    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(GatewayLane lane, List<Claimed> part, CancellationToken stopping)
+    // Hands the part over in order, each message in one of the dispatcher's MaxConcurrency slots (shared with the parts
+    // before and after it, so the provider always has as many in flight), under the provider's rate limit and through
+    // its circuit; slotted is set once every message has had its slot. A message not handed over (the host is
+    // stopping, the circuit is open, the provider did not take it) has no outcome and goes back to the queue. The
+    // provider's call is cancelled only by a hard stop.
+    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(GatewayLane lane, List<Claimed> part, SemaphoreSlim slots, TaskCompletionSource slotted, CancellationToken stopping)
     {
         var provider = lane.Provider;
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Outcome>();
-        var width = Math.Max(1, options.Value.MaxConcurrency);
-        var rounds = provider.DeduplicatesByMessageId ? [] : part.Chunk(width).ToArray();
-        var marks = new Task?[rounds.Length];
-        Task Marked(int round)
+        async Task HandOverAsync(Claimed message)
         {
-            lock (marks)
-                return marks[round] ??= MarkRoundAsync(rounds[round]);
-        }
-        async Task MarkRoundAsync(Claimed[] round)
-        {
-            using (await turns.TakeAsync(CancellationToken.None))
-                await MarkSubmittingAsync(round, CancellationToken.None);
-        }
-        await Parallel.ForEachAsync(part.Select((message, index) => (message, index)), new ParallelOptions { MaxDegreeOfParallelism = width }, async (item, token) =>
-        {
-            var (message, index) = item;
-            if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
-                return;
-            if (rounds.Length > 0)
-            {
-                var round = index / width;
-                if (round + 1 < rounds.Length)
-                    _ = Marked(round + 1);
-                try
-                {
-                    await Marked(round);
-                }
-                catch (Exception e)
-                {
-                    logger.LogError(e, "Marking messages as being handed over failed; they stay queued");
-                    return;
-                }
-            }
             try
             {
                 await lane.AcquireAsync(stopping);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-            if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
-                return;
-            try
-            {
+                if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
+                    return;
                 var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
                 outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested && !_hardStop.IsCancellationRequested)
+            {
+                // stopping while waiting for the rate limit: not handed over
             }
             catch (Exception e)
             {
@@ -321,20 +316,35 @@ public sealed class Dispatcher(
                     outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
                         ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
             }
-        });
-        // A round marked ahead but never handed over (stopping, circuit opened) goes back to the queue when recorded.
-        foreach (var mark in marks)
-        {
-            try
+            finally
             {
-                if (mark is not null)
-                    await mark;
-            }
-            catch (Exception)
-            {
-                // logged above by the messages that waited for it
+                slots.Release();
             }
         }
+
+        var handOvers = new List<Task>(part.Count);
+        try
+        {
+            foreach (var message in part)
+            {
+                if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
+                    break;
+                try
+                {
+                    await slots.WaitAsync(stopping);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+                handOvers.Add(HandOverAsync(message));
+            }
+        }
+        finally
+        {
+            slotted.TrySetResult();
+        }
+        await Task.WhenAll(handOvers);
         return new Dictionary<Guid, Outcome>(outcomes);
     }
 
@@ -409,21 +419,33 @@ public sealed class Dispatcher(
             }
         }
         await money.ApplyAsync(db, now, ct);
+        await CountCampaignsAsync(db, touched, fromStats: true, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         foreach (var organisation in money.Organisations)
             walletChanges.Publish(organisation);
+        Publish(touched);
     }
 
     // Counts come from the messages themselves, so they cannot drift from the truth. Between the parts of a batch they
     // come from message_stats, which triggers keep exact in the same transactions, at a few rows' cost instead of a
     // scan of a large campaign's messages several times a second.
-    private async Task RefreshCampaignsAsync(HashSet<(Guid Organisation, Guid Campaign)> touched, CancellationToken ct, bool fromStats = false)
+    private async Task RefreshCampaignsAsync(HashSet<(Guid Organisation, Guid Campaign)> touched, CancellationToken ct)
+    {
+        if (touched.Count == 0)
+            return;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await CountCampaignsAsync(db, touched, fromStats: false, ct);
+        await db.SaveChangesAsync(ct);
+        Publish(touched);
+    }
+
+    // Sets the touched campaigns' counts (and completes those with nothing left to send) in the caller's context.
+    private async Task CountCampaignsAsync(TalkNTalkDbContext db, HashSet<(Guid Organisation, Guid Campaign)> touched, bool fromStats, CancellationToken ct)
     {
         if (touched.Count == 0)
             return;
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var ids = touched.Select(t => t.Campaign).Distinct().ToList();
         var counts = fromStats
             ? await db.MessageStats.Where(s => ids.Contains(s.CampaignId))
@@ -443,7 +465,10 @@ public sealed class Dispatcher(
             if (campaign.Status == CampaignStatus.Running && Count(MessageStatus.Queued, MessageStatus.Held, MessageStatus.Submitting) == 0)
                 CampaignStateMachine.Move(campaign, CampaignStatus.Completed, now);
         }
-        await db.SaveChangesAsync(ct);
+    }
+
+    private void Publish(HashSet<(Guid Organisation, Guid Campaign)> touched)
+    {
         foreach (var (organisation, campaign) in touched)
         {
             campaignChanges.Publish(campaign);

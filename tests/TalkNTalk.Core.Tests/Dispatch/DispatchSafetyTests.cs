@@ -29,7 +29,7 @@ public sealed class DispatchSafetyTests
         await SendAsync(services, org, 120);
         var provider = services.Get<SimulatedSmsProvider>();
 
-        // The process dies after the provider took 25 messages of the first round of 32; no answer comes back.
+        // The process dies after the provider took 25 messages of the first part of 40; no answer comes back.
         _ = NewDispatcher(services, new DieAfter(provider, 25)).RunOnceAsync();
         await WaitUntilAsync(() => provider.Submissions.Count >= 25);
         await WaitUntilAsync(() => File.ReadAllLines(log).Length >= 25);
@@ -53,9 +53,9 @@ public sealed class DispatchSafetyTests
         await using var after = services.NewDb();
         var messages = await after.Messages.ToListAsync();
         var unknown = messages.Where(m => m.Status == MessageStatus.Unknown).ToList();
-        // Unknown: the 15 of the part's two rounds (32, and the last 8 of the batch of 40, marked while the first round
-        // was handed over) that were marked but never reached the network, and those it refused before the crash (no
-        // report will ever come for them). An admin decides. The accepted ones were settled by their reports.
+        // Unknown: the 15 of the part (the batch of 40, marked Submitting as it was claimed) that never reached the
+        // network, and those it refused before the crash (no report will ever come for them). An admin decides. The
+        // accepted ones were settled by their reports.
         Assert.Equal(40 - 25 + lines.Take(25).Count(p => p[1] == "rejected"), unknown.Count);
         Assert.All(unknown, m => Assert.False(received.GetValueOrDefault(m.Id)));
         Assert.DoesNotContain(messages, m => m.Status is MessageStatus.Queued or MessageStatus.Submitting);
