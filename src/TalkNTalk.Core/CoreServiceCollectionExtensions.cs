@@ -84,9 +84,10 @@ public static class CoreServiceCollectionExtensions
         var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys");
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsOptions>>(),
             sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sms-callback.key")));
-        // Never retried here: a retry could hand the same SMS to a gateway that does not de-duplicate.
-        services.AddHttpClient(Providers.Kannel.KannelSmsProvider.HttpClientName);
-        services.AddHttpClient(Providers.AfricasTalking.AfricasTalkingSmsProvider.HttpClientName);
+        // Never retried here: a retry could hand the same SMS to a gateway that does not de-duplicate. No per-request
+        // log either (thousands a second): the gateway lane records failures, and the page shows them.
+        services.AddHttpClient(Providers.Kannel.KannelSmsProvider.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(Providers.AfricasTalking.AfricasTalkingSmsProvider.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
