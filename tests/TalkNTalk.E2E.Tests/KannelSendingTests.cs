@@ -78,7 +78,8 @@ public sealed class KannelSendingTests(ITestOutputHelper output)
         // over when the app died without reaching Kannel, waits as Unknown for an admin. Nothing else.
         var got = received.ToHashSet();
         Assert.All(messages, m => Assert.Equal(got.Contains(m.Mobile) ? "Delivered" : "Unknown", m.Status));
-        Assert.True(messages.Count(m => m.Status == "Unknown") <= 32, Figures(second));
+        // At most the two parts in flight (a quarter second each at 100/s: 25) were marked and had not all reached Kannel.
+        Assert.True(messages.Count(m => m.Status == "Unknown") <= 2 * 25, Figures(second));
         Assert.Equal("Completed", Scalar<string>(db, "SELECT Status FROM campaigns"));
     }
 

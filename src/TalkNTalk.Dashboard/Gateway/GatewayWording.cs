@@ -27,9 +27,9 @@ public static class GatewayWording
     public static string CampaignNotice(GatewayHealth health, Func<DateTime, string> clock) =>
         $"Waiting for the SMS gateway{Since(health, clock)} — messages stay queued and nothing is charged.";
 
-    /// <summary>"12.4 of 100 msgs/s".</summary>
+    /// <summary>"12.4 messages a second (at most 100)", or "(no limit)" when the provider's rate is not capped.</summary>
     public static string Rate(GatewayHealth health) =>
-        $"{health.SendingPerSecond:0.#} of {health.MessagesPerSecond:N0} msgs/s";
+        $"{health.SendingPerSecond:0.#} messages a second " + (health.MessagesPerSecond > 0 ? $"(at most {health.MessagesPerSecond:N0})" : "(no limit)");
 
     private static string Since(GatewayHealth health, Func<DateTime, string> clock) =>
         health.DownSince is { } since ? $" since {clock(since)}" : "";

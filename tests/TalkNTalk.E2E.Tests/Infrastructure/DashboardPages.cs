@@ -6,6 +6,6 @@ public static class DashboardPages
     public static readonly string[] SignedIn =
     [
         "/", "/address-books", "/compose", "/campaigns", "/campaigns/{campaign}", "/messages", "/monitor", "/api",
-        "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/api-keys", "/admin/webhooks", "/account",
+        "/admin/sender-ids", "/admin/users", "/admin/wallet", "/admin/api-keys", "/admin/webhooks", "/admin/sms-gateway", "/account",
     ];
 }
