@@ -32,8 +32,8 @@ namespace TalkNTalk.Benchmarks;
 /// counts is its rate once the JIT has tiered its hot paths up; cold, the tiering thread takes a third of the CPU).
 /// Last, the report callback's own throughput: 20,000 Kannel reports sent at it by 64 clients.
 /// TALKNTALK_BENCH_KANNEL sets the count, TALKNTALK_BENCH_ROUNDS the rounds (2), TALKNTALK_BENCH_WIDTH the dispatcher's
-/// concurrency, and TALKNTALK_BENCH_CALLBACK sends Kannel's reports elsewhere (to measure the dispatcher alone; nothing
-/// then waits for the reports).
+/// concurrency, and TALKNTALK_BENCH_CALLBACK sends Kannel's reports for our messages elsewhere (to measure the dispatcher alone; nothing
+/// then waits for the reports): a base URL, or <c>sink</c> for the sink that answers Kannel's own.
 /// </summary>
 public static class KannelBenchmark
 {
@@ -52,7 +52,7 @@ public static class KannelBenchmark
             await using var kannel = await KannelGateway.StartAsync(Path.Combine(folder, "kannel"));
             await using var sink = await ReportSinkAsync();
             var next = 0;
-            await DirectAsync(kannel, sink.Url, DirectWarming, next);
+            await DirectAsync(kannel, sink, DirectWarming, next);
             next += DirectWarming;
 
             var app = DashboardHost.Build([
@@ -61,7 +61,7 @@ public static class KannelBenchmark
                 "--Bootstrap:AdminPassword=bench-password-1", "--Bootstrap:DefaultSenderId=ACMEKE", "--Bootstrap:OpeningCredit=10000000",
                 "--Sms:Provider=Kannel", $"--Sms:Kannel:SendSmsUrl={kannel.SendSmsUrl}", $"--Sms:Kannel:Username={kannel.Username}",
                 $"--Sms:Kannel:Password={kannel.Password}", "--Sms:Kannel:MessagesPerSecond=0", $"--Dispatch:MaxConcurrency={Setting("TALKNTALK_BENCH_WIDTH", Clients)}",
-                "--Dispatch:BatchSize=2000", $"--Sending:MaxRecipientsPerBulkCall={Math.Max(total, AppWarming)}", .. (diverted ? new[] { $"--Sms:CallbackBaseUrl={callback}" } : []),
+                $"--Sending:MaxRecipientsPerBulkCall={Math.Max(total, AppWarming)}", .. (diverted ? new[] { $"--Sms:CallbackBaseUrl={(callback == "sink" ? sink.Url : callback)}" } : []),
             ]);
             await app.StartAsync();
             try
@@ -73,14 +73,17 @@ public static class KannelBenchmark
                 Guid last = default;
                 for (var round = 1; round <= rounds; round++)
                 {
-                    var direct = await DirectAsync(kannel, sink.Url, total, next);
+                    var cpu = new ProcessorTimes(kannel);
+                    var (direct, reported) = await DirectAsync(kannel, sink, total, next);
                     next += total;
-                    Console.WriteLine($"kannel: round {round}: sendsms fed directly by {Clients} clients: {total:N0} messages in {direct.TotalSeconds:F1} s = {total / direct.TotalSeconds:N0}/s");
+                    Console.WriteLine($"kannel: round {round}: sendsms fed directly by {Clients} clients: {total:N0} messages at the SMSC in {direct.TotalSeconds:F1} s = {total / direct.TotalSeconds:N0}/s; " +
+                                      $"every delivery report at the sink at {reported.TotalSeconds:F1} s; {cpu.PerMessage(total)}");
+                    cpu = new ProcessorTimes(kannel);
                     var (campaign, accepted, sent, settled) = await ours.SendAsync(total, next);
                     next += total;
                     last = campaign;
                     Console.WriteLine($"kannel: round {round}: our campaign of {total:N0} accepted in {accepted.TotalSeconds:F1} s; all at the SMSC {sent.TotalSeconds:F1} s after its acceptance = {total / sent.TotalSeconds:N0}/s" +
-                                      (diverted ? "" : $"; every delivery report applied at {settled.TotalSeconds:F1} s"));
+                                      (diverted ? "" : $"; every delivery report applied at {settled.TotalSeconds:F1} s") + $"; {cpu.PerMessage(total)}");
                     bestDirect = direct < bestDirect ? direct : bestDirect;
                     bestOurs = sent < bestOurs ? sent : bestOurs;
                 }
@@ -100,12 +103,41 @@ public static class KannelBenchmark
         }
     }
 
+    // Processor time per message from here on, Kannel's three processes and this one (the app, or the clients and the sink).
+    private sealed class ProcessorTimes(KannelGateway kannel)
+    {
+        private readonly TimeSpan _kannel = kannel.ProcessorTime, _here = Process.GetCurrentProcess().TotalProcessorTime;
+
+        public string PerMessage(int count) =>
+            $"processor time a message: Kannel {(kannel.ProcessorTime - _kannel).TotalMicroseconds / count:N0} µs, this process {(Process.GetCurrentProcess().TotalProcessorTime - _here).TotalMicroseconds / count:N0} µs";
+    }
+
     private static int Setting(string name, int otherwise) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : otherwise;
 
-    private sealed record ReportSink(WebApplication App, string Url) : IAsyncDisposable
+    private sealed class ReportSink(WebApplication app, string url) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync() => App.DisposeAsync();
+        private int _received, _expected;
+
+        public string Url => url;
+
+        public void Received() => Interlocked.Increment(ref _received);
+
+        // Kannel's smsbox goes on delivering a round's reports after fakesmsc has its messages; the next round waits for
+        // them, as it does for our own, so that neither side meets the other's backlog.
+        public async Task WaitForMoreAsync(int more, TimeSpan timeout)
+        {
+            var count = _expected += more;
+            var waiting = Stopwatch.StartNew();
+            while (Volatile.Read(ref _received) < count)
+            {
+                if (waiting.Elapsed > timeout)
+                    throw new TimeoutException($"Kannel delivered {_received:N0} of {count:N0} reports to the sink in {timeout.TotalSeconds:F0} s.");
+                await Task.Delay(20);
+            }
+        }
+
+        public ValueTask DisposeAsync() => app.DisposeAsync();
     }
 
     // Answers Kannel's reports for the messages fed to it directly, as our callback does for ours.
@@ -115,12 +147,19 @@ public static class KannelBenchmark
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        app.MapGet("/reports/{id}", () => Results.Ok());
+        ReportSink? sink = null;
+        app.MapGet("/reports/{id}", () =>
+        {
+            sink!.Received();
+            return Results.Ok();
+        });
+        app.MapMethods("/callbacks/{**rest}", ["GET", "POST"], () => Results.Ok()); // our reports, when diverted here
         await app.StartAsync();
-        return new ReportSink(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/'));
+        sink = new ReportSink(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/'));
+        return sink;
     }
 
-    private static async Task<TimeSpan> DirectAsync(KannelGateway kannel, string reports, int total, int first)
+    private static async Task<(TimeSpan Sent, TimeSpan Reported)> DirectAsync(KannelGateway kannel, ReportSink reports, int total, int first)
     {
         using var http = new HttpClient();
         var before = kannel.Received.Count;
@@ -131,13 +170,15 @@ public static class KannelBenchmark
             {
                 ["username"] = kannel.Username, ["password"] = kannel.Password, ["from"] = "ACMEKE", ["to"] = $"254711{i:D6}",
                 ["text"] = "Your statement is ready.", ["charset"] = "UTF-8", ["dlr-mask"] = KannelSmsProvider.DlrMask.ToString(CultureInfo.InvariantCulture),
-                ["dlr-url"] = $"{reports}/reports/{i}?type=%d&at=%T&answer=%A",
+                ["dlr-url"] = $"{reports.Url}/reports/{i}?type=%d&at=%T&answer=%A",
             });
             using var response = await http.GetAsync(url, ct);
             response.EnsureSuccessStatusCode();
         });
         await kannel.WaitForReceivedAsync(before + total, TimeSpan.FromMinutes(10));
-        return clock.Elapsed;
+        var sent = clock.Elapsed;
+        await reports.WaitForMoreAsync(total, TimeSpan.FromMinutes(10));
+        return (sent, clock.Elapsed);
     }
 
     private sealed class OurCampaigns(WebApplication app, KannelGateway kannel, bool diverted)

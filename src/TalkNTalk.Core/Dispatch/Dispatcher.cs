@@ -41,6 +41,10 @@ public sealed class Dispatcher(
 {
     private readonly ReceiptApplier _receipts = new(dbFactory, clock, logger);
     private readonly CancellationTokenSource _hardStop = new();
+    // The submissions in flight share MaxConcurrency slots; the parts handed over but not yet recorded form a chain,
+    // each recorded after the one before it. Both outlive a cycle, so that sending does not stop between cycles.
+    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.MaxConcurrency));
+    private Task? _recordingBefore, _recordingLast;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -60,10 +64,10 @@ public sealed class Dispatcher(
         }
         while (!stoppingToken.IsCancellationRequested)
         {
-            var worked = false;
+            var cycle = Cycle.Idle;
             try
             {
-                worked = await RunOnceAsync(stoppingToken);
+                cycle = await CycleAsync(drain: false, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -74,7 +78,10 @@ public sealed class Dispatcher(
                 logger.LogError(e, "Dispatch cycle failed; retrying shortly");
             }
             var wait = gateway.Current.Remaining;
-            if (!worked || wait > TimeSpan.Zero)
+            // Reports alone: the next ones gather for a moment, so that they cost a transaction a tenth of a second, not one each.
+            if (wait == TimeSpan.Zero && cycle is { Claimed: 0, Applied: > 0 })
+                wait = ReportsOnlyPause;
+            if (!cycle.Worked || wait > TimeSpan.Zero)
             {
                 try
                 {
@@ -88,6 +95,16 @@ public sealed class Dispatcher(
                     break;
                 }
             }
+        }
+        // The parts still in flight answer (or the grace runs out) and are recorded before the host goes.
+        try
+        {
+            if (_recordingLast is not null)
+                await _recordingLast;
+        }
+        catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+        {
+            // the grace ran out: the next process finds those messages where they were
         }
     }
 
@@ -106,12 +123,32 @@ public sealed class Dispatcher(
         // A queued message claimed by the last process was never handed over: it may be claimed again at once.
         await db.Messages.Where(m => m.Status == MessageStatus.Queued && m.ClaimedAt != null)
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedAt, (DateTime?)null), ct);
+        // A report that waited for its message's answer waits no longer: that answer went with the last process, and
+        // the report is what settles the message now.
+        await db.Database.ExecuteSqlRawAsync("UPDATE delivery_inbox SET RetryAt = NULL WHERE RetryAt IS NOT NULL", ct);
         if (stranded > 0)
             logger.LogWarning("{Count} message(s) were being handed to the SMS provider when the last process stopped: their outcome is unknown until their delivery reports arrive", stranded);
     }
 
-    /// <summary>One cycle; true when it did anything (so the loop goes again at once). Cancelling stops it handing over, gracefully.</summary>
-    public async Task<bool> RunOnceAsync(CancellationToken ct = default)
+    /// <summary>
+    /// One cycle, recorded before it returns; true when it did anything (so the loop goes again at once). Cancelling
+    /// stops it handing over, gracefully.
+    /// </summary>
+    public async Task<bool> RunOnceAsync(CancellationToken ct = default) => (await CycleAsync(drain: true, ct)).Worked;
+
+    private static readonly TimeSpan ReportsOnlyPause = TimeSpan.FromMilliseconds(100);
+
+    private readonly record struct Cycle(int Claimed, int Applied, bool Touched)
+    {
+        public static Cycle Idle => default;
+
+        public bool Worked => Claimed > 0 || Applied > 0 || Touched;
+    }
+
+    // Claims and hands over up to a batch, then applies delivery reports and refreshes the counts. The host's loop does
+    // not drain: the cycle's last parts are still answering while the next cycle starts, so the provider always has
+    // MaxConcurrency submissions in flight while there is anything to send.
+    private async Task<Cycle> CycleAsync(bool drain, CancellationToken ct)
     {
         var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
         using (await turns.TakeAsync(ct))
@@ -123,41 +160,37 @@ public sealed class Dispatcher(
         // claimed: a pause or cancel stops the campaign at the end of the parts in flight (the claim takes only running
         // campaigns), live pages follow the counts, and a crash can leave at most the parts in flight unrecorded.
         // The parts overlap so that the provider always has MaxConcurrency submissions in flight: the next part is
-        // claimed once every message of the last one has a slot, and a part is recorded while the next one is handed
-        // over. At most two parts wait for their recording.
+        // claimed once every message of the last one has a slot, and a part is recorded (its counts and money with it)
+        // while the next one is handed over. At most two parts wait for their recording.
         // While the gateway's circuit is open nothing is claimed; once its wait is over, one message probes it, alone.
         var claimed = 0;
-        using var slots = new SemaphoreSlim(Math.Max(1, options.Value.MaxConcurrency));
-        Task? recordingBefore = null, recordingLast = null;
         while (claimed < Math.Max(1, options.Value.BatchSize) && !ct.IsCancellationRequested && gateway.Current.Remaining == TimeSpan.Zero)
         {
-            if (recordingBefore is not null)
-                await recordingBefore;
+            if (_recordingBefore is not null)
+                await _recordingBefore;
             var lane = gateway.Current;
-            if (lane.Probing && recordingLast is not null)
+            if (lane.Probing && _recordingLast is not null)
             {
-                await recordingLast;
+                await _recordingLast;
                 if (gateway.Current.Remaining > TimeSpan.Zero)
                     break;
             }
             List<Claimed> part;
-            var starting = new HashSet<(Guid Organisation, Guid Campaign)>();
             using (await turns.TakeAsync(ct))
-                part = await ClaimAsync(starting, lane.Probing ? 1 : Math.Min(PartSize(lane), options.Value.BatchSize - claimed), !lane.Provider.DeduplicatesByMessageId, ct);
-            lock (touched)
-                touched.UnionWith(starting);
+                part = await ClaimAsync(touched, lane.Probing ? 1 : Math.Min(PartSize(lane), options.Value.BatchSize - claimed), !lane.Provider.DeduplicatesByMessageId, ct);
             if (part.Count == 0)
                 break;
             claimed += part.Count;
             activity.MarkBusy();
             var everyoneHasASlot = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var handing = SubmitAsync(lane, part, slots, everyoneHasASlot, ct);
-            recordingBefore = recordingLast;
-            recordingLast = RecordAfterAsync(recordingLast, handing, part, touched);
+            var handing = SubmitAsync(lane, part, everyoneHasASlot, ct);
+            _recordingBefore = _recordingLast;
+            _recordingLast = RecordAfterAsync(_recordingLast, handing, part);
             await Task.WhenAny(everyoneHasASlot.Task, handing);
         }
-        if (recordingLast is not null)
-            await recordingLast;
+        // With nothing more to claim there is nothing to overlap: the last parts are recorded before the reports.
+        if ((drain || claimed == 0) && _recordingLast is not null)
+            await _recordingLast;
         int applied;
         await inbox.WrittenAsync();
         using (await turns.TakeAsync(CancellationToken.None))
@@ -165,24 +198,22 @@ public sealed class Dispatcher(
             applied = await _receipts.ApplyAsync(options.Value.BatchSize * 4, touched, CancellationToken.None);
             await RefreshCampaignsAsync(touched, CancellationToken.None);
         }
-        return claimed > 0 || applied > 0 || touched.Count > 0;
+        return new Cycle(claimed, applied, touched.Count > 0);
     }
 
     // Records a part once it has been handed over, after the part before it (so counts and money land in order).
-    private async Task RecordAfterAsync(Task? before, Task<Dictionary<Guid, Outcome>> handing, List<Claimed> part, HashSet<(Guid, Guid)> touched)
+    // Its counts are set and published in its own transaction, so it needs nothing from the cycle that claimed it.
+    private async Task RecordAfterAsync(Task? before, Task<Dictionary<Guid, Outcome>> handing, List<Claimed> part)
     {
         var outcomes = await handing;
         if (before is not null)
             await before;
-        var recorded = new HashSet<(Guid Organisation, Guid Campaign)>();
-        await RecordUntilDoneAsync(part, outcomes, recorded);
-        lock (touched)
-            touched.UnionWith(recorded);
+        await RecordUntilDoneAsync(part, outcomes);
     }
 
     // The answers are in memory only: recording is retried until it succeeds, since dropping them would hand the same
     // messages over again. Only a host that must stop now gives up; the next process then finds them where they were.
-    private async Task RecordUntilDoneAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, HashSet<(Guid, Guid)> recorded)
+    private async Task RecordUntilDoneAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -190,13 +221,12 @@ public sealed class Dispatcher(
             {
                 using (await turns.TakeAsync(_hardStop.Token))
                 {
-                    await RecordAsync(part, outcomes, recorded, CancellationToken.None);
+                    await RecordAsync(part, outcomes, CancellationToken.None);
                 }
                 return;
             }
             catch (Exception e) when (!_hardStop.IsCancellationRequested)
             {
-                recorded.Clear();
                 logger.LogError(e, "Recording the answers for {Count} message(s) failed (attempt {Attempt}); trying again", part.Count, attempt);
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(5_000, 100 * attempt)), clock, _hardStop.Token);
             }
@@ -290,7 +320,7 @@ public sealed class Dispatcher(
     // its circuit; slotted is set once every message has had its slot. A message not handed over (the host is
     // stopping, the circuit is open, the provider did not take it) has no outcome and goes back to the queue. The
     // provider's call is cancelled only by a hard stop.
-    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(GatewayLane lane, List<Claimed> part, SemaphoreSlim slots, TaskCompletionSource slotted, CancellationToken stopping)
+    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(GatewayLane lane, List<Claimed> part, TaskCompletionSource slotted, CancellationToken stopping)
     {
         var provider = lane.Provider;
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Outcome>();
@@ -318,7 +348,7 @@ public sealed class Dispatcher(
             }
             finally
             {
-                slots.Release();
+                _slots.Release();
             }
         }
 
@@ -331,7 +361,7 @@ public sealed class Dispatcher(
                     break;
                 try
                 {
-                    await slots.WaitAsync(stopping);
+                    await _slots.WaitAsync(stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -348,8 +378,9 @@ public sealed class Dispatcher(
         return new Dictionary<Guid, Outcome>(outcomes);
     }
 
-    private async Task RecordAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, HashSet<(Guid, Guid)> touched, CancellationToken ct)
+    private async Task RecordAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, CancellationToken ct)
     {
+        var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
@@ -419,7 +450,7 @@ public sealed class Dispatcher(
             }
         }
         await money.ApplyAsync(db, now, ct);
-        await CountCampaignsAsync(db, touched, fromStats: true, ct);
+        await CountCampaignsAsync(db, touched, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         foreach (var organisation in money.Organisations)
@@ -427,35 +458,29 @@ public sealed class Dispatcher(
         Publish(touched);
     }
 
-    // Counts come from the messages themselves, so they cannot drift from the truth. Between the parts of a batch they
-    // come from message_stats, which triggers keep exact in the same transactions, at a few rows' cost instead of a
-    // scan of a large campaign's messages several times a second.
     private async Task RefreshCampaignsAsync(HashSet<(Guid Organisation, Guid Campaign)> touched, CancellationToken ct)
     {
         if (touched.Count == 0)
             return;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await CountCampaignsAsync(db, touched, fromStats: false, ct);
+        await CountCampaignsAsync(db, touched, ct);
         await db.SaveChangesAsync(ct);
         Publish(touched);
     }
 
-    // Sets the touched campaigns' counts (and completes those with nothing left to send) in the caller's context.
-    private async Task CountCampaignsAsync(TalkNTalkDbContext db, HashSet<(Guid Organisation, Guid Campaign)> touched, bool fromStats, CancellationToken ct)
+    // Sets the touched campaigns' counts (and completes those with nothing left to send) in the caller's context. They
+    // come from message_stats, which the messages' triggers keep exact in the same transactions as the messages: a few
+    // rows a campaign instead of a scan of a large campaign's messages several times a second.
+    private async Task CountCampaignsAsync(TalkNTalkDbContext db, HashSet<(Guid Organisation, Guid Campaign)> touched, CancellationToken ct)
     {
         if (touched.Count == 0)
             return;
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = touched.Select(t => t.Campaign).Distinct().ToList();
-        var counts = fromStats
-            ? await db.MessageStats.Where(s => ids.Contains(s.CampaignId))
-                .GroupBy(s => new { s.CampaignId, s.Status })
-                .Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Sum(s => s.Messages) })
-                .ToListAsync(ct)
-            : await db.Messages.Where(m => ids.Contains(m.CampaignId))
-                .GroupBy(m => new { m.CampaignId, m.Status })
-                .Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Count() })
-                .ToListAsync(ct);
+        var counts = await db.MessageStats.Where(s => ids.Contains(s.CampaignId))
+            .GroupBy(s => new { s.CampaignId, s.Status })
+            .Select(g => new { g.Key.CampaignId, g.Key.Status, Count = g.Sum(s => s.Messages) })
+            .ToListAsync(ct);
         foreach (var campaign in await db.Campaigns.Where(c => ids.Contains(c.Id)).ToListAsync(ct))
         {
             int Count(params MessageStatus[] statuses) => counts.Where(c => c.CampaignId == campaign.Id && statuses.Contains(c.Status)).Sum(c => c.Count);

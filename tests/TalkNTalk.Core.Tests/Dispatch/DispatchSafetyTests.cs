@@ -256,6 +256,34 @@ public sealed class DispatchSafetyTests
         Assert.Equal((498m, 0m), (wallet.Available, wallet.Reserved));
     }
 
+    [Fact]
+    public async Task A_report_waiting_for_the_answer_of_a_process_that_died_settles_its_message_at_the_next_start()
+    {
+        await using var services = await TestServices.StartAsync(Settings(("SimulatedProvider:FailureRate", "0")));
+        var org = await services.CreateOrganisationAsync(credit: 500m);
+        await SendAsync(services, org, 1);
+        Guid id;
+        await using (var db = services.NewDb())
+        {
+            // The process marked it, handed it over, and died before the answer was recorded; its report came first.
+            id = await db.Messages.Select(m => m.Id).SingleAsync();
+            await db.Messages.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Submitting));
+        }
+        await services.Get<IDeliveryReceiptSink>().PostAsync([new DeliveryReceipt(null, true, null, services.Clock.GetUtcNow().UtcDateTime, id)]);
+        await NewDispatcher(services, new Failing(services.Get<SimulatedSmsProvider>(), failures: 1000)).RunOnceAsync();
+        await using (var db = services.NewDb())
+            Assert.NotNull((await db.DeliveryInbox.SingleAsync()).RetryAt); // waits for the answer
+
+        // The next process starts at once: the report need not wait out its retry.
+        var restarted = NewDispatcher(services, services.Get<SimulatedSmsProvider>());
+        await restarted.RecoverAsync();
+        await restarted.RunOnceAsync();
+        await using var after = services.NewDb();
+        Assert.Equal(MessageStatus.Delivered, (await after.Messages.SingleAsync()).Status);
+        Assert.Equal(0, await after.DeliveryInbox.CountAsync());
+        Assert.Equal(1m, (await after.Campaigns.SingleAsync()).ActualCost); // the network had it: charged
+    }
+
     private static async Task<Guid> FirstSentAsync(TestServices services)
     {
         await using var db = services.NewDb();

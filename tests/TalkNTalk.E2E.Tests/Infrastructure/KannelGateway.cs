@@ -246,6 +246,29 @@ public sealed partial class KannelGateway : IAsyncDisposable
         get { lock (_received) return [.. _received]; }
     }
 
+    /// <summary>How many messages (long ones: parts) <see cref="Received"/> holds, without copying them.</summary>
+    public int ReceivedCount
+    {
+        get { lock (_received) return _received.Count; }
+    }
+
+    /// <summary>The processor time bearerbox, smsbox and fakesmsc have used since they started (for benchmarks).</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            var total = TimeSpan.Zero;
+            foreach (var process in new[] { _bearerbox, _smsbox, _fakeSmsc })
+            {
+                if (process is not { HasExited: false })
+                    continue;
+                process.Refresh();
+                total += process.TotalProcessorTime;
+            }
+            return total;
+        }
+    }
+
     /// <summary><see cref="Received"/> with concatenated parts joined back into messages.</summary>
     public IReadOnlyList<ReassembledSms> ReceivedMessages => ReassembledSms.From(Received);
 
@@ -321,12 +344,14 @@ public sealed partial class KannelGateway : IAsyncDisposable
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (true)
         {
-            var received = Received;
-            if (received.Count >= count)
-                return received;
+            if (ReceivedCount >= count)
+                return Received;
             if (DateTime.UtcNow > deadline)
+            {
+                var received = Received;
                 throw new TimeoutException($"The fake SMSC got {received.Count} messages, not {count}:\n{string.Join('\n', received.Select(m => m.Line))}\n{Output}");
-            await Task.Delay(50);
+            }
+            await Task.Delay(10);
         }
     }
 
