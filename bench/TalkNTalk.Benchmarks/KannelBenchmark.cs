@@ -33,8 +33,9 @@ namespace TalkNTalk.Benchmarks;
 /// third of the CPU). Each round prints the processor time a message took Kannel and this process.
 /// Last, the report callback's own throughput: 20,000 Kannel reports sent at it by 64 clients.
 /// TALKNTALK_BENCH_KANNEL sets the count, TALKNTALK_BENCH_ROUNDS the rounds (3), TALKNTALK_BENCH_WIDTH the dispatcher's
-/// concurrency, and TALKNTALK_BENCH_CALLBACK sends Kannel's reports for our messages elsewhere (to measure the dispatcher alone; nothing
-/// then waits for the reports): a base URL, or <c>sink</c> for the sink that answers Kannel's own.
+/// concurrency, and TALKNTALK_BENCH_CALLBACK sends Kannel's reports for our messages elsewhere, to measure the dispatcher
+/// alone: a base URL (nothing then waits for them), or <c>sink</c> for the sink that answers Kannel's own (each round
+/// then waits for them there).
 /// </summary>
 public static class KannelBenchmark
 {
@@ -67,7 +68,7 @@ public static class KannelBenchmark
             await app.StartAsync();
             try
             {
-                var ours = new OurCampaigns(app, kannel, diverted);
+                var ours = new OurCampaigns(app, kannel, diverted, callback == "sink" ? sink : null);
                 await ours.SendAsync(AppWarming, next);
                 next += AppWarming;
                 List<TimeSpan> directs = [], ourss = [];
@@ -127,7 +128,12 @@ public static class KannelBenchmark
 
     private sealed class ReportSink(WebApplication app, string url) : IAsyncDisposable
     {
-        private int _received, _expected;
+        private int _received, _expected, _ours;
+
+        /// <summary>Reports for our messages, when they are diverted here.</summary>
+        public int Ours => Volatile.Read(ref _ours);
+
+        public void ReceivedOurs() => Interlocked.Increment(ref _ours);
 
         public string Url => url;
 
@@ -163,7 +169,11 @@ public static class KannelBenchmark
             sink!.Received();
             return Results.Ok();
         });
-        app.MapMethods("/callbacks/{**rest}", ["GET", "POST"], () => Results.Ok()); // our reports, when diverted here
+        app.MapMethods("/callbacks/{**rest}", ["GET", "POST"], () => // our reports, when diverted here
+        {
+            sink!.ReceivedOurs();
+            return Results.Ok();
+        });
         await app.StartAsync();
         sink = new ReportSink(app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/'));
         return sink;
@@ -191,7 +201,7 @@ public static class KannelBenchmark
         return (sent, clock.Elapsed);
     }
 
-    private sealed class OurCampaigns(WebApplication app, KannelGateway kannel, bool diverted)
+    private sealed class OurCampaigns(WebApplication app, KannelGateway kannel, bool diverted, ReportSink? sink)
     {
         private readonly IDbContextFactory<TalkNTalkDbContext> _factory = app.Services.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>();
         private int _sent;
@@ -214,6 +224,8 @@ public static class KannelBenchmark
             var sent = clock.Elapsed;
             _sent += count;
             while (!diverted && await DeliveredAsync() < _sent)
+                await Task.Delay(20);
+            while (sink is not null && sink.Ours < _sent)
                 await Task.Delay(20);
             return (result.CampaignId!.Value, accepted, sent, clock.Elapsed);
         }
