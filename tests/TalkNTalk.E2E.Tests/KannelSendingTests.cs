@@ -56,12 +56,12 @@ public sealed class KannelSendingTests(ITestOutputHelper output)
         {
             port = first.Port;
             await first.SendBulkAsync(Key, Numbers(recipients), "Your statement is ready.");
-            await WaitUntilAsync(() => kannel.Received.Count >= 150, TimeSpan.FromSeconds(30), () => Figures(first));
+            await WaitUntilAsync(() => kannel.ReceivedCount >= 150, TimeSpan.FromSeconds(30), () => Figures(first));
             await kannel.StopAsync(); // the gateway falls over mid-campaign
             await WaitUntilAsync(() => first.Output.Contains("keeps failing", StringComparison.Ordinal), TimeSpan.FromSeconds(20), () => first.Output);
             output.WriteLine($"Kannel down: {Figures(first)}");
             await kannel.RestartAsync();
-            await WaitUntilAsync(() => kannel.Received.Count >= 400, TimeSpan.FromSeconds(60), () => Figures(first));
+            await WaitUntilAsync(() => kannel.ReceivedCount >= 400, TimeSpan.FromSeconds(60), () => Figures(first));
             await first.KillAsync(); // and our app dies mid-campaign
             output.WriteLine($"app killed: {Figures(first)}");
         }

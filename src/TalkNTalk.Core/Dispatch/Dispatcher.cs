@@ -125,7 +125,7 @@ public sealed class Dispatcher(
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedAt, (DateTime?)null), ct);
         // A report that waited for its message's answer waits no longer: that answer went with the last process, and
         // the report is what settles the message now.
-        await db.Database.ExecuteSqlRawAsync("UPDATE delivery_inbox SET RetryAt = NULL WHERE RetryAt IS NOT NULL", ct);
+        await db.DeliveryInbox.Where(r => r.RetryAt != null).ExecuteUpdateAsync(s => s.SetProperty(r => r.RetryAt, (DateTime?)null), ct);
         if (stranded > 0)
             logger.LogWarning("{Count} message(s) were being handed to the SMS provider when the last process stopped: their outcome is unknown until their delivery reports arrive", stranded);
     }
