@@ -19,11 +19,18 @@ namespace TalkNTalk.Dashboard;
 /// <summary>Builds the web host: services in one place, the request pipeline in another.</summary>
 public static class DashboardHost
 {
+    private const string ReloadStaticAssetsKey = "ReloadStaticAssetsAtRuntime";
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
         // Package assets (MudBlazor, blazor.web.js) are found through the build output's manifest in every environment, not only Development.
         builder.WebHost.UseStaticWebAssets();
+        // Run from the build output (as `dotnet run` does), MapStaticAssets otherwise serves assets as in development
+        // everywhere: no caching headers, no integrity, and a fallback route that looks for a file on disk on every
+        // request that matches nothing sooner (every gateway callback among them). Only Development reloads them.
+        if (!builder.Environment.IsDevelopment() && builder.Configuration[ReloadStaticAssetsKey] is null)
+            builder.Configuration[ReloadStaticAssetsKey] = "false";
         builder.Services.AddTalkNTalkDashboard(builder.Configuration, builder.Environment);
         var app = builder.Build();
         app.UseTalkNTalkDashboard();
@@ -115,7 +122,7 @@ public static class DashboardHost
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), api => api
             .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiError.WriteExceptionAsync })
             .UseStatusCodePages(ApiError.WriteStatusCodePageAsync));
-        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/v1"), pages => pages.Use((http, next) =>
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/v1") && !GatewayCallbacks.Handles(http.Request.Path), pages => pages.Use((http, next) =>
         {
             ThemeCookie.AskForColourScheme(http);
             return next(http);

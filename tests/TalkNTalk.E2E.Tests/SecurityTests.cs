@@ -79,6 +79,20 @@ public sealed class SecurityTests
     }
 
     [Fact]
+    public async Task Run_from_the_build_output_the_fingerprinted_assets_are_cached_for_a_year()
+    {
+        await using var app = await AppServer.StartAsync(AppServer.Bootstrapped());
+        using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
+
+        var page = await http.GetStringAsync("/account/login");
+        var stylesheet = System.Text.RegularExpressions.Regex.Match(page, "href=\"(css/app\\.[a-z0-9]+\\.css)\"").Groups[1].Value;
+        using var response = await http.GetAsync(stylesheet);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("max-age=31536000, immutable", response.Headers.CacheControl?.ToString());
+    }
+
+    [Fact]
     public async Task Kestrel_sends_the_security_headers_and_no_server_header()
     {
         await using var app = await AppServer.StartAsync(AppServer.Bootstrapped());

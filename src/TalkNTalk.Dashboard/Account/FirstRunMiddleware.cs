@@ -1,3 +1,4 @@
+using TalkNTalk.Dashboard.Gateway;
 using TalkNTalk.Core.Organisations;
 
 namespace TalkNTalk.Dashboard.Account;
@@ -29,5 +30,5 @@ public sealed class FirstRunMiddleware(RequestDelegate next, OrganisationSetup s
     private static bool IsPage(PathString path) =>
         !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") && !path.StartsWithSegments("/_blazor")
         && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/not-found") && !path.StartsWithSegments("/v1")
-        && !path.StartsWithSegments("/hubs") && !Path.HasExtension(path.Value);
+        && !path.StartsWithSegments("/hubs") && !GatewayCallbacks.Handles(path) && !Path.HasExtension(path.Value);
 }
