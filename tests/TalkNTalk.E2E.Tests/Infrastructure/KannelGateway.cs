@@ -94,6 +94,12 @@ public sealed record KannelGatewayOptions
 
     /// <summary>smsbox's http-request-retry: how often a report whose GET failed is sent again, 1 s apart (Kannel's default 0).</summary>
     public int CallbackRetries { get; init; }
+
+    /// <summary>
+    /// bearerbox's and smsbox's log-level: 0 (debug, for the tests: what Kannel did is in its logs when one fails) or,
+    /// as a gateway in production runs, 1 (info). At debug level smsbox writes out every HTTP request and answer.
+    /// </summary>
+    public int LogLevel { get; init; }
 }
 
 /// <summary>How fakesmsc printed a message: the type word of its line.</summary>
@@ -547,7 +553,7 @@ public sealed partial class KannelGateway : IAsyncDisposable
             box-deny-ip = "*.*.*.*"
             box-allow-ip = "127.0.0.1"
             log-file = {Quoted("bearerbox.log")}
-            log-level = 0
+            log-level = {_options.LogLevel}
             access-log = {Quoted("bearerbox-access.log")}
             dlr-storage = internal
             store-type = file
@@ -567,7 +573,7 @@ public sealed partial class KannelGateway : IAsyncDisposable
             sendsms-port = {_sendSmsPort}
             sendsms-interface = 127.0.0.1
             log-file = {Quoted("smsbox.log")}
-            log-level = 0
+            log-level = {_options.LogLevel}
             access-log = {Quoted("smsbox-access.log")}
             http-request-retry = {_options.CallbackRetries}
             http-queue-delay = 1
