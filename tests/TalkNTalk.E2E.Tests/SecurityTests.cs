@@ -85,8 +85,9 @@ public sealed class SecurityTests
         using var http = new HttpClient { BaseAddress = new Uri(app.BaseUrl) };
 
         var page = await http.GetStringAsync("/account/login");
-        var stylesheet = System.Text.RegularExpressions.Regex.Match(page, "href=\"(css/app\\.[a-z0-9]+\\.css)\"").Groups[1].Value;
-        using var response = await http.GetAsync(stylesheet);
+        var stylesheet = System.Text.RegularExpressions.Regex.Match(page, "href=\"(css/app\\.[a-z0-9]+\\.css)\"");
+        Assert.True(stylesheet.Success, "The sign-in page links no fingerprinted css/app.*.css");
+        using var response = await http.GetAsync(stylesheet.Groups[1].Value);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("max-age=31536000, immutable", response.Headers.CacheControl?.ToString());

@@ -39,15 +39,18 @@ public sealed class SmsCallbacks
     public bool Verify(string purpose, string? token) =>
         token is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Token(purpose)), Encoding.ASCII.GetBytes(token));
 
+    /// <summary>Where every provider's callback lives under <see cref="BaseUrl"/>.</summary>
+    public const string PathPrefix = "/callbacks";
+
     public static string KannelPurpose(Guid messageId) => $"kannel:{messageId:N}";
 
     public const string AfricasTalkingPurpose = "africastalking";
 
     /// <summary>Kannel's <c>dlr-url</c> for one message, before Kannel's own escape codes are added.</summary>
-    public string KannelReportUrl(Guid messageId) => $"{BaseUrl}/callbacks/kannel/{messageId:N}/{Token(KannelPurpose(messageId))}";
+    public string KannelReportUrl(Guid messageId) => $"{BaseUrl}{PathPrefix}/kannel/{messageId:N}/{Token(KannelPurpose(messageId))}";
 
     /// <summary>The delivery-report callback URL to enter in Africa's Talking's dashboard.</summary>
-    public string AfricasTalkingReportUrl => $"{BaseUrl}/callbacks/africastalking/{Token(AfricasTalkingPurpose)}";
+    public string AfricasTalkingReportUrl => $"{BaseUrl}{PathPrefix}/africastalking/{Token(AfricasTalkingPurpose)}";
 
     private static string? Trim(string? url) => string.IsNullOrWhiteSpace(url) ? null : url.Trim().TrimEnd('/');
 

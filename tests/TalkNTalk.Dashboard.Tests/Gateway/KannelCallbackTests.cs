@@ -66,21 +66,6 @@ public sealed class KannelCallbackTests : IAsyncLifetime
         Assert.Equal(0, await db.DeliveryInbox.CountAsync());
     }
 
-    [Fact]
-    public async Task The_answer_is_short_plain_text_without_the_pages_browser_headers()
-    {
-        var id = await SentMessageAsync();
-        using var http = _app.CreateClient();
-        var links = _app.Service<SmsCallbacks>();
-
-        var answer = await http.GetAsync(links.KannelReportUrl(id).Replace(links.BaseUrl, "", StringComparison.Ordinal) + "?type=1&at=1764662401&answer=");
-
-        Assert.Equal((HttpStatusCode.OK, "OK\n"), (answer.StatusCode, await answer.Content.ReadAsStringAsync()));
-        Assert.Equal("nosniff", Assert.Single(answer.Headers.GetValues("X-Content-Type-Options")));
-        foreach (var header in new[] { "Content-Security-Policy", "Permissions-Policy", "X-Frame-Options", "Referrer-Policy", "Accept-CH", "Critical-CH", "Vary" })
-            Assert.False(answer.Headers.Contains(header), $"The callback's answer carries {header}");
-    }
-
     private async Task<Guid> SentMessageAsync()
     {
         var organisation = await _app.OrganisationIdAsync();

@@ -96,8 +96,9 @@ public sealed record KannelGatewayOptions
     public int CallbackRetries { get; init; }
 
     /// <summary>
-    /// bearerbox's and smsbox's log-level: 0 (debug, for the tests: what Kannel did is in its logs when one fails) or,
-    /// as a gateway in production runs, 1 (info). At debug level smsbox writes out every HTTP request and answer.
+    /// bearerbox's and smsbox's log-level: 0 (debug, the default, for the tests: what Kannel did is in its logs when one
+    /// fails), 1 (info, as a gateway in production runs), up to 4 (panics only). At debug level smsbox writes out every
+    /// HTTP request and answer.
     /// </summary>
     public int LogLevel { get; init; }
 }
@@ -278,7 +279,7 @@ public sealed partial class KannelGateway : IAsyncDisposable
     /// <summary><see cref="Received"/> with concatenated parts joined back into messages.</summary>
     public IReadOnlyList<ReassembledSms> ReceivedMessages => ReassembledSms.From(Received);
 
-    /// <summary>What the processes printed; bearerbox.log and smsbox.log in <see cref="Folder"/> hold the debug detail.</summary>
+    /// <summary>What the processes printed; bearerbox.log and smsbox.log in <see cref="Folder"/> hold the detail (at debug level, every request).</summary>
     public string Output
     {
         get { lock (_output) return _output.ToString(); }
