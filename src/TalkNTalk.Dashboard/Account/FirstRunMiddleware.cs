@@ -1,5 +1,5 @@
-using TalkNTalk.Dashboard.Gateway;
 using TalkNTalk.Core.Organisations;
+using TalkNTalk.Dashboard.Gateway;
 
 namespace TalkNTalk.Dashboard.Account;
 
