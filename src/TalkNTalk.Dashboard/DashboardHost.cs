@@ -119,6 +119,8 @@ public static class DashboardHost
         // First, so everything after sees the real scheme and client address.
         if (app.Services.GetRequiredService<ProxySettings>().Enabled)
             app.UseForwardedHeaders();
+        // Routing next: the gateways' callbacks short-circuit here, with the client's real address but none of the rest.
+        app.UseRouting();
         app.UseMiddleware<SecurityHeaders>();
         if (!app.Environment.IsDevelopment())
         {
@@ -132,7 +134,7 @@ public static class DashboardHost
         app.UseWhen(http => http.Request.Path.StartsWithSegments("/v1"), api => api
             .UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = ApiError.WriteExceptionAsync })
             .UseStatusCodePages(ApiError.WriteStatusCodePageAsync));
-        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/v1") && !GatewayCallbacks.Handles(http.Request.Path), pages => pages.Use((http, next) =>
+        app.UseWhen(http => !http.Request.Path.StartsWithSegments("/v1"), pages => pages.Use((http, next) =>
         {
             ThemeCookie.AskForColourScheme(http);
             return next(http);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
@@ -386,14 +387,22 @@ public sealed class Dispatcher(
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var connection = db.Database.GetDbConnection();
-        await using var update = connection.CreateCommand();
-        update.CommandText = """
-            UPDATE messages SET Status = $status, ProviderMessageId = $provider, ErrorCode = $code, ErrorDetail = $detail,
-                SentAt = $sent, ClaimedAt = NULL, UpdatedAt = $at
-            WHERE Id = $id AND Status IN ('Queued', 'Submitting')
-            """;
-        foreach (var name in new[] { "$status", "$provider", "$code", "$detail", "$sent", "$at", "$id" })
-            Sql.Add(update, name, DBNull.Value);
+        // Two forms: ProviderMessageId is indexed, and SQLite rewrites an index entry for every column a SET names, even
+        // to the same value, so the form without it serves providers that give no id of their own (Kannel).
+        DbCommand Update(bool withProviderId)
+        {
+            var command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE messages SET Status = $status{(withProviderId ? ", ProviderMessageId = $provider" : "")}, ErrorCode = $code, ErrorDetail = $detail,
+                    SentAt = $sent, ClaimedAt = NULL, UpdatedAt = $at
+                WHERE Id = $id AND Status IN ('Queued', 'Submitting')
+                """;
+            foreach (var name in new[] { "$status", "$provider", "$code", "$detail", "$sent", "$at", "$id" }.Where(n => withProviderId || n != "$provider"))
+                Sql.Add(command, name, DBNull.Value);
+            return command;
+        }
+        await using var update = Update(withProviderId: false);
+        await using var updateWithProviderId = Update(withProviderId: true);
         await using var handBack = connection.CreateCommand();
         handBack.CommandText = "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')";
         Sql.Add(handBack, "$now", Sql.Text(now));
@@ -419,14 +428,16 @@ public sealed class Dispatcher(
                 SubmitOutcome.NoCredit => MessageStatus.Held,
                 _ => MessageStatus.Unknown,
             };
-            Sql.Set(update, "$status", status.ToString());
-            Sql.Set(update, "$provider", result.ProviderMessageId);
-            Sql.Set(update, "$code", result.ErrorCode);
-            Sql.Set(update, "$detail", result.ErrorDetail);
-            Sql.Set(update, "$sent", status == MessageStatus.Sent ? Sql.Text(outcome.At) : null);
-            Sql.Set(update, "$at", Sql.Text(outcome.At));
-            Sql.Set(update, "$id", Sql.Text(message.Id));
-            if (await update.ExecuteNonQueryAsync(ct) == 0)
+            var recording = result.ProviderMessageId is null ? update : updateWithProviderId;
+            if (result.ProviderMessageId is not null)
+                Sql.Set(recording, "$provider", result.ProviderMessageId);
+            Sql.Set(recording, "$status", status.ToString());
+            Sql.Set(recording, "$code", result.ErrorCode);
+            Sql.Set(recording, "$detail", result.ErrorDetail);
+            Sql.Set(recording, "$sent", status == MessageStatus.Sent ? Sql.Text(outcome.At) : null);
+            Sql.Set(recording, "$at", Sql.Text(outcome.At));
+            Sql.Set(recording, "$id", Sql.Text(message.Id));
+            if (await recording.ExecuteNonQueryAsync(ct) == 0)
                 continue; // already settled, e.g. by a delivery report that overtook the answer
             if (status == MessageStatus.Sent)
                 money.Charge(message.OrganisationId, message.CampaignId, message.Cost);

@@ -30,19 +30,19 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         if (due.Count == 0)
             return 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using var sent = Command(connection, """
+        await using var sent = new Statement(connection, """
             UPDATE messages SET Status = $status, DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, coalesce(SentAt, $at)) END,
-                ErrorCode = $code, Network = coalesce($network, Network), UpdatedAt = max($at, coalesce(SentAt, $at))
+                ErrorCode = $code{1}, UpdatedAt = max($at, coalesce(SentAt, $at))
             WHERE {0} AND +Status = 'Sent'
             RETURNING OrganisationId, CampaignId, Cost
             """);
-        await using var unknown = Command(connection, """
+        await using var unknown = new Statement(connection, """
             UPDATE messages SET Status = $status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, UpdatedAt) END,
-                ErrorCode = $code, Network = coalesce($network, Network), UpdatedAt = max($at, UpdatedAt)
+                ErrorCode = $code{1}, UpdatedAt = max($at, UpdatedAt)
             WHERE {0} AND +Status = 'Unknown'
             RETURNING OrganisationId, CampaignId, Cost
             """);
-        await using var status = Command(connection, "SELECT Status FROM messages WHERE {0}");
+        await using var status = new Statement(connection, "SELECT Status FROM messages WHERE {0}");
         await using var retry = connection.CreateCommand();
         retry.CommandText = "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = $retry WHERE Id = $id";
         Sql.Add(retry, "$id");
@@ -52,9 +52,9 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         var done = new List<long>(due.Count);
         foreach (var receipt in due)
         {
-            var applied = await RunAsync(sent[receipt.ByMessageId], receipt, touched, money: null, ct)
-                          || await RunAsync(unknown[receipt.ByMessageId], receipt, touched, money, ct);
-            if (!applied && receipt.Attempts < MaxAttempts && await IsAwaitingAnswerAsync(status[receipt.ByMessageId], receipt, ct))
+            var applied = await RunAsync(sent.For(receipt), receipt, touched, money: null, ct)
+                          || await RunAsync(unknown.For(receipt), receipt, touched, money, ct);
+            if (!applied && receipt.Attempts < MaxAttempts && await IsAwaitingAnswerAsync(status.For(receipt), receipt, ct))
             {
                 Sql.Set(retry, "$id", receipt.Id);
                 Sql.Set(retry, "$retry", Sql.Text(now.AddSeconds(2 << receipt.Attempts)));
@@ -103,7 +103,8 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         Sql.Set(update, "$delivered", receipt.Delivered ? 1 : 0);
         Sql.Set(update, "$code", receipt.ErrorCode);
         Sql.Set(update, "$at", Sql.Text(receipt.At));
-        Sql.Set(update, "$network", receipt.Network);
+        if (receipt.Network is not null)
+            Sql.Set(update, "$network", receipt.Network);
         await using var reader = await update.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
             return false;
@@ -124,29 +125,34 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
     private static void Bind(DbCommand command, Due receipt) =>
         Sql.Set(command, "$key", receipt.MessageId is { } id ? Sql.Text(id) : receipt.ProviderMessageId);
 
-    // Each statement in two forms: by our message id (the primary key) or by the provider's id (its index).
-    private static ByKey Command(DbConnection connection, string sql)
+    // A statement in up to four forms, each prepared on first use: by our message id (the primary key) or by the
+    // provider's id (its index); with the report's network or without it. Network is indexed, and SQLite rewrites an
+    // index entry for every column a SET names, even to the same value, so a report that names no network (Kannel's)
+    // leaves the column out.
+    private sealed class Statement(DbConnection connection, string sql) : IAsyncDisposable
     {
-        DbCommand Make(string where)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = string.Format(CultureInfo.InvariantCulture, sql, where);
-            foreach (var name in new[] { "$key", "$status", "$delivered", "$code", "$at", "$network" })
-                if (command.CommandText.Contains(name, StringComparison.Ordinal))
-                    Sql.Add(command, name, DBNull.Value);
-            return command;
-        }
-        return new ByKey(Make("Id = $key"), Make("ProviderMessageId = $key"));
-    }
+        private readonly DbCommand?[] _forms = new DbCommand?[4];
 
-    private sealed record ByKey(DbCommand ById, DbCommand ByProviderId) : IAsyncDisposable
-    {
-        public DbCommand this[bool byMessageId] => byMessageId ? ById : ByProviderId;
+        public DbCommand For(Due receipt)
+        {
+            var (byMessageId, withNetwork) = (receipt.ByMessageId, receipt.Network is not null);
+            ref var form = ref _forms[(byMessageId ? 2 : 0) + (withNetwork ? 1 : 0)];
+            if (form is not null)
+                return form;
+            form = connection.CreateCommand();
+            form.CommandText = string.Format(CultureInfo.InvariantCulture, sql, byMessageId ? "Id = $key" : "ProviderMessageId = $key",
+                withNetwork ? ", Network = $network" : "");
+            foreach (var name in new[] { "$key", "$status", "$delivered", "$code", "$at", "$network" })
+                if (form.CommandText.Contains(name, StringComparison.Ordinal))
+                    Sql.Add(form, name, DBNull.Value);
+            return form;
+        }
 
         public async ValueTask DisposeAsync()
         {
-            await ById.DisposeAsync();
-            await ByProviderId.DisposeAsync();
+            foreach (var form in _forms)
+                if (form is not null)
+                    await form.DisposeAsync();
         }
     }
 

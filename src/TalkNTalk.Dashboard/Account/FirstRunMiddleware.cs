@@ -1,5 +1,4 @@
 using TalkNTalk.Core.Organisations;
-using TalkNTalk.Dashboard.Gateway;
 
 namespace TalkNTalk.Dashboard.Account;
 
@@ -30,5 +29,5 @@ public sealed class FirstRunMiddleware(RequestDelegate next, OrganisationSetup s
     private static bool IsPage(PathString path) =>
         !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content") && !path.StartsWithSegments("/_blazor")
         && !path.StartsWithSegments("/healthz") && !path.StartsWithSegments("/not-found") && !path.StartsWithSegments("/v1")
-        && !path.StartsWithSegments("/hubs") && !GatewayCallbacks.Handles(path) && !Path.HasExtension(path.Value);
+        && !path.StartsWithSegments("/hubs") && !Path.HasExtension(path.Value);
 }

@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using TalkNTalk.Dashboard.Gateway;
-
 namespace TalkNTalk.Dashboard.Security;
 
 /// <summary>
@@ -8,7 +6,7 @@ namespace TalkNTalk.Dashboard.Security;
 /// inline script Blazor writes (the import map), by a fresh nonce per response; styles also inline, since MudBlazor
 /// sets <c>style</c> attributes and its theme provider writes a <c>&lt;style&gt;</c> element. The circuit's WebSocket
 /// is same-origin (<c>connect-src 'self'</c>). Nothing may frame the dashboard, and forms post only to it.
-/// The gateways' callbacks carry only <c>nosniff</c> (see <see cref="GatewayCallbacks.Handles"/>).
+/// The gateways' callbacks short-circuit before this middleware (<see cref="Gateway.GatewayCallbacks"/>).
 /// </summary>
 public sealed class SecurityHeaders(RequestDelegate next)
 {
@@ -47,8 +45,6 @@ public sealed class SecurityHeaders(RequestDelegate next)
             var http = (HttpContext)state;
             var headers = http.Response.Headers;
             headers.XContentTypeOptions = "nosniff";
-            if (GatewayCallbacks.Handles(http.Request.Path))
-                return Task.CompletedTask;
             headers["Referrer-Policy"] = "same-origin";
             headers["Permissions-Policy"] = PermissionsPolicy;
             headers.XFrameOptions = "DENY";
