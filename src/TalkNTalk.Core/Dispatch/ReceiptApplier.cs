@@ -135,7 +135,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
 
         public DbCommand For(Due receipt)
         {
-            var (byMessageId, withNetwork) = (receipt.ByMessageId, receipt.Network is not null);
+            var (byMessageId, withNetwork) = (receipt.ByMessageId, receipt.Network is not null && sql.Contains("{1}", StringComparison.Ordinal));
             ref var form = ref _forms[(byMessageId ? 2 : 0) + (withNetwork ? 1 : 0)];
             if (form is not null)
                 return form;

@@ -19,7 +19,8 @@ public static class GatewayCallbacks
     /// browser security headers and colour-scheme hints, error pages); the answers carry <c>nosniff</c> alone (Kannel at
     /// debug level writes out every header of every answer it gets). A gateway sends a report for every message, so
     /// the dozen middleware a page passes through were a large part of the app's work a message. A path under
-    /// <c>/callbacks</c> that is no callback goes on through the pipeline to the not-found page.
+    /// <c>/callbacks</c> that is no callback goes on through the pipeline to the not-found page. Routing refuses to
+    /// short-circuit an endpoint that asks for authorization or CORS, so the group must never get either.
     /// </summary>
     public static void MapGatewayCallbacks(this IEndpointRouteBuilder app)
     {
@@ -34,6 +35,23 @@ public static class GatewayCallbacks
     {
         request.HttpContext.Response.Headers.XContentTypeOptions = "nosniff";
         return Results.Text(text, statusCode: statusCode);
+    }
+
+    // A report is answered OK only once the inbox has it. One it could not keep (the app is stopping, the database
+    // failed) is 503, so the gateway sends it again; no exception handler runs for a short-circuited endpoint.
+    private static async Task<IResult> KeepAsync(HttpRequest request, IDeliveryReceiptSink inbox, DeliveryReceipt receipt, ILogger log, CancellationToken ct)
+    {
+        try
+        {
+            await inbox.PostAsync([receipt], ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            log.LogWarning(e, "A delivery report could not be kept; the gateway is asked to send it again");
+            request.HttpContext.Response.Headers.RetryAfter = "5";
+            return Answer(request, "The report could not be kept; send it again.\n", StatusCodes.Status503ServiceUnavailable);
+        }
+        return Answer(request, "OK\n");
     }
 
     /// <summary>
@@ -65,8 +83,7 @@ public static class GatewayCallbacks
         }
         if (receipt is null)
             return Answer(request, "Ignored: not a final report.\n");
-        await inbox.PostAsync([receipt], ct);
-        return Answer(request, "OK\n");
+        return await KeepAsync(request, inbox, receipt, logs.CreateLogger(typeof(GatewayCallbacks)), ct);
     }
 
     /// <summary>
@@ -96,8 +113,7 @@ public static class GatewayCallbacks
         }
         if (report is null)
             return Answer(request, "Ignored: not a final report.\n");
-        await inbox.PostAsync([new DeliveryReceipt(null, report.Delivered, report.ErrorCode, report.At, messageId)], ct);
-        return Answer(request, "OK\n");
+        return await KeepAsync(request, inbox, new DeliveryReceipt(null, report.Delivered, report.ErrorCode, report.At, messageId), log, ct);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using TalkNTalk.Core.Providers;
 using TalkNTalk.Dashboard.Tests.Infrastructure;
 
@@ -43,6 +44,30 @@ public sealed class CallbackPipelineTests
     }
 
     [Fact]
+    public async Task A_report_the_inbox_could_not_keep_is_503_so_the_gateway_sends_it_again()
+    {
+        using var app = new TestApp(services: services => services.AddSingleton<IDeliveryReceiptSink, FailingInbox>());
+        using var http = app.CreateClient(new() { AllowAutoRedirect = false });
+        var links = app.Service<SmsCallbacks>();
+        var kannel = links.KannelReportUrl(Guid.NewGuid()).Replace(links.BaseUrl, "", StringComparison.Ordinal);
+        var africasTalking = links.AfricasTalkingReportUrl.Replace(links.BaseUrl, "", StringComparison.Ordinal);
+
+        var answers = new[]
+        {
+            await http.GetAsync(kannel + "?type=1&at=1764662400&answer="),
+            await http.PostAsync(africasTalking, new FormUrlEncodedContent(new Dictionary<string, string> { ["id"] = "ATXid_1", ["status"] = "Success" })),
+        };
+
+        foreach (var answer in answers)
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, answer.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(5), answer.Headers.RetryAfter?.Delta);
+            Assert.Equal("nosniff", string.Join(",", answer.Headers.GetValues("X-Content-Type-Options")));
+            Assert.Contains("send it again", await answer.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
     public async Task Before_the_first_admin_exists_a_callback_is_answered_not_sent_to_setup()
     {
         using var app = new TestApp(bootstrap: false);
@@ -64,5 +89,11 @@ public sealed class CallbackPipelineTests
 
         Assert.Equal(HttpStatusCode.NotFound, answer.StatusCode);
         Assert.StartsWith("default-src 'self'; script-src 'self' 'nonce-", string.Join(",", answer.Headers.GetValues("Content-Security-Policy")));
+    }
+
+    private sealed class FailingInbox : IDeliveryReceiptSink
+    {
+        public Task PostAsync(IReadOnlyList<DeliveryReceipt> receipts, CancellationToken ct = default) =>
+            Task.FromException(new InvalidOperationException("SQLite Error 13: 'database or disk is full'."));
     }
 }
