@@ -101,6 +101,12 @@ public sealed record KannelGatewayOptions
     /// HTTP request and answer.
     /// </summary>
     public int LogLevel { get; init; }
+
+    /// <summary>
+    /// The processors bearerbox, smsbox and fakesmsc may run on, as <c>taskset -c</c> takes them ("1", "2-3"); null:
+    /// any. For the benchmark, to give Kannel processors of its own.
+    /// </summary>
+    public string? Cpus { get; init; }
 }
 
 /// <summary>How fakesmsc printed a message: the type word of its line.</summary>
@@ -474,7 +480,8 @@ public sealed partial class KannelGateway : IAsyncDisposable
 
     private Process Launch(string path, string name, string[] arguments, Action<string>? onLine = null)
     {
-        var start = new ProcessStartInfo(path, arguments)
+        // taskset execs the program, so the process started is Kannel's own (its id, its exit code).
+        var start = new ProcessStartInfo(_options.Cpus is null ? path : "taskset", _options.Cpus is null ? arguments : ["-c", _options.Cpus, path, .. arguments])
         {
             WorkingDirectory = Folder,
             RedirectStandardOutput = true,
