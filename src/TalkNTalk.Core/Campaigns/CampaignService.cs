@@ -306,13 +306,10 @@ public sealed partial class CampaignService(
     private static async Task<List<QueuedMessage>> InsertMessagesAsync(TalkNTalkDbContext db, Campaign campaign, List<Draft> drafts, DateTime now, CancellationToken ct)
     {
         var connection = db.Database.GetDbConnection();
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = """
+        await using var insert = Sql.Command(connection, """
             INSERT INTO messages (Id, OrganisationId, CampaignId, Mobile, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source, ScheduledAt, CreatedAt, UpdatedAt)
             VALUES ($id, $org, $campaign, $mobile, $network, $sender, $body, $segments, $encoding, $cost, 'Queued', $source, $scheduled, $now, $now)
-            """;
-        foreach (var name in new[] { "$id", "$org", "$campaign", "$mobile", "$network", "$sender", "$body", "$segments", "$encoding", "$cost", "$source", "$scheduled", "$now" })
-            Sql.Add(insert, name);
+            """);
         insert.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         insert.Prepare();
         var lastRowId = await MessageIndex.LastRowIdAsync(connection, insert.Transaction, ct);

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace TalkNTalk.Core.Data;
 
@@ -8,8 +9,21 @@ namespace TalkNTalk.Core.Data;
 /// (imports, sends, the dispatcher). Values are written exactly as EF Core's SQLite provider writes them,
 /// so EF reads those rows back like its own.
 /// </summary>
-internal static class Sql
+internal static partial class Sql
 {
+    /// <summary>A command of <paramref name="text"/> with a parameter (SQL NULL until set) for every <c>$name</c> it uses.</summary>
+    public static DbCommand Command(DbConnection connection, string text)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = text;
+        foreach (var name in ParameterName().Matches(text).Select(m => m.Value).Distinct(StringComparer.Ordinal))
+            Add(command, name);
+        return command;
+    }
+
+    [GeneratedRegex(@"\$[A-Za-z_][A-Za-z0-9_]*")]
+    private static partial Regex ParameterName();
+
     /// <summary>EF stores a Guid as upper-case text.</summary>
     public static string Text(Guid id) => id.ToString().ToUpperInvariant();
 

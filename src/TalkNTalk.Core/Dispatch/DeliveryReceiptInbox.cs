@@ -89,13 +89,10 @@ public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> d
         await using var db = await dbFactory.CreateDbContextAsync();
         await db.Database.OpenConnectionAsync();
         await using var transaction = await db.Database.BeginTransactionAsync();
-        await using var insert = db.Database.GetDbConnection().CreateCommand();
-        insert.CommandText = """
+        await using var insert = Sql.Command(db.Database.GetDbConnection(), """
             INSERT INTO delivery_inbox (MessageId, ProviderMessageId, Delivered, ErrorCode, Network, At, ReceivedAt, Attempts)
             VALUES ($message, $provider, $delivered, $code, $network, $at, $received, 0)
-            """;
-        foreach (var name in new[] { "$message", "$provider", "$delivered", "$code", "$network", "$at", "$received" })
-            Sql.Add(insert, name, DBNull.Value);
+            """);
         insert.Parameters["$received"].Value = Sql.Text(now);
         foreach (var receipt in batch.SelectMany(p => p.Receipts))
         {

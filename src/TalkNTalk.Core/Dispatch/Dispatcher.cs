@@ -389,24 +389,15 @@ public sealed class Dispatcher(
         var connection = db.Database.GetDbConnection();
         // Two forms: ProviderMessageId is indexed, and SQLite rewrites an index entry for every column a SET names, even
         // to the same value, so the form without it serves providers that give no id of their own (Kannel).
-        DbCommand Update(bool withProviderId)
-        {
-            var command = connection.CreateCommand();
-            command.CommandText = $"""
-                UPDATE messages SET Status = $status{(withProviderId ? ", ProviderMessageId = $provider" : "")}, ErrorCode = $code, ErrorDetail = $detail,
-                    SentAt = $sent, ClaimedAt = NULL, UpdatedAt = $at
-                WHERE Id = $id AND Status IN ('Queued', 'Submitting')
-                """;
-            foreach (var name in new[] { "$status", "$provider", "$code", "$detail", "$sent", "$at", "$id" }.Where(n => withProviderId || n != "$provider"))
-                Sql.Add(command, name, DBNull.Value);
-            return command;
-        }
+        DbCommand Update(bool withProviderId) => Sql.Command(connection, $"""
+            UPDATE messages SET Status = $status{(withProviderId ? ", ProviderMessageId = $provider" : "")}, ErrorCode = $code, ErrorDetail = $detail,
+                SentAt = $sent, ClaimedAt = NULL, UpdatedAt = $at
+            WHERE Id = $id AND Status IN ('Queued', 'Submitting')
+            """);
         await using var update = Update(withProviderId: false);
         await using var updateWithProviderId = Update(withProviderId: true);
-        await using var handBack = connection.CreateCommand();
-        handBack.CommandText = "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')";
-        Sql.Add(handBack, "$now", Sql.Text(now));
-        Sql.Add(handBack, "$id");
+        await using var handBack = Sql.Command(connection, "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')");
+        Sql.Set(handBack, "$now", Sql.Text(now));
 
         var money = new CampaignMoney();
         var noCredit = new HashSet<Guid>();
@@ -429,7 +420,7 @@ public sealed class Dispatcher(
                 _ => MessageStatus.Unknown,
             };
             var recording = result.ProviderMessageId is null ? update : updateWithProviderId;
-            if (result.ProviderMessageId is not null)
+            if (recording == updateWithProviderId)
                 Sql.Set(recording, "$provider", result.ProviderMessageId);
             Sql.Set(recording, "$status", status.ToString());
             Sql.Set(recording, "$code", result.ErrorCode);

@@ -43,10 +43,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
             RETURNING OrganisationId, CampaignId, Cost
             """);
         await using var status = new Statement(connection, "SELECT Status FROM messages WHERE {0}");
-        await using var retry = connection.CreateCommand();
-        retry.CommandText = "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = $retry WHERE Id = $id";
-        Sql.Add(retry, "$id");
-        Sql.Add(retry, "$retry");
+        await using var retry = Sql.Command(connection, "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = $retry WHERE Id = $id");
 
         var money = new CampaignMoney();
         var done = new List<long>(due.Count);
@@ -132,20 +129,14 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
     private sealed class Statement(DbConnection connection, string sql) : IAsyncDisposable
     {
         private readonly DbCommand?[] _forms = new DbCommand?[4];
+        private readonly bool _setsNetwork = sql.Contains("{1}", StringComparison.Ordinal);
 
         public DbCommand For(Due receipt)
         {
-            var (byMessageId, withNetwork) = (receipt.ByMessageId, receipt.Network is not null && sql.Contains("{1}", StringComparison.Ordinal));
+            var (byMessageId, withNetwork) = (receipt.ByMessageId, _setsNetwork && receipt.Network is not null);
             ref var form = ref _forms[(byMessageId ? 2 : 0) + (withNetwork ? 1 : 0)];
-            if (form is not null)
-                return form;
-            form = connection.CreateCommand();
-            form.CommandText = string.Format(CultureInfo.InvariantCulture, sql, byMessageId ? "Id = $key" : "ProviderMessageId = $key",
-                withNetwork ? ", Network = $network" : "");
-            foreach (var name in new[] { "$key", "$status", "$delivered", "$code", "$at", "$network" })
-                if (form.CommandText.Contains(name, StringComparison.Ordinal))
-                    Sql.Add(form, name, DBNull.Value);
-            return form;
+            return form ??= Sql.Command(connection, string.Format(CultureInfo.InvariantCulture, sql, byMessageId ? "Id = $key" : "ProviderMessageId = $key",
+                withNetwork ? ", Network = $network" : ""));
         }
 
         public async ValueTask DisposeAsync()

@@ -321,15 +321,12 @@ public sealed class WebhookWorker(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using var update = db.Database.GetDbConnection().CreateCommand();
-        update.CommandText = """
+        await using var update = Sql.Command(db.Database.GetDbConnection(), """
             UPDATE webhook_deliveries SET Status = $status, Attempts = Attempts + 1, NextAttemptAt = $next, LastAttemptAt = $now,
                 ResponseStatus = $code, ResponseMs = $ms, LastError = $error
             WHERE Id = $id
-            """;
-        foreach (var name in new[] { "$status", "$next", "$code", "$ms", "$error", "$id" })
-            Sql.Add(update, name);
-        Sql.Add(update, "$now", Sql.Text(now));
+            """);
+        Sql.Set(update, "$now", Sql.Text(now));
         // Held back, not attempted: the attempt count and the last answer stay as they were.
         await using var hold = db.Database.GetDbConnection().CreateCommand();
         // Only if nobody changed the row since it was read (a re-send asks for now).

@@ -63,9 +63,10 @@ public static class GatewayCallbacks
     private static async Task<IResult> AfricasTalkingAsync(string token, HttpRequest request, SmsCallbacks links,
         IDeliveryReceiptSink inbox, TimeProvider clock, ILoggerFactory logs, CancellationToken ct)
     {
+        var log = logs.CreateLogger(typeof(GatewayCallbacks));
         if (!links.Verify(SmsCallbacks.AfricasTalkingPurpose, token))
         {
-            logs.CreateLogger(typeof(GatewayCallbacks)).LogWarning("An Africa's Talking delivery report with a wrong token was refused (from {Address})",
+            log.LogWarning("An Africa's Talking delivery report with a wrong token was refused (from {Address})",
                 request.HttpContext.Connection.RemoteIpAddress);
             return Answer(request, "Wrong callback token.\n", StatusCodes.Status403Forbidden);
         }
@@ -83,7 +84,7 @@ public static class GatewayCallbacks
         }
         if (receipt is null)
             return Answer(request, "Ignored: not a final report.\n");
-        return await KeepAsync(request, inbox, receipt, logs.CreateLogger(typeof(GatewayCallbacks)), ct);
+        return await KeepAsync(request, inbox, receipt, log, ct);
     }
 
     /// <summary>
