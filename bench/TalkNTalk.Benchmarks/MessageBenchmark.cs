@@ -39,12 +39,12 @@ public static class MessageBenchmark
                 ("undelivered + telkom + web", new(Status: MessageStatus.Undelivered, Network: Network.Telkom, Source: MessageSource.Web)),
                 ("all six filters", new(Status: MessageStatus.Delivered, Network: Network.Safaricom, SenderId: "TALKNTALK", Source: MessageSource.Web, CreatedFrom: now.AddDays(-60), CreatedTo: now.AddDays(-30))),
                 ("oldest first", new(OldestFirst: true)),
-                ($"mobile, full ({aMobile})", new(Mobile: aMobile)),
-                ($"mobile, local partial (0{aMobile[3..8]})", new(Mobile: "0" + aMobile[3..8])),
-                ($"mobile, last 4 digits ({aMobile[^4..]})", new(Mobile: aMobile[^4..])),
-                ($"mobile, 3 digits ({aMobile[^3..]})", new(Mobile: aMobile[^3..])),
-                ("mobile, a prefix most numbers share (0712)", new(Mobile: "0712")),
-                ("mobile partial + status delivered", new(Mobile: aMobile[^5..], Status: MessageStatus.Delivered)),
+                ($"mobile, full ({aMobile})", new(Address: aMobile)),
+                ($"mobile, local partial (0{aMobile[3..8]})", new(Address: "0" + aMobile[3..8])),
+                ($"mobile, last 4 digits ({aMobile[^4..]})", new(Address: aMobile[^4..])),
+                ($"mobile, 3 digits ({aMobile[^3..]})", new(Address: aMobile[^3..])),
+                ("mobile, a prefix most numbers share (0712)", new(Address: "0712")),
+                ("mobile partial + status delivered", new(Address: aMobile[^5..], Status: MessageStatus.Delivered)),
             };
             Console.WriteLine($"explorer queries over {Messages:N0} messages, page size {PageSize}, {Runs} runs each (p50 / p99 ms):");
             foreach (var (name, filter) in cases)
@@ -134,7 +134,7 @@ public static class MessageBenchmark
     {
         await using var db = await factory.CreateDbContextAsync();
         var campaign = await db.Campaigns.Where(c => c.OrganisationId == organisation).OrderByDescending(c => c.RecipientsCount).Select(c => c.Id).FirstAsync();
-        var mobile = await db.Messages.Where(m => m.CampaignId == campaign).Select(m => m.Mobile).FirstAsync();
+        var mobile = await db.Messages.Where(m => m.CampaignId == campaign).Select(m => m.Address).FirstAsync();
         return (campaign, mobile);
     }
 }

@@ -96,7 +96,7 @@ public sealed class MessageSeeder(IDbContextFactory<TalkNTalkDbContext> dbFactor
         await using var insert = connection.CreateCommand();
         insert.Transaction = transaction.GetDbTransaction();
         insert.CommandText = """
-            INSERT INTO messages (Id, OrganisationId, CampaignId, Mobile, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source,
+            INSERT INTO messages (Id, OrganisationId, CampaignId, Address, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source,
                                   ProviderMessageId, ErrorCode, ErrorDetail, CreatedAt, UpdatedAt, SentAt, DeliveredAt)
             VALUES ($id, $org, $campaign, $mobile, $network, $sender, $body, $segments, $encoding, $cost, $status, $source,
                     $provider, $code, $detail, $created, $updated, $sent, $delivered)

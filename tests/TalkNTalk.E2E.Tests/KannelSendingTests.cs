@@ -72,12 +72,12 @@ public sealed class KannelSendingTests(ITestOutputHelper output)
         var received = kannel.ReceivedMessages.Select(m => m.Receiver).ToList();
         Assert.Equal(received.Count, received.Distinct().Count()); // nothing sent twice
         using var db = Open(second.DatabasePath);
-        var messages = Query(db, "SELECT Mobile, Status FROM messages", r => (Mobile: r.GetString(0), Status: r.GetString(1)));
+        var messages = Query(db, "SELECT Address, Status FROM messages", r => (Address: r.GetString(0), Status: r.GetString(1)));
         Assert.Equal(recipients, messages.Count);
         // Every message the operator received is delivered; one it never received is either still to send or, handed
         // over when the app died without reaching Kannel, waits as Unknown for an admin. Nothing else.
         var got = received.ToHashSet();
-        Assert.All(messages, m => Assert.Equal(got.Contains(m.Mobile) ? "Delivered" : "Unknown", m.Status));
+        Assert.All(messages, m => Assert.Equal(got.Contains(m.Address) ? "Delivered" : "Unknown", m.Status));
         // At most the two parts in flight (a quarter second each at 100/s: 25) were marked and had not all reached Kannel.
         Assert.True(messages.Count(m => m.Status == "Unknown") <= 2 * 25, Figures(second));
         Assert.Equal("Completed", Scalar<string>(db, "SELECT Status FROM campaigns"));

@@ -48,9 +48,9 @@ public sealed class MessageExplorerTests
         await Expect(page.GetByTestId("message-total")).ToHaveTextAsync("8 messages");
 
         // A number typed the local way, with a space; Enter searches.
-        await page.GetByTestId("filter-mobile").FillAsync("0722 55");
-        await page.GetByTestId("filter-mobile").PressAsync("Enter");
-        await Expect(page).ToHaveURLAsync(new Regex(@"mobile=0722(%20|\+)55"));
+        await page.GetByTestId("filter-address").FillAsync("0722 55");
+        await page.GetByTestId("filter-address").PressAsync("Enter");
+        await Expect(page).ToHaveURLAsync(new Regex(@"address=0722(%20|\+)55"));
         await Expect(page.GetByTestId("message-total")).ToHaveTextAsync("5 messages");
 
         // Oldest first, then open the oldest message of 0722 551 001.
@@ -59,7 +59,7 @@ public sealed class MessageExplorerTests
         await Expect(page.GetByTestId("message-grid").Locator("tbody tr").First).ToContainTextAsync("Your statement");
         await page.GetByRole(AriaRole.Link, new() { Name = "+254 722 551 001" }).First.ClickAsync();
         var detail = page.GetByTestId("message-detail");
-        await Expect(detail).ToContainTextAsync("Message to +254 722 551 001");
+        await Expect(detail).ToContainTextAsync("SMS to +254 722 551 001");
         await Expect(page.GetByTestId("detail-body")).ToHaveTextAsync("Your statement for November is ready.");
         await Expect(page.GetByTestId("status-history")).ToContainTextAsync("Queued");
         await Expect(page).ToHaveURLAsync(new Regex("message=[0-9a-f-]{36}"));
@@ -71,8 +71,8 @@ public sealed class MessageExplorerTests
         await page.WaitForInteractiveAsync();
         Assert.Equal(bookmark, page.Url);
         await Expect(page.GetByTestId("message-total")).ToHaveTextAsync("5 messages");
-        await Expect(page.GetByTestId("filter-mobile")).ToHaveValueAsync("0722 55");
-        await Expect(detail).ToContainTextAsync("Message to +254 722 551 001");
+        await Expect(page.GetByTestId("filter-address")).ToHaveValueAsync("0722 55");
+        await Expect(detail).ToContainTextAsync("SMS to +254 722 551 001");
         await Expect(page.GetByTestId("detail-body")).ToHaveTextAsync("Your statement for November is ready.");
 
         // The receipt arrives while the page is open: the badges change without a navigation.
@@ -88,7 +88,7 @@ public sealed class MessageExplorerTests
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("export-csv").ClickAsync());
         var path = await download.PathAsync();
         var lines = (await File.ReadAllLinesAsync(path!)).Where(l => l.Length > 0).ToList();
-        Assert.StartsWith("\uFEFFid,created_at,mobile", lines[0]);
+        Assert.StartsWith("\uFEFFid,created_at,channel,recipient", lines[0]);
         Assert.Equal(6, lines.Count);
         Assert.All(lines.Skip(1), line => Assert.Contains(",25472255", line));
         await Expect(page.GetByTestId("export-progress")).ToContainTextAsync("Export finished: 5 messages");
@@ -122,7 +122,7 @@ public sealed class MessageExplorerTests
         var page = await browser.NewPageAsync(app.BaseUrl);
         await page.SignInAsync(TestUsers.AdminEmail, TestUsers.AdminPassword);
 
-        await page.OpenAsync("/messages?status=lost&network=orange&mobile=abc&campaign=42");
+        await page.OpenAsync("/messages?status=lost&network=orange&channel=sms&mobile=abc&campaign=42");
         var warnings = page.GetByTestId("filter-warning");
         await Expect(warnings.Filter(new() { HasText = "Unknown status \"lost\"" })).ToHaveCountAsync(1);
         await Expect(warnings.Filter(new() { HasText = "Unknown network \"orange\"" })).ToHaveCountAsync(1);

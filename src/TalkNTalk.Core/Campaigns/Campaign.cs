@@ -1,3 +1,4 @@
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.SenderIds;
 
 namespace TalkNTalk.Core.Campaigns;
@@ -16,6 +17,9 @@ public sealed class Campaign
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid OrganisationId { get; set; }
     public required string Name { get; set; }
+
+    /// <summary>Every message of the campaign goes out on this channel (existing campaigns are SMS).</summary>
+    public Channel Channel { get; set; }
 
     /// <summary>The message as written, before personalisation and the promotional opt-out suffix.</summary>
     public required string Message { get; set; }

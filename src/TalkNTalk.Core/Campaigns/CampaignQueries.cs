@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Dispatch;
@@ -17,7 +18,7 @@ public sealed record CampaignView(
     Guid Id, string Name, string Message, string SenderId, SenderIdCategory SenderCategory, CampaignStatus Status, MessageSource Source,
     int RecipientsCount, int SentCount, int DeliveredCount, int FailedCount, int QueuedCount, int HeldCount, int CancelledCount,
     decimal EstimatedCost, decimal ActualCost, string? CreatedBy, DateTime CreatedAt, DateTime? ScheduledAt, DateTime? StartedAt, DateTime? FinishedAt,
-    int UndeliveredCount = 0, int UnknownCount = 0)
+    int UndeliveredCount = 0, int UnknownCount = 0, Channel Channel = Channel.Sms)
 {
     /// <summary>Messages that reached a final or submitted state, for the progress bar.</summary>
     public int ProcessedCount => SentCount + FailedCount + CancelledCount;
@@ -32,12 +33,13 @@ public sealed record ProgressPoint(DateTime At, int Sent, int Delivered, int Fai
 /// <summary>Messages of the organisation's campaigns created today (its local day): the monitor's totals.</summary>
 public sealed record DayTotals(int Sent, int Delivered, int Failed);
 
-public sealed record CampaignFilter(CampaignStatus? Status = null, MessageSource? Source = null, DateTime? From = null, DateTime? To = null, string? Search = null);
+public sealed record CampaignFilter(CampaignStatus? Status = null, MessageSource? Source = null, DateTime? From = null, DateTime? To = null, string? Search = null,
+    Channel? Channel = null);
 
 /// <summary>What a cancel did: messages cancelled and refunded, and messages already on their way to the provider, which finish.</summary>
 public sealed record CancelResult(int Cancelled, int InFlight);
 
-public sealed record CampaignMessageView(Guid Id, string Mobile, string Body, MessageStatus Status, int Segments, decimal Cost, string? ErrorDetail, DateTime CreatedAt, DateTime UpdatedAt);
+public sealed record CampaignMessageView(Guid Id, string Address, string Body, MessageStatus Status, int Segments, decimal Cost, string? ErrorDetail, DateTime CreatedAt, DateTime UpdatedAt);
 
 /// <summary>Reads campaigns for lists and detail pages, and applies the controls a person has: pause, resume, cancel.</summary>
 public sealed class CampaignQueries(
@@ -56,6 +58,8 @@ public sealed class CampaignQueries(
             query = query.Where(c => c.Status == status);
         if (filter.Source is { } source)
             query = query.Where(c => c.Source == source);
+        if (filter.Channel is { } channel)
+            query = query.Where(c => c.Channel == channel);
         if (filter.From is { } from)
             query = query.Where(c => c.CreatedAt >= from);
         if (filter.To is { } to)
@@ -111,7 +115,7 @@ public sealed class CampaignQueries(
             query = query.Where(m => m.Status == s);
         var total = await query.CountAsync(ct);
         var rows = await query.OrderBy(m => m.Id).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500))
-            .Select(m => new CampaignMessageView(m.Id, m.Mobile, m.Body, m.Status, m.Segments, m.Cost, m.ErrorDetail, m.CreatedAt, m.UpdatedAt))
+            .Select(m => new CampaignMessageView(m.Id, m.Address, m.Body, m.Status, m.Segments, m.Cost, m.ErrorDetail, m.CreatedAt, m.UpdatedAt))
             .ToListAsync(ct);
         return (rows, total);
     }
@@ -294,5 +298,5 @@ public sealed class CampaignQueries(
         pending.GetValueOrDefault((c.Id, MessageStatus.Queued)) + pending.GetValueOrDefault((c.Id, MessageStatus.Submitting)),
         pending.GetValueOrDefault((c.Id, MessageStatus.Held)), pending.GetValueOrDefault((c.Id, MessageStatus.Cancelled)),
         c.EstimatedCost, c.ActualCost, c.CreatedBy, c.CreatedAt, c.ScheduledAt, c.StartedAt, c.FinishedAt,
-        pending.GetValueOrDefault((c.Id, MessageStatus.Undelivered)), pending.GetValueOrDefault((c.Id, MessageStatus.Unknown)));
+        pending.GetValueOrDefault((c.Id, MessageStatus.Undelivered)), pending.GetValueOrDefault((c.Id, MessageStatus.Unknown)), c.Channel);
 }

@@ -307,14 +307,15 @@ public sealed partial class CampaignService(
     {
         var connection = db.Database.GetDbConnection();
         await using var insert = Sql.Command(connection, """
-            INSERT INTO messages (Id, OrganisationId, CampaignId, Mobile, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source, ScheduledAt, CreatedAt, UpdatedAt)
-            VALUES ($id, $org, $campaign, $mobile, $network, $sender, $body, $segments, $encoding, $cost, 'Queued', $source, $scheduled, $now, $now)
+            INSERT INTO messages (Id, OrganisationId, CampaignId, Channel, Address, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source, ScheduledAt, CreatedAt, UpdatedAt)
+            VALUES ($id, $org, $campaign, $channel, $address, $network, $sender, $body, $segments, $encoding, $cost, 'Queued', $source, $scheduled, $now, $now)
             """);
         insert.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         insert.Prepare();
         var lastRowId = await MessageIndex.LastRowIdAsync(connection, insert.Transaction, ct);
         Sql.Set(insert, "$org", Sql.Text(campaign.OrganisationId));
         Sql.Set(insert, "$campaign", Sql.Text(campaign.Id));
+        Sql.Set(insert, "$channel", campaign.Channel.ToString());
         Sql.Set(insert, "$sender", campaign.SenderId);
         Sql.Set(insert, "$source", campaign.Source.ToString());
         Sql.Set(insert, "$scheduled", campaign.ScheduledAt is { } due ? Sql.Text(due) : null);
@@ -324,7 +325,7 @@ public sealed partial class CampaignService(
         {
             var id = Guid.CreateVersion7();
             Sql.Set(insert, "$id", Sql.Text(id));
-            Sql.Set(insert, "$mobile", draft.Recipient.Mobile);
+            Sql.Set(insert, "$address", draft.Recipient.Mobile);
             Sql.Set(insert, "$network", draft.Recipient.Network.ToString());
             Sql.Set(insert, "$body", draft.Body);
             Sql.Set(insert, "$segments", draft.Analysis.Segments);

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.ApiKeys;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Organisations;
@@ -156,6 +157,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             c.ToTable("campaigns");
             c.Property(x => x.Name).HasMaxLength(Campaign.MaxNameLength);
             c.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
+            c.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Channel.Sms).HasSentinel((Channel)(-1));
             c.Property(x => x.SenderCategory).HasConversion<string>().HasMaxLength(16);
             c.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             c.Property(x => x.Source).HasConversion<string>().HasMaxLength(8);
@@ -170,7 +172,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
         builder.Entity<OutboundMessage>(m =>
         {
             m.ToTable("messages");
-            m.Property(x => x.Mobile).HasMaxLength(12);
+            m.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Channel.Sms).HasSentinel((Channel)(-1));
+            m.Property(x => x.Address).HasMaxLength(OutboundMessage.MaxAddressLength);
             m.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
             m.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
             m.Property(x => x.Encoding).HasConversion<string>().HasMaxLength(8);
@@ -190,7 +193,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             // carries the filter columns, so combinations page through the index alone. Numbers are searched through
             // the FTS5 table message_search, not an index here.
             m.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
-            m.HasIndex(x => new { x.OrganisationId, x.CreatedAt, x.Status, x.Network, x.Source, x.SenderId })
+            m.HasIndex(x => new { x.OrganisationId, x.CreatedAt, x.Status, x.Network, x.Source, x.SenderId, x.Channel })
                 .HasDatabaseName("IX_messages_Explorer");
             m.HasIndex(x => new { x.OrganisationId, x.Status, x.CreatedAt });
             m.HasIndex(x => new { x.OrganisationId, x.Network, x.CreatedAt });
@@ -203,6 +206,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             s.HasKey(x => new { x.CampaignId, x.Status, x.Network });
             s.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             s.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
+            s.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Channel.Sms).HasSentinel((Channel)(-1));
             s.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
             s.Property(x => x.Source).HasConversion<string>().HasMaxLength(8);
             s.HasIndex(x => new { x.OrganisationId, x.CreatedAt });

@@ -268,6 +268,7 @@ public sealed class Dispatcher(
 
     // For a provider that does not de-duplicate, the claim marks the part Submitting in the same statement: it is durable
     // before any of it is handed over, so a crash leaves at most this part's outcome unknown, never a message re-sent.
+    // Only SMS goes through the gateway's lane: a message of another channel is never handed to an SMS provider.
     private async Task<List<Claimed>> ClaimAsync(HashSet<(Guid, Guid)> touched, int limit, bool markSubmitting, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
@@ -279,10 +280,10 @@ public sealed class Dispatcher(
             WHERE Id IN (
                 SELECT m.Id FROM messages m JOIN campaigns c ON c.Id = m.CampaignId
                 WHERE m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < $stale) AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now)
-                  AND c.Status IN ('Queued', 'Running')
+                  AND m.Channel = 'Sms' AND c.Status IN ('Queued', 'Running')
                   AND ($window = 1 OR c.SenderCategory <> 'Promotional')
                 LIMIT $limit)
-            RETURNING Id, CampaignId, OrganisationId, Mobile, SenderId, Body, Segments, Cost
+            RETURNING Id, CampaignId, OrganisationId, Address, SenderId, Body, Segments, Cost
             """;
         Sql.Add(command, "$now", Sql.Text(now));
         Sql.Add(command, "$limit", Math.Max(1, limit));
@@ -332,7 +333,7 @@ public sealed class Dispatcher(
                 await lane.AcquireAsync(stopping);
                 if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
                     return;
-                var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Mobile, message.SenderId, message.Body, message.Segments), _hardStop.Token);
+                var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Address, message.SenderId, message.Body, message.Segments), _hardStop.Token);
                 outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested && !_hardStop.IsCancellationRequested)
@@ -505,5 +506,5 @@ public sealed class Dispatcher(
 
     private sealed record Outcome(SubmitResult Result, DateTime At);
 
-    private sealed record Claimed(Guid Id, Guid CampaignId, Guid OrganisationId, string Mobile, string SenderId, string Body, int Segments, decimal Cost);
+    private sealed record Claimed(Guid Id, Guid CampaignId, Guid OrganisationId, string Address, string SenderId, string Body, int Segments, decimal Cost);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Phones;
@@ -13,7 +14,7 @@ public sealed class MessageExporter(MessageQueries messages)
 {
     public static readonly IReadOnlyList<string> Header =
     [
-        "id", "created_at", "mobile", "network", "sender_id", "source", "status", "message", "encoding", "segments", "cost",
+        "id", "created_at", "channel", "recipient", "network", "sender_id", "source", "status", "message", "encoding", "segments", "cost",
         "sent_at", "delivered_at", "updated_at", "error_code", "error_detail", "campaign_id", "provider_message_id",
     ];
 
@@ -30,7 +31,8 @@ public sealed class MessageExporter(MessageQueries messages)
         {
             csv.WriteField(m.Id);
             csv.WriteField(Time(m.CreatedAt, timeZoneId));
-            csv.WriteField(m.Mobile);
+            csv.WriteField(m.Channel.ToApiName());
+            csv.WriteField(m.Address);
             csv.WriteField(m.Network.ToApiName());
             csv.WriteField(m.SenderId);
             csv.WriteField(m.Source.ToString().ToLowerInvariant());

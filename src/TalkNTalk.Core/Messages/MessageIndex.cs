@@ -7,14 +7,14 @@ namespace TalkNTalk.Core.Messages;
 internal static class MessageStatsSql
 {
     public static string Rebuild(string messagesWhere) => $"""
-        INSERT INTO message_stats (CampaignId, Status, Network, OrganisationId, CreatedAt, SenderId, Source, Messages, CostCents)
-        SELECT CampaignId, Status, Network, MIN(OrganisationId), MIN(CreatedAt), MIN(SenderId), MIN(Source), COUNT(*), SUM(CAST(round(Cost * 100) AS INTEGER))
+        INSERT INTO message_stats (CampaignId, Status, Network, OrganisationId, CreatedAt, Channel, SenderId, Source, Messages, CostCents)
+        SELECT CampaignId, Status, Network, MIN(OrganisationId), MIN(CreatedAt), MIN(Channel), MIN(SenderId), MIN(Source), COUNT(*), SUM(CAST(round(Cost * 100) AS INTEGER))
         FROM messages WHERE {messagesWhere} GROUP BY CampaignId, Status, Network;
         """;
 }
 
 /// <summary>
-/// Adds a new campaign's messages to the explorer's counts and number search, in bulk and in the caller's
+/// Adds a new campaign's messages to the explorer's counts and address search, in bulk and in the caller's
 /// transaction. Every path that inserts messages calls it once per campaign after the inserts; status changes
 /// afterwards are tracked by a trigger. Bulk statements cost a fraction of per-row triggers on the send path.
 /// </summary>
@@ -38,7 +38,7 @@ public static class MessageIndex
         command.CommandText = $"""
             DELETE FROM message_stats WHERE CampaignId = $campaign;
             {MessageStatsSql.Rebuild(newRows)}
-            INSERT INTO message_search (rowid, Mobile) SELECT rowid, Mobile FROM messages WHERE {newRows};
+            INSERT INTO message_search (rowid, Address) SELECT rowid, Address FROM messages WHERE {newRows};
             """;
         Sql.Add(command, "$campaign", Sql.Text(campaignId));
         Sql.Add(command, "$after", lastRowIdBefore);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Organisations;
 using TalkNTalk.Core.Phones;
@@ -20,9 +21,16 @@ public sealed record DailySpend(DateOnly Day, decimal Spend, decimal TopUps, dec
 
 public sealed record SenderVolume(string SenderId, int Messages, int Delivered);
 
+/// <summary>A channel's messages over the overview's days, whatever channel the overview shows.</summary>
+public sealed record ChannelVolume(Channel Channel, int Messages, int Delivered);
+
+/// <summary>
+/// The overview's figures, of one channel or (<see cref="Channel"/> null) of all; <see cref="Channels"/> counts every
+/// channel used, for the choice between them. Networks are those of SMS and WhatsApp numbers only.
+/// </summary>
 public sealed record OverviewData(
     DateOnly FirstDay, DateOnly LastDay, IReadOnlyList<DailyStatusCount> Daily, IReadOnlyList<NetworkDelivery> Networks,
-    IReadOnlyList<DailySpend> Spend, IReadOnlyList<SenderVolume> Senders)
+    IReadOnlyList<DailySpend> Spend, IReadOnlyList<SenderVolume> Senders, Channel? Channel = null, IReadOnlyList<ChannelVolume>? Channels = null)
 {
     public int Messages => Daily.Sum(d => d.Messages);
     public int CountOf(MessageStatus status) => Daily.Where(d => d.Status == status).Sum(d => d.Messages);
@@ -43,7 +51,7 @@ public sealed class MessageOverview(IDbContextFactory<TalkNTalkDbContext> dbFact
     /// <summary>Statuses whose messages were charged (sent to the network).</summary>
     public static readonly IReadOnlyList<MessageStatus> Charged = [MessageStatus.Sent, MessageStatus.Delivered, MessageStatus.Undelivered];
 
-    public async Task<OverviewData> GetAsync(Guid organisationId, string? timeZoneId, int days = 30, CancellationToken ct = default)
+    public async Task<OverviewData> GetAsync(Guid organisationId, string? timeZoneId, int days = 30, Channel? channel = null, CancellationToken ct = default)
     {
         var lastDay = DateOnly.FromDateTime(OrganisationTime.ToLocal(clock.GetUtcNow().UtcDateTime, timeZoneId).DateTime);
         var firstDay = lastDay.AddDays(1 - days);
@@ -51,15 +59,19 @@ public sealed class MessageOverview(IDbContextFactory<TalkNTalkDbContext> dbFact
         DateOnly DayOf(DateTime utc) => DateOnly.FromDateTime(OrganisationTime.ToLocal(utc, timeZoneId).DateTime);
 
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var stats = await db.MessageStats.AsNoTracking()
+        var all = await db.MessageStats.AsNoTracking()
             .Where(s => s.OrganisationId == organisationId && s.CreatedAt >= start && s.Messages > 0)
-            .Select(s => new { s.CreatedAt, s.Status, s.Network, s.SenderId, s.Messages, s.CostCents })
+            .Select(s => new { s.CreatedAt, s.Status, s.Network, s.Channel, s.SenderId, s.Messages, s.CostCents })
             .ToListAsync(ct);
+        var channels = all.GroupBy(s => s.Channel)
+            .Select(g => new ChannelVolume(g.Key, g.Sum(s => s.Messages), g.Where(s => s.Status == MessageStatus.Delivered).Sum(s => s.Messages)))
+            .OrderBy(c => c.Channel).ToList();
+        var stats = channel is { } only ? all.Where(s => s.Channel == only).ToList() : all;
 
         var daily = stats.GroupBy(s => (Day: DayOf(s.CreatedAt), s.Status))
             .Select(g => new DailyStatusCount(g.Key.Day, g.Key.Status, g.Sum(s => s.Messages)))
             .OrderBy(d => d.Day).ThenBy(d => d.Status).ToList();
-        var networks = stats.GroupBy(s => s.Network)
+        var networks = stats.Where(s => s.Network != Network.None).GroupBy(s => s.Network)
             .Select(g => new NetworkDelivery(g.Key, g.Sum(s => s.Messages),
                 g.Where(s => s.Status == MessageStatus.Delivered).Sum(s => s.Messages),
                 g.Where(s => s.Status == MessageStatus.Undelivered).Sum(s => s.Messages),
@@ -91,6 +103,6 @@ public sealed class MessageOverview(IDbContextFactory<TalkNTalkDbContext> dbFact
             }
             spend.Add(new DailySpend(day, spendByDay.GetValueOrDefault(day), topUps, balance));
         }
-        return new OverviewData(firstDay, lastDay, daily, networks, spend, senders);
+        return new OverviewData(firstDay, lastDay, daily, networks, spend, senders, channel, channels);
     }
 }

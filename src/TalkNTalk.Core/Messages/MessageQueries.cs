@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Messaging;
@@ -11,22 +12,25 @@ using TalkNTalk.Core.Phones;
 namespace TalkNTalk.Core.Messages;
 
 /// <summary>
-/// Filters over an organisation's messages. <see cref="Mobile"/> is a partial number in any format; <see cref="SenderId"/>
-/// matches case-insensitively; the created range is UTC, <see cref="CreatedFrom"/> inclusive and <see cref="CreatedTo"/> exclusive.
+/// Filters over an organisation's messages. <see cref="Address"/> is part of a recipient's address: digits search numbers
+/// in any format ("0712…", "+254 712…"), anything with a letter searches e-mail addresses and member ids as typed, in any
+/// case. <see cref="SenderId"/> matches case-insensitively; the created range is UTC, <see cref="CreatedFrom"/> inclusive and
+/// <see cref="CreatedTo"/> exclusive.
 /// </summary>
 public sealed record MessageFilter(
     MessageStatus? Status = null,
-    string? Mobile = null,
+    string? Address = null,
     string? SenderId = null,
     MessageSource? Source = null,
     Guid? CampaignId = null,
     Network? Network = null,
     DateTime? CreatedFrom = null,
     DateTime? CreatedTo = null,
-    bool OldestFirst = false);
+    bool OldestFirst = false,
+    Channel? Channel = null);
 
 public sealed record MessageView(
-    Guid Id, Guid CampaignId, string Mobile, Network Network, string SenderId, string Body, int Segments, decimal Cost,
+    Guid Id, Guid CampaignId, Channel Channel, string Address, Network Network, string SenderId, string Body, int Segments, decimal Cost,
     MessageStatus Status, MessageSource Source, string? ErrorCode, string? ErrorDetail,
     DateTime? ScheduledAt, DateTime CreatedAt, DateTime UpdatedAt, DateTime? SentAt, DateTime? DeliveredAt,
     SmsEncoding Encoding, string? ProviderMessageId);
@@ -42,7 +46,7 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     public const int MaxPageSize = 500;
 
     private const string Columns = """
-        Id, CampaignId, Mobile, Network, SenderId, Body, Segments, Cost, Status, Source, ErrorCode, ErrorDetail,
+        Id, CampaignId, Channel, Address, Network, SenderId, Body, Segments, Cost, Status, Source, ErrorCode, ErrorDetail,
         ScheduledAt, CreatedAt, UpdatedAt, SentAt, DeliveredAt, Encoding, ProviderMessageId
         """;
 
@@ -94,7 +98,7 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     // Without a number, the totals of message_stats answer any combination of the other filters exactly.
     private static async Task<int> CountAsync(DbCommand command, MessageFilter filter, string from, string where, CancellationToken ct)
     {
-        command.CommandText = string.IsNullOrWhiteSpace(filter.Mobile)
+        command.CommandText = string.IsNullOrWhiteSpace(filter.Address)
             ? $"SELECT COALESCE(SUM(Messages), 0) FROM message_stats WHERE {where};"
             : $"SELECT COUNT(*) FROM {from} WHERE {where};";
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct));
@@ -142,9 +146,9 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     private static string IndexFor(MessageFilter filter) => filter switch
     {
         { CampaignId: not null } => "IX_messages_CampaignId_CreatedAt",
-        { Network: null, Source: null, SenderId: null or "" } when filter.Status is not null => "IX_messages_OrganisationId_Status_CreatedAt",
-        { Status: null, Source: null, SenderId: null or "" } when filter.Network is not null => "IX_messages_OrganisationId_Network_CreatedAt",
-        { Network: null, Source: null, SenderId: null or "" } => "IX_messages_OrganisationId_CreatedAt",
+        { Network: null, Source: null, SenderId: null or "", Channel: null } when filter.Status is not null => "IX_messages_OrganisationId_Status_CreatedAt",
+        { Status: null, Source: null, SenderId: null or "", Channel: null } when filter.Network is not null => "IX_messages_OrganisationId_Network_CreatedAt",
+        { Network: null, Source: null, SenderId: null or "", Channel: null } => "IX_messages_OrganisationId_CreatedAt",
         _ => "IX_messages_Explorer",
     };
 
@@ -164,6 +168,8 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
             Add("Status = $status", "$status", status.ToString());
         if (filter.Network is { } network)
             Add("Network = $network", "$network", network.ToString());
+        if (filter.Channel is { } channel)
+            Add("Channel = $channel", "$channel", channel.ToString());
         if (filter.Source is { } source)
             Add("Source = $source", "$source", source.ToString());
         if (filter.CampaignId is { } campaign)
@@ -178,22 +184,39 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
             Add("SenderId IN (SELECT DISTINCT SenderId FROM message_stats WHERE OrganisationId = $org AND upper(SenderId) = $sender)",
                 "$sender", filter.SenderId.Trim().ToUpperInvariant());
         }
-        if (string.IsNullOrWhiteSpace(filter.Mobile))
+        if (string.IsNullOrWhiteSpace(filter.Address))
             return ($"{Messages} INDEXED BY {IndexFor(filter)}", string.Join(" AND ", clauses));
 
-        // Letters can never match a number: an empty result, not an error.
-        var digits = filter.Mobile.Any(char.IsLetter) ? null : PhoneNumber.DigitsForSearch(filter.Mobile);
-        if (digits is null)
+        if (SearchTerm(filter) is not { } term)
             return null;
-        Add("messages.Mobile LIKE $like ESCAPE '\\'", "$like", Like.Contains(digits));
-        // Every stored number starts 254, so the trigrams "254" and "547" match nearly every row: search from the "4" on
-        // ("0712" searches "4712", whose trigrams are selective), and let LIKE confirm the whole.
-        var distinctive = digits.StartsWith(PhoneNumber.CountryCode, StringComparison.Ordinal) && digits.Length >= 6 ? digits[2..] : digits;
-        if (distinctive.Length < 3)
-            return (Messages, string.Join(" AND ", clauses)); // too short for trigrams, and matches most numbers anyway
+        Add("messages.Address LIKE $like ESCAPE '\\'", "$like", Like.Contains(term.Text));
+        if (term.Trigrams.Length < 3)
+            return (Messages, string.Join(" AND ", clauses)); // too short for trigrams, and matches most addresses anyway
         // The trigram index finds the few rows first; only those are read and checked against the other filters.
-        Add("message_search MATCH $mobile", "$mobile", $"\"{distinctive}\"");
+        Add("message_search MATCH $address", "$address", $"\"{term.Trigrams.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
         return ("message_search CROSS JOIN messages ON messages.rowid = message_search.rowid", string.Join(" AND ", clauses));
+    }
+
+    // What LIKE confirms and what the trigram index is asked for; null when nothing can match.
+    private static (string Text, string Trigrams)? SearchTerm(MessageFilter filter)
+    {
+        var typed = filter.Address!.Trim();
+        var looksLikeNumber = !typed.Any(char.IsLetter) && !typed.Contains('@');
+        var mobilesOnly = filter.Channel is { } channel && channel.UsesMobile();
+        if (looksLikeNumber && (filter.Channel is null || mobilesOnly))
+        {
+            if (PhoneNumber.DigitsForSearch(typed) is not { } digits)
+                return null;
+            // Every stored number starts 254, so the trigrams "254" and "547" match nearly every row: search from the "4"
+            // on ("0712" searches "4712", whose trigrams are selective), and let LIKE confirm the whole.
+            return (digits, digits.StartsWith(PhoneNumber.CountryCode, StringComparison.Ordinal) && digits.Length >= 6 ? digits[2..] : digits);
+        }
+
+        // Letters never match a number: an empty result, not an error.
+        if (mobilesOnly)
+            return null;
+        var text = typed.ToLowerInvariant();
+        return (text, text);
     }
 
     private static async Task CheckCampaignAsync(TalkNTalkDbContext db, Guid organisationId, MessageFilter filter, CancellationToken ct)
@@ -218,10 +241,10 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     }
 
     private static MessageView Read(DbDataReader r) => new(
-        Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), r.GetString(2), Enum.Parse<Network>(r.GetString(3)), r.GetString(4), r.GetString(5),
-        r.GetInt32(6), decimal.Parse(r.GetString(7), CultureInfo.InvariantCulture), Enum.Parse<MessageStatus>(r.GetString(8)), Enum.Parse<MessageSource>(r.GetString(9)),
-        Text(r, 10), Text(r, 11), Time(r, 12), Time(r, 13)!.Value, Time(r, 14)!.Value, Time(r, 15), Time(r, 16),
-        Enum.Parse<SmsEncoding>(r.GetString(17)), Text(r, 18));
+        Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), Enum.Parse<Channel>(r.GetString(2)), r.GetString(3), Enum.Parse<Network>(r.GetString(4)),
+        r.GetString(5), r.GetString(6), r.GetInt32(7), decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture), Enum.Parse<MessageStatus>(r.GetString(9)),
+        Enum.Parse<MessageSource>(r.GetString(10)), Text(r, 11), Text(r, 12), Time(r, 13), Time(r, 14)!.Value, Time(r, 15)!.Value, Time(r, 16), Time(r, 17),
+        Enum.Parse<SmsEncoding>(r.GetString(18)), Text(r, 19));
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

@@ -1,4 +1,5 @@
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Messaging;
 using TalkNTalk.Core.Phones;
 
@@ -34,14 +35,26 @@ public static class MessageStatuses
     };
 }
 
-/// <summary>One SMS to one number. The database row is the truth the dispatcher resumes from after a restart.</summary>
+/// <summary>One message to one address on one channel. The database row is the truth the dispatcher resumes from after a restart.</summary>
 public sealed class OutboundMessage
 {
+    /// <summary>An e-mail address is at most 254 characters (RFC 5321); every other channel's address is shorter.</summary>
+    public const int MaxAddressLength = 254;
+
     /// <summary>UUID v7: time-ordered, so new rows append to the primary key index.</summary>
     public Guid Id { get; set; } = Guid.CreateVersion7();
     public Guid OrganisationId { get; set; }
     public Guid CampaignId { get; set; }
-    public required string Mobile { get; set; }
+    /// <summary>Its campaign's channel, copied so the explorer filters without a join.</summary>
+    public Channel Channel { get; set; }
+
+    /// <summary>
+    /// Where it goes on its channel: <c>254XXXXXXXXX</c> for SMS and WhatsApp, a lower-case e-mail address, a Telegram
+    /// chat id or a Slack member id.
+    /// </summary>
+    public required string Address { get; set; }
+
+    /// <summary>The mobile network of an SMS or WhatsApp number; <see cref="Network.None"/> on the other channels.</summary>
     public Network Network { get; set; }
     public required string SenderId { get; set; }
 

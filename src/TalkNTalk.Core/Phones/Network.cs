@@ -7,17 +7,21 @@ public enum Network
     Safaricom,
     Airtel,
     Telkom,
+
+    /// <summary>Not a phone number at all: a message or contact address on e-mail, Telegram or Slack.</summary>
+    None,
 }
 
 /// <summary>Converts networks to and from the lowercase names the API uses.</summary>
 public static class NetworkNames
 {
-    /// <summary>The API name of the network: "safaricom", "airtel", "telkom" or "unknown".</summary>
+    /// <summary>The API name of the network: "safaricom", "airtel", "telkom", "unknown", or "none" for an address that is not a number.</summary>
     public static string ToApiName(this Network network) => network switch
     {
         Network.Safaricom => "safaricom",
         Network.Airtel => "airtel",
         Network.Telkom => "telkom",
+        Network.None => "none",
         _ => "unknown",
     };
 

@@ -8,7 +8,7 @@ namespace TalkNTalk.Core.Webhooks;
 public sealed record WebhookEndpointView(Guid Id, string Url, string? Description, WebhookEvents Events, bool Enabled, string SecretHint,
     DateTime? PreviousSecretExpiresAt, int ConsecutiveFailures, string? DisabledReason, DateTime? DisabledAt, DateTime CreatedAt);
 
-public sealed record WebhookDeliveryView(long Id, string EventType, Guid? MessageId, string? Mobile, WebhookDeliveryStatus Status,
+public sealed record WebhookDeliveryView(long Id, string EventType, Guid? MessageId, string? Address, WebhookDeliveryStatus Status,
     int Attempts, DateTime OccurredAt, DateTime? LastAttemptAt, int? ResponseStatus, int? ResponseMs, string? LastError, DateTime? NextAttemptAt)
 {
     public string EventId => WebhookDelivery.EventIdOf(EventType, MessageId, Id);
@@ -175,33 +175,33 @@ public sealed class WebhookService(
             where d.EndpointId == endpointId
             join m in db.Messages on d.MessageId equals m.Id into sent
             from m in sent.DefaultIfEmpty()
-            select new { Delivery = d, Mobile = m == null ? null : m.Mobile };
+            select new { Delivery = d, Address = m == null ? null : m.Address };
         if (!string.IsNullOrEmpty(filter.EventType))
             query = query.Where(x => x.Delivery.EventType == filter.EventType);
         if (filter.Status is { } status)
             query = query.Where(x => x.Delivery.Status == status);
         if (filter.Search?.Trim() is { Length: > 0 } search)
         {
-            // An event id, a message id, or a number in any of the usual forms.
+            // An event id, a message id, a number in any of the usual forms, or part of an e-mail address or member id.
             if (WebhookDelivery.TryParseEventId(search, out var eventMessage, out var eventType, out var deliveryId))
                 query = deliveryId > 0 ? query.Where(x => x.Delivery.Id == deliveryId) : query.Where(x => x.Delivery.MessageId == eventMessage && x.Delivery.EventType == eventType);
             else if (Guid.TryParse(search, out var messageId))
                 query = query.Where(x => x.Delivery.MessageId == messageId);
             else if (Phones.PhoneNumber.TryParse(search, out var phone, out _))
-                query = query.Where(x => x.Mobile == phone.Msisdn);
+                query = query.Where(x => x.Address == phone.Msisdn);
             else
             {
                 // Part of a number, e.g. its last four digits, typed with or without spaces.
                 var digits = new string(search.Where(char.IsAsciiDigit).ToArray()).TrimStart('0'); // numbers are stored 2547…: no local 0
                 query = digits.Length > 0 && search.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '+')
-                    ? query.Where(x => x.Mobile != null && x.Mobile.Contains(digits))
-                    : query.Where(x => false);
+                    ? query.Where(x => x.Address != null && x.Address.Contains(digits))
+                    : query.Where(x => x.Address != null && EF.Functions.Like(x.Address, Like.Contains(search), Like.Escape));
             }
         }
         // The log has no index by endpoint (outbox inserts stay cheap): counting stops at a bound.
         var total = await query.OrderBy(x => x.Delivery.Id).Take(MaxCounted).CountAsync(ct);
         var items = await query.OrderByDescending(x => x.Delivery.Id).Skip(skip).Take(Math.Clamp(take, 1, 200))
-            .Select(x => new WebhookDeliveryView(x.Delivery.Id, x.Delivery.EventType, x.Delivery.MessageId, x.Mobile, x.Delivery.Status, x.Delivery.Attempts,
+            .Select(x => new WebhookDeliveryView(x.Delivery.Id, x.Delivery.EventType, x.Delivery.MessageId, x.Address, x.Delivery.Status, x.Delivery.Attempts,
                 x.Delivery.OccurredAt, x.Delivery.LastAttemptAt, x.Delivery.ResponseStatus, x.Delivery.ResponseMs, x.Delivery.LastError, x.Delivery.NextAttemptAt))
             .ToListAsync(ct);
         return (items, total);

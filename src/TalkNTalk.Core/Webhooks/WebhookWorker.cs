@@ -206,7 +206,7 @@ public sealed class WebhookWorker(
         join m in db.Messages on d.MessageId equals m.Id into sent
         from m in sent.DefaultIfEmpty()
         select new DueRow(d.Id, d.EndpointId, d.Attempts, d.Status, d.NextAttemptAt, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
-            m == null ? null : new MessageView(m.Id, m.CampaignId, m.Mobile, m.Network, m.SenderId, m.Body, m.Segments, m.Cost, m.Status, m.Source,
+            m == null ? null : new MessageView(m.Id, m.CampaignId, m.Channel, m.Address, m.Network, m.SenderId, m.Body, m.Segments, m.Cost, m.Status, m.Source,
                 m.ErrorCode, m.ErrorDetail, m.ScheduledAt, m.CreatedAt, m.UpdatedAt, m.SentAt, m.DeliveredAt, m.Encoding, m.ProviderMessageId));
 
     /// <summary>

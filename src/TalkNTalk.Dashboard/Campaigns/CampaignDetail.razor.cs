@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Notifications;
 using TalkNTalk.Dashboard.Shared;
@@ -45,14 +46,14 @@ public partial class CampaignDetail
 
     /// <summary>Why a queued or running campaign sends nothing now: the SMS gateway is down or paused (nothing is charged meanwhile).</summary>
     private string? WaitingForGateway =>
-        campaign is { Status: CampaignStatus.Queued or CampaignStatus.Running, QueuedCount: > 0 } && Gateway.Health is { State: not Core.Providers.GatewayState.Sending } health
+        campaign is { Channel: Channel.Sms, Status: CampaignStatus.Queued or CampaignStatus.Running, QueuedCount: > 0 } && Gateway.Health is { State: not Core.Providers.GatewayState.Sending } health
             ? Dashboard.Gateway.GatewayWording.CampaignNotice(health, LocalClock)
             : null;
 
     // The gateway's health is read when rendering; this only gives LiveRefresh something to call before it re-renders.
     private static void RefreshGateway() { }
 
-    private string Subtitle => $"From {campaign!.SenderId} · {campaign.Source.ToString().ToLowerInvariant()} · created {Local(campaign.CreatedAt)}"
+    private string Subtitle => $"{campaign!.Channel.ToDisplayName()} from {campaign.SenderId} · {campaign.Source.ToString().ToLowerInvariant()} · created {Local(campaign.CreatedAt)}"
                                + (campaign.CreatedBy is null ? "" : " by " + campaign.CreatedBy);
 
     protected override async Task OnOrganisationReadyAsync()

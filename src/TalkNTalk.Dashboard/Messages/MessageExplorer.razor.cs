@@ -28,6 +28,8 @@ public partial class MessageExplorer
     [SupplyParameterFromQuery(Name = "page")] public string? PageParameter { get; set; }
     [SupplyParameterFromQuery(Name = "message")] public string? MessageParameter { get; set; }
     [SupplyParameterFromQuery(Name = "status")] public string? StatusParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "channel")] public string? ChannelParameter { get; set; }
+    [SupplyParameterFromQuery(Name = "address")] public string? AddressParameter { get; set; }
     [SupplyParameterFromQuery(Name = "mobile")] public string? MobileParameter { get; set; }
     [SupplyParameterFromQuery(Name = "sender")] public string? SenderParameter { get; set; }
     [SupplyParameterFromQuery(Name = "source")] public string? SourceParameter { get; set; }
@@ -74,7 +76,7 @@ public partial class MessageExplorer
     {
         var values = new Dictionary<string, string?>
         {
-            ["status"] = StatusParameter, ["mobile"] = MobileParameter, ["sender"] = SenderParameter, ["source"] = SourceParameter,
+            ["status"] = StatusParameter, ["channel"] = ChannelParameter, ["address"] = AddressParameter, ["mobile"] = MobileParameter, ["sender"] = SenderParameter, ["source"] = SourceParameter,
             ["network"] = NetworkParameter, ["campaign"] = CampaignParameter, ["from"] = FromParameter, ["to"] = ToParameter, ["sort"] = SortParameter,
         };
         var parsed = new List<string>();

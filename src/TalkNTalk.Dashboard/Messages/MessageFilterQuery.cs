@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.WebUtilities;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Organisations;
@@ -9,16 +10,18 @@ using TalkNTalk.Core.Phones;
 namespace TalkNTalk.Dashboard.Messages;
 
 /// <summary>
-/// The explorer's filters as they appear in its URL (<c>/messages?status=failed&amp;mobile=0712&amp;from=2026-11-01</c>),
+/// The explorer's filters as they appear in its URL (<c>/messages?status=failed&amp;address=0712&amp;from=2026-11-01</c>),
 /// so a view can be bookmarked, shared, linked from the overview and exported. Unknown values are dropped with a
-/// warning rather than failing; dates are the organisation's local days, <c>to</c> included.
+/// warning rather than failing; dates are the organisation's local days, <c>to</c> included. <c>mobile</c>, the
+/// address's name before there were other channels, is still read, so older links keep working.
 /// </summary>
 public sealed record MessageFilterQuery
 {
     public const string DateFormat = "yyyy-MM-dd";
 
     public MessageStatus? Status { get; init; }
-    public string? Mobile { get; init; }
+    public Channel? Channel { get; init; }
+    public string? Address { get; init; }
     public string? Sender { get; init; }
     public MessageSource? Source { get; init; }
     public Network? Network { get; init; }
@@ -35,7 +38,7 @@ public sealed record MessageFilterQuery
         var query = new MessageFilterQuery
         {
             Status = ParseEnum<MessageStatus>(value("status"), "status", warnings),
-            Mobile = Trimmed(value("mobile")),
+            Address = Trimmed(value("address")) ?? Trimmed(value("mobile")),
             Sender = Trimmed(value("sender")),
             Source = ParseEnum<MessageSource>(value("source"), "source", warnings),
             Oldest = string.Equals(value("sort"), "oldest", StringComparison.OrdinalIgnoreCase),
@@ -49,6 +52,13 @@ public sealed record MessageFilterQuery
             else
                 warnings.Add($"Unknown network \"{network}\" was ignored: use safaricom, airtel, telkom or unknown.");
         }
+        if (Trimmed(value("channel")) is { } channel)
+        {
+            if (ChannelNames.TryParse(channel, out var parsed))
+                query = query with { Channel = parsed };
+            else
+                warnings.Add($"Unknown channel \"{channel}\" was ignored: use {string.Join(", ", ChannelNames.All.Select(c => c.ToApiName()))}.");
+        }
         if (Trimmed(value("campaign")) is { } campaign)
         {
             if (Guid.TryParse(campaign, out var id))
@@ -56,8 +66,8 @@ public sealed record MessageFilterQuery
             else
                 warnings.Add($"\"{campaign}\" is not a campaign id and was ignored.");
         }
-        if (query.Mobile is { } mobile && (mobile.Any(char.IsLetter) || PhoneNumber.DigitsForSearch(mobile) is null))
-            warnings.Add($"\"{mobile}\" is not part of a phone number: type digits, e.g. 0712 or 254712345678.");
+        if (query.Address is { } address && query.Channel is { } only && only.UsesMobile() && (address.Any(char.IsLetter) || PhoneNumber.DigitsForSearch(address) is null))
+            warnings.Add($"\"{address}\" is not part of a phone number: type digits, e.g. 0712 or 254712345678.");
         if (query is { From: { } from, To: { } to } && from > to)
             warnings.Add($"The start date ({from:d MMM yyyy}) is after the end date ({to:d MMM yyyy}): no message can match. Swap them.");
         return query;
@@ -70,10 +80,10 @@ public sealed record MessageFilterQuery
     {
         if (From is { } from && To is { } to && from > to)
             return null;
-        return new MessageFilter(Status, Mobile, Sender, Source, Campaign, Network,
+        return new MessageFilter(Status, Address, Sender, Source, Campaign, Network,
             From is { } start ? OrganisationTime.DayStartUtc(start, timeZoneId) : null,
             To is { } end ? OrganisationTime.DayEndUtc(end, timeZoneId) : null,
-            Oldest);
+            Oldest, Channel);
     }
 
     /// <summary>The query string, without empty values, e.g. <c>?status=failed&amp;network=airtel</c>.</summary>
@@ -82,7 +92,8 @@ public sealed record MessageFilterQuery
         var values = new Dictionary<string, string?>
         {
             ["status"] = Status?.ToString().ToLowerInvariant(),
-            ["mobile"] = Mobile,
+            ["channel"] = Channel?.ToApiName(),
+            ["address"] = Address,
             ["sender"] = Sender,
             ["source"] = Source?.ToString().ToLowerInvariant(),
             ["network"] = Network?.ToApiName(),

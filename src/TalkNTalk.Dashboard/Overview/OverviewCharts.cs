@@ -73,7 +73,7 @@ public sealed class OverviewCharts(OverviewData data)
     public string Explore(MessageStatus? status = null, Network? network = null, string? sender = null, DateOnly? day = null) =>
         "messages" + new MessageFilterQuery
         {
-            Status = status, Network = network, Sender = sender, From = day ?? data.FirstDay, To = day ?? data.LastDay,
+            Status = status, Network = network, Sender = sender, From = day ?? data.FirstDay, To = day ?? data.LastDay, Channel = data.Channel,
         }.ToQueryString();
 
     public static string ColorOf(MessageStatus status) => status switch

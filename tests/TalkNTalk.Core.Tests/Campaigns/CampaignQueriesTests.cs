@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messages;
@@ -83,6 +84,9 @@ public sealed class CampaignQueriesTests
 
         Assert.Equal(1, (await queries.ListAsync(org, new CampaignFilter(CampaignStatus.Queued), 0, 10)).Total);
         Assert.Equal(0, (await queries.ListAsync(org, new CampaignFilter(Source: MessageSource.Api), 0, 10)).Total);
+        var sms = (await queries.ListAsync(org, new CampaignFilter(Channel: Channel.Sms), 0, 10)).Items;
+        Assert.Equal([Channel.Sms], sms.Select(c => c.Channel));
+        Assert.Equal(0, (await queries.ListAsync(org, new CampaignFilter(Channel: Channel.Email), 0, 10)).Total);
         Assert.Empty((await queries.ListAsync(other, new CampaignFilter(), 0, 10)).Items);
         foreach (var attempt in new Func<Task>[]
                  {

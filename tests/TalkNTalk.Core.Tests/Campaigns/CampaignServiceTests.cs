@@ -43,8 +43,8 @@ public sealed class CampaignServiceTests
         Assert.Equal((CampaignStatus.Queued, "ACMEKE", 3, 3, 3m), (result.Status, result.SenderId, result.Total, result.Queued.Count, result.Cost));
         Assert.Equal(["Customers"], result.GroupNames);
         await using var db = services.NewDb();
-        var messages = await db.Messages.OrderBy(m => m.Mobile).ToListAsync();
-        Assert.Equal(["254712000001", "254733000002", "254799000004"], messages.Select(m => m.Mobile));
+        var messages = await db.Messages.OrderBy(m => m.Address).ToListAsync();
+        Assert.Equal(["254712000001", "254733000002", "254799000004"], messages.Select(m => m.Address));
         Assert.Equal("Habari Wanjiku, your CBD statement is ready.", messages[0].Body);
         Assert.Equal("Habari Otieno, your  statement is ready.", messages[1].Body);
         Assert.All(messages, m => Assert.Equal((MessageStatus.Queued, MessageSource.Web, 1, 1m), (m.Status, m.Source, m.Segments, m.Cost)));

@@ -2,6 +2,7 @@ using System.Globalization;
 using CsvHelper;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messages;
@@ -41,6 +42,7 @@ public sealed class MessageQueriesTests : IAsyncLifetime
     private Guid _web;
     private Guid _api;
     private Guid _cancelled;
+    private Guid _email;
     private List<OutboundMessage> _all = [];
 
     private MessageQueries Queries => _services.Get<MessageQueries>();
@@ -69,9 +71,36 @@ public sealed class MessageQueriesTests : IAsyncLifetime
             OrganisationId = _org, Message = "Sale on now — 20% off", SenderId = "duka", Numbers = Numbers[4..], ScheduledAt = _services.Clock.GetUtcNow().UtcDateTime.AddHours(5),
         })).CampaignId!.Value;
         await _services.Get<CampaignQueries>().CancelAsync(_org, _cancelled);
+        // Other channels' addresses beside the numbers: e-mail (one with digits that look like a number) and Telegram chat ids.
+        _email = await InsertCampaignAsync(Channel.Email, ["wanjiku@example.co.ke", "otieno@example.com", "0712@mail.ke", "jose@duka.co.ke"]);
+        await InsertCampaignAsync(Channel.Telegram, ["712345678", "5550001"]);
 
         await using var db = _services.NewDb();
         _all = await db.Messages.Where(m => m.OrganisationId == _org).ToListAsync();
+    }
+
+    // A campaign of another channel as its send path will write it: its messages, then their counts and search index.
+    private async Task<Guid> InsertCampaignAsync(Channel channel, IReadOnlyList<string> addresses)
+    {
+        await using var db = _services.NewDb();
+        await db.Database.OpenConnectionAsync();
+        var connection = db.Database.GetDbConnection();
+        var lastRowId = await MessageIndex.LastRowIdAsync(connection, null);
+        var now = _services.Clock.GetUtcNow().UtcDateTime;
+        var campaign = new Campaign
+        {
+            OrganisationId = _org, Name = channel.ToDisplayName(), Channel = channel, Message = "Karibu", SenderId = "Acme Kenya",
+            Status = CampaignStatus.Running, RecipientsCount = addresses.Count, CreatedAt = now,
+        };
+        db.Campaigns.Add(campaign);
+        db.Messages.AddRange(addresses.Select((address, i) => new OutboundMessage
+        {
+            OrganisationId = _org, CampaignId = campaign.Id, Channel = channel, Address = address, Network = Network.None, SenderId = campaign.SenderId,
+            Body = "Karibu", Segments = 1, Cost = 1m, Status = i % 2 == 0 ? MessageStatus.Delivered : MessageStatus.Sent, CreatedAt = now, UpdatedAt = now,
+        }));
+        await db.SaveChangesAsync();
+        await MessageIndex.AddCampaignAsync(connection, null, campaign.Id, lastRowId);
+        return campaign.Id;
     }
 
     public async Task DisposeAsync() => await _services.DisposeAsync();
@@ -79,17 +108,18 @@ public sealed class MessageQueriesTests : IAsyncLifetime
     [Fact]
     public void The_history_has_every_kind_of_message_the_filters_tell_apart()
     {
-        Assert.Equal(Numbers.Length + 8 + (Numbers.Length - 4), _all.Count);
+        Assert.Equal(Numbers.Length + 8 + (Numbers.Length - 4) + 4 + 2, _all.Count);
         foreach (var status in new[] { MessageStatus.Delivered, MessageStatus.Undelivered, MessageStatus.Failed, MessageStatus.Cancelled })
             Assert.True(_all.Any(m => m.Status == status), $"{status} missing: " + string.Join(", ", _all.GroupBy(m => m.Status).Select(g => $"{g.Key} {g.Count()}")));
-        Assert.Equal(3, _all.Select(m => m.Network).Distinct().Count());
-        Assert.Equal(["ACMEKE", "Duka"], _all.Select(m => m.SenderId).Distinct().Order().ToArray());
+        Assert.Equal(4, _all.Select(m => m.Network).Distinct().Count()); // three networks, and none for the other channels
+        Assert.Equal(["ACMEKE", "Acme Kenya", "Duka"], _all.Select(m => m.SenderId).Distinct().Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(3, _all.Select(m => m.Channel).Distinct().Count());
     }
 
-    public static TheoryData<string> FilterNames => new(Filters(Guid.Empty, Guid.Empty, DateTime.MinValue).Keys);
+    public static TheoryData<string> FilterNames => new(Filters(Guid.Empty, Guid.Empty, Guid.Empty, DateTime.MinValue).Keys);
 
     // name → filter; campaign ids and the first day are filled in per run.
-    private static Dictionary<string, MessageFilter> Filters(Guid web, Guid api, DateTime day0) => new()
+    private static Dictionary<string, MessageFilter> Filters(Guid web, Guid api, Guid email, DateTime day0) => new()
     {
         ["none"] = new(),
         ["status delivered"] = new(Status: MessageStatus.Delivered),
@@ -107,28 +137,41 @@ public sealed class MessageQueriesTests : IAsyncLifetime
         ["day two only"] = new(CreatedFrom: day0.AddDays(1), CreatedTo: day0.AddDays(2)),
         ["from day two"] = new(CreatedFrom: day0.AddDays(1)),
         ["until day two"] = new(CreatedTo: day0.AddDays(1)),
-        ["mobile local 0712"] = new(Mobile: "0712"),
-        ["mobile international +254 712"] = new(Mobile: "+254 712"),
-        ["mobile 254712 3"] = new(Mobile: "254712 3"),
-        ["mobile middle digits 712"] = new(Mobile: "712"),
-        ["mobile last four 5678"] = new(Mobile: "5678"),
-        ["mobile two digits 38"] = new(Mobile: "38"),
-        ["mobile full number"] = new(Mobile: "0733 123 456"),
-        ["mobile with 00 prefix"] = new(Mobile: "00254712345678"),
-        ["mobile % is literal"] = new(Mobile: "7%2"),
+        ["mobile local 0712"] = new(Address: "0712"),
+        ["mobile international +254 712"] = new(Address: "+254 712"),
+        ["mobile 254712 3"] = new(Address: "254712 3"),
+        ["mobile middle digits 712"] = new(Address: "712"),
+        ["mobile last four 5678"] = new(Address: "5678"),
+        ["mobile two digits 38"] = new(Address: "38"),
+        ["mobile full number"] = new(Address: "0733 123 456"),
+        ["mobile with 00 prefix"] = new(Address: "00254712345678"),
+        ["mobile % is literal"] = new(Address: "7%2"),
         ["status + network"] = new(Status: MessageStatus.Delivered, Network: Network.Safaricom),
         ["sender + source + status"] = new(Status: MessageStatus.Cancelled, SenderId: "DUKA", Source: MessageSource.Web),
-        ["mobile + status"] = new(Mobile: "712", Status: MessageStatus.Delivered),
-        ["mobile + campaign + days"] = new(Mobile: "0712", CampaignId: web, CreatedFrom: day0, CreatedTo: day0.AddDays(1)),
-        ["everything"] = new(Status: MessageStatus.Sent, Network: Network.Safaricom, SenderId: "acmeke", Source: MessageSource.Web, CampaignId: web, CreatedFrom: day0, CreatedTo: day0.AddDays(3), Mobile: "07"),
+        ["mobile + status"] = new(Address: "712", Status: MessageStatus.Delivered),
+        ["mobile + campaign + days"] = new(Address: "0712", CampaignId: web, CreatedFrom: day0, CreatedTo: day0.AddDays(1)),
+        ["everything"] = new(Status: MessageStatus.Sent, Network: Network.Safaricom, SenderId: "acmeke", Source: MessageSource.Web, CampaignId: web, CreatedFrom: day0, CreatedTo: day0.AddDays(3), Address: "07"),
         ["oldest first"] = new(OldestFirst: true),
+        ["channel sms"] = new(Channel: Channel.Sms),
+        ["channel email"] = new(Channel: Channel.Email),
+        ["channel slack (none)"] = new(Channel: Channel.Slack),
+        ["channel + status"] = new(Channel: Channel.Email, Status: MessageStatus.Delivered),
+        ["channel + network"] = new(Channel: Channel.Sms, Network: Network.Airtel),
+        ["network none"] = new(Network: Network.None),
+        ["address e-mail part, any case"] = new(Address: "EXAMPLE"),
+        ["address e-mail domain"] = new(Address: "@duka.co"),
+        ["address e-mail of digits"] = new(Address: "0712@"),
+        ["address letters on sms only"] = new(Address: "wanjiku", Channel: Channel.Sms),
+        ["address chat id digits on telegram"] = new(Address: "5550", Channel: Channel.Telegram),
+        ["address digits on every channel"] = new(Address: "712"),
+        ["address e-mail + campaign"] = new(Address: "example", CampaignId: email),
     };
 
     [Theory]
     [MemberData(nameof(FilterNames))]
     public async Task Each_filter_finds_exactly_what_it_should(string name)
     {
-        var filter = Filters(_web, _api, Day0)[name];
+        var filter = Filters(_web, _api, _email, Day0)[name];
 
         var (items, total) = await Queries.SearchAsync(_org, filter, 0, 500);
 
@@ -154,17 +197,17 @@ public sealed class MessageQueriesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Letters_in_the_mobile_filter_match_nothing_rather_than_fail()
+    public async Task Text_no_address_contains_matches_nothing_rather_than_fail()
     {
-        Assert.Equal(0, (await Queries.SearchAsync(_org, new MessageFilter(Mobile: "abc"), 0, 50)).Total);
-        Assert.Equal(0, (await Queries.SearchAsync(_org, new MessageFilter(Mobile: "07x2"), 0, 50)).Total);
-        Assert.Equal(0, (await Queries.SearchAsync(_org, new MessageFilter(Mobile: "' OR 1=1 --"), 0, 50)).Total);
+        Assert.Equal(0, (await Queries.SearchAsync(_org, new MessageFilter(Address: "abc"), 0, 50)).Total);
+        Assert.Equal(0, (await Queries.SearchAsync(_org, new MessageFilter(Address: "07x2"), 0, 50)).Total);
+        Assert.Equal(0, (await Queries.SearchAsync(_org, new MessageFilter(Address: "' OR 1=1 --"), 0, 50)).Total);
     }
 
     [Fact]
     public async Task Another_organisations_messages_and_campaigns_stay_out_of_sight()
     {
-        var (mine, _) = await Queries.SearchAsync(_org, new MessageFilter(Mobile: "0712"), 0, 500);
+        var (mine, _) = await Queries.SearchAsync(_org, new MessageFilter(Address: "0712"), 0, 500);
         var (theirs, theirTotal) = await Queries.SearchAsync(_other, new MessageFilter(), 0, 500);
 
         Assert.Equal(Numbers.Length, theirTotal);
@@ -210,7 +253,7 @@ public sealed class MessageQueriesTests : IAsyncLifetime
         Assert.Equal(MessageExporter.Header, rows[0].Keys);
         var first = rows[0];
         var message = expected[Guid.Parse((string)first["id"])];
-        Assert.Equal(message.Mobile, first["mobile"]);
+        Assert.Equal((message.Channel.ToApiName(), message.Address), (first["channel"], first["recipient"]));
         Assert.Equal("delivered", first["status"]);
         Assert.Equal(message.Body, first["message"]);
         Assert.Equal(OrganisationTime.ToLocal(message.CreatedAt, "Africa/Nairobi").ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture), first["created_at"]);
@@ -248,20 +291,36 @@ public sealed class MessageQueriesTests : IAsyncLifetime
         await using var db = _services.NewDb();
         Assert.Equal((await db.Wallets.SingleAsync(w => w.OrganisationId == _org)).Available, overview.Spend[^1].BalanceAtEnd);
         Assert.Equal(1000m, overview.Spend.Sum(s => s.TopUps));
+        // Networks are the numbers' only: the e-mail and Telegram messages have none and are not "unknown".
+        Assert.DoesNotContain(overview.Networks, n => n.Network == Network.None);
+        Assert.Equal(_all.Count(m => m.Channel.UsesMobile()), overview.Networks.Sum(n => n.Messages));
+
+        // One channel's overview: every figure is that channel's, and the explorer agrees; the choice still counts every channel.
+        var email = await _services.Get<MessageOverview>().GetAsync(_org, "Africa/Nairobi", channel: Channel.Email);
+        Assert.Equal((Channel.Email, 4, 4), (email.Channel, email.Messages, await Queries.CountAsync(_org, new MessageFilter(Channel: Channel.Email))));
+        Assert.Equal(_all.Count(m => m.Channel == Channel.Email && m.Status == MessageStatus.Delivered), email.CountOf(MessageStatus.Delivered));
+        Assert.Empty(email.Networks);
+        Assert.Equal(["Acme Kenya"], email.Senders.Select(x => x.SenderId));
+        Assert.Equal(4m, email.TotalSpend);
+        Assert.Equal(_all.GroupBy(m => m.Channel).Select(g => (g.Key, g.Count())).OrderBy(x => x.Key), email.Channels!.Select(c => (c.Channel, c.Messages)));
     }
 
     private DateTime Day0 => _all.Min(m => m.CreatedAt).Date;
 
     private static bool Matches(OutboundMessage m, MessageFilter f)
     {
-        var digits = f.Mobile is null ? null : f.Mobile.Any(char.IsLetter) ? "impossible" : PhoneNumber.DigitsForSearch(f.Mobile) ?? "impossible";
+        // A number in any format, or (with a letter or an @, or on a channel without numbers) any other address's text in any case.
+        var needle = f.Address is null ? null
+            : f.Address.Any(char.IsLetter) || f.Address.Contains('@') || f.Channel is { } c && !c.UsesMobile() ? f.Address.Trim()
+            : PhoneNumber.DigitsForSearch(f.Address) ?? "impossible";
         return (f.Status is null || m.Status == f.Status)
+               && (f.Channel is null || m.Channel == f.Channel)
                && (f.Network is null || m.Network == f.Network)
                && (f.Source is null || m.Source == f.Source)
                && (f.CampaignId is null || m.CampaignId == f.CampaignId)
                && (f.SenderId is null || string.Equals(m.SenderId, f.SenderId.Trim(), StringComparison.OrdinalIgnoreCase))
                && (f.CreatedFrom is null || m.CreatedAt >= f.CreatedFrom)
                && (f.CreatedTo is null || m.CreatedAt < f.CreatedTo)
-               && (digits is null || m.Mobile.Contains(digits, StringComparison.Ordinal));
+               && (needle is null || m.Address.Contains(needle, StringComparison.OrdinalIgnoreCase));
     }
 }

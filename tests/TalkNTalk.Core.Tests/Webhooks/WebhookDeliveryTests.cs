@@ -42,12 +42,12 @@ public sealed class WebhookDeliveryTests
             Assert.Equal(call.Event, e.Event); // the X-TalkNTalk-Event header names the body's event
             Assert.Equal(1, call.Attempt);
             var data = e.Data!.Value;
-            Assert.Equal(["id", "mobile", "sender_id", "message", "status", "network", "source", "scheduled_at", "created_at", "updated_at",
+            Assert.Equal(["id", "mobile", "sender_id", "message", "status", "network", "source", "scheduled_at", "created_at", "updated_at", "channel", "address",
                 "campaign_id", "error_code", "error_detail"], data.EnumerateObject().Select(p => p.Name));
             var message = messages[data.GetProperty("id").GetGuid()];
             Assert.Equal($"evt_{message.Id:N}_{e.Event[4..]}", e.Id);
             Assert.Equal(campaignId, data.GetProperty("campaign_id").GetGuid());
-            Assert.Equal((message.Mobile, message.SenderId, message.Body, "safaricom", "web"),
+            Assert.Equal((message.Address, message.SenderId, message.Body, "safaricom", "web"),
                 (data.GetProperty("mobile").GetString(), data.GetProperty("sender_id").GetString(), data.GetProperty("message").GetString(),
                     data.GetProperty("network").GetString(), data.GetProperty("source").GetString()));
             Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.FromHours(3)), e.Timestamp);

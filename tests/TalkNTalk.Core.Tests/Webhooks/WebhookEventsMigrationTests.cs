@@ -1,7 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Messages;
-using TalkNTalk.Core.Tests.Dispatch;
 using TalkNTalk.Core.Tests.Infrastructure;
 using TalkNTalk.Core.Webhooks;
 
@@ -23,9 +22,8 @@ public sealed class WebhookEventsMigrationTests
         var endpoints = new List<Guid>();
         foreach (var events in stored)
             endpoints.Add((await webhooks.CreateAsync(org, "https://127.0.0.1:9/hook", null, (WebhookEvents)events, null)).Endpoint.Id);
-        var campaign = await DispatcherTests.SendAsync(services, org, 3);
         await using var db = services.NewDb();
-        var messages = await db.Messages.Where(m => m.CampaignId == campaign).OrderBy(m => m.Mobile).Select(m => m.Id).ToListAsync();
+        var (_, messages) = await LegacyRows.InsertSmsCampaignAsync(db, org, ["254712000001", "254712000002", "254712000003"]);
 
         var before = await BecomeAsync(db, messages[0], MessageStatus.Undelivered);
         Assert.All(before, r => Assert.Equal("sms.failed", r.EventType));

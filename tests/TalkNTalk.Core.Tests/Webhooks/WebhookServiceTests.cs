@@ -82,14 +82,14 @@ public sealed class WebhookServiceTests
         Assert.Equal(deliveredTotal, (await webhooks.DeliveriesAsync(org, endpoint, new(Status: WebhookDeliveryStatus.Failed), 0, 100)).Total);
 
         var one = (await webhooks.DeliveriesAsync(org, endpoint, new(EventType: "sms.sent"), 0, 1)).Items[0];
-        var byNumber = (await webhooks.DeliveriesAsync(org, endpoint, new(Search: "0" + one.Mobile![3..]), 0, 100)).Items;
+        var byNumber = (await webhooks.DeliveriesAsync(org, endpoint, new(Search: "0" + one.Address![3..]), 0, 100)).Items;
         Assert.Contains(byNumber, d => d.Id == one.Id);
-        Assert.All(byNumber, d => Assert.Equal(one.Mobile, d.Mobile));
-        foreach (var part in new[] { one.Mobile[^4..], "0" + one.Mobile[3..7], one.Mobile[..6] }) // last digits, a local start, 2547…
+        Assert.All(byNumber, d => Assert.Equal(one.Address, d.Address));
+        foreach (var part in new[] { one.Address[^4..], "0" + one.Address[3..7], one.Address[..6] }) // last digits, a local start, 2547…
         {
             var byPart = (await webhooks.DeliveriesAsync(org, endpoint, new(Search: part), 0, 100)).Items;
             Assert.Contains(byPart, d => d.Id == one.Id);
-            Assert.All(byPart, d => Assert.Contains(part.TrimStart('0'), d.Mobile));
+            Assert.All(byPart, d => Assert.Contains(part.TrimStart('0'), d.Address));
         }
         Assert.Empty((await webhooks.DeliveriesAsync(org, endpoint, new(Search: "abc"), 0, 100)).Items);
         Assert.All((await webhooks.DeliveriesAsync(org, endpoint, new(Search: one.MessageId.ToString()), 0, 100)).Items, d => Assert.Equal(one.MessageId, d.MessageId));

@@ -39,8 +39,26 @@ public sealed class MessagesApiTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal((3, 1, 100, 1), (body.GetProperty("total").GetInt32(), body.GetProperty("page").GetInt32(), body.GetProperty("page_size").GetInt32(), body.GetProperty("total_pages").GetInt32()));
         var first = body.GetProperty("results")[0];
-        Assert.Equal(["id", "mobile", "sender_id", "message", "status", "network", "source", "scheduled_at", "created_at", "updated_at"], first.EnumerateObject().Select(p => p.Name));
+        // The documented fields in their order, then ours: the channel and the address on it.
+        Assert.Equal(["id", "mobile", "sender_id", "message", "status", "network", "source", "scheduled_at", "created_at", "updated_at", "channel", "address"],
+            first.EnumerateObject().Select(p => p.Name));
         Assert.EndsWith("+03:00", first.GetProperty("created_at").GetString());
+        Assert.Equal(("sms", first.GetProperty("mobile").GetString()), (first.GetProperty("channel").GetString(), first.GetProperty("address").GetString()));
+    }
+
+    [Fact]
+    public async Task Fetch_messages_lists_sms_unless_the_channel_names_another_and_refuses_an_unknown_one()
+    {
+        var (_, _, client) = await SeedAsync();
+
+        var (_, sms) = await GetAsync(client, "/v1/bulk-sms/messages/?channel=SMS");
+        var (_, email) = await GetAsync(client, "/v1/bulk-sms/messages/?channel=email&mobile=example");
+        var (status, error) = await GetAsync(client, "/v1/bulk-sms/messages/?channel=fax");
+
+        Assert.Equal((3, 0), (sms.GetProperty("total").GetInt32(), email.GetProperty("total").GetInt32()));
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("validation_error", error.GetProperty("error").GetString());
+        Assert.Contains("sms, whatsapp, telegram, email, slack", error.GetProperty("detail").GetString());
     }
 
     [Theory]

@@ -30,7 +30,7 @@ public sealed class MessageExplorerTests : ComponentTest
         var cut = RenderAt("messages?mobile=0712&source=api");
 
         cut.WaitForAssertion(() => Assert.Equal("1 message", cut.Find("[data-testid=message-total]").TextContent.Trim()));
-        Assert.Equal("0712", cut.Find("input[data-testid=filter-mobile]").GetAttribute("value"));
+        Assert.Equal("0712", cut.Find("input[data-testid=filter-address]").GetAttribute("value"));
         var row = Assert.Single(cut.FindAll("[data-testid=message-grid] tbody tr"));
         Assert.Contains("+254 712 345 678", row.TextContent);
         Assert.Contains("Your statement is ready", row.TextContent);
@@ -63,7 +63,7 @@ public sealed class MessageExplorerTests : ComponentTest
     [Fact]
     public void Filters_it_cannot_read_are_dropped_with_a_warning_each()
     {
-        var cut = RenderAt("messages?status=lost&network=orange&mobile=abc&campaign=42");
+        var cut = RenderAt("messages?status=lost&network=orange&channel=sms&mobile=abc&campaign=42");
 
         cut.WaitForAssertion(() => Assert.Equal(4, cut.FindAll("[data-testid=filter-warning]").Count));
         var warnings = cut.FindAll("[data-testid=filter-warning]").Select(w => w.TextContent).ToList();

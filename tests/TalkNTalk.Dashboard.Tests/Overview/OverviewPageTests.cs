@@ -1,4 +1,6 @@
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 using TalkNTalk.Core.Campaigns;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Dashboard.Overview;
@@ -36,6 +38,23 @@ public sealed class OverviewPageTests : ComponentTest
         Assert.Equal("3", sender.GetAttribute("data-count"));
         Assert.All(cut.FindAll("[data-testid=daily-link]"), link => Assert.Matches(@"^messages\?status=[a-z]+&from=", link.GetAttribute("href")));
         Assert.NotEmpty(cut.FindAll("[data-testid=chart-daily] svg"));
+    }
+
+    [Fact]
+    public async Task With_one_channel_there_is_no_choice_and_a_chosen_channel_scopes_every_figure_and_link()
+    {
+        await App.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = OrganisationId, Message = "Karibu", Numbers = ["254712345678"] });
+
+        var all = Render<OverviewPage>();
+        all.WaitForAssertion(() => Assert.Equal("1", all.Find("[data-testid=kpi-messages] .stat-value").TextContent.Trim()));
+        Assert.Empty(all.FindAll("[data-testid=overview-channels]"));
+
+        Services.GetRequiredService<NavigationManager>().NavigateTo("?channel=email");
+        var email = Render<OverviewPage>();
+        email.WaitForAssertion(() => Assert.NotNull(email.Find("[data-testid=overview-channels]")));
+        Assert.Equal("0", email.Find("[data-testid=kpi-messages] .stat-value").TextContent.Trim());
+        Assert.Contains("SMS · 1", email.Find("[data-testid=overview-channel]").TextContent);
+        Assert.Contains("channel=email", email.Find("[data-testid=kpi-messages]").GetAttribute("href"));
     }
 
     [Fact]

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Migrations;
-using TalkNTalk.Core.Messages;
 
 namespace TalkNTalk.Core.Data.Migrations;
 
@@ -17,6 +16,29 @@ public sealed class MessageExplorer : Migration
     /// <summary>The raw SQLite objects this migration creates, which a model-built database does not have.</summary>
     public static readonly IReadOnlyList<string> SqliteObjects =
         ["message_search", "trg_messages_stats_update", "trg_messages_search_delete"];
+
+    /// <summary>The trigram index of the numbers as this migration made it (the <c>Channels</c> migration indexes addresses).</summary>
+    public static readonly IReadOnlyList<string> SearchIndex =
+    [
+        "CREATE VIRTUAL TABLE message_search USING fts5(Mobile, content='messages', content_rowid='rowid', tokenize='trigram');",
+        "INSERT INTO message_search (message_search) VALUES ('rebuild');",
+        """
+        CREATE TRIGGER trg_messages_search_delete AFTER DELETE ON messages BEGIN
+            INSERT INTO message_search (message_search, rowid, Mobile) VALUES ('delete', OLD.rowid, OLD.Mobile);
+        END;
+        """,
+    ];
+
+    /// <summary>The stats trigger as this migration made it (the <c>Channels</c> migration copies the channel too).</summary>
+    public const string StatsTrigger = """
+        CREATE TRIGGER trg_messages_stats_update AFTER UPDATE OF Status ON messages WHEN NEW.Status <> OLD.Status BEGIN
+            UPDATE message_stats SET Messages = Messages - 1, CostCents = CostCents - CAST(round(OLD.Cost * 100) AS INTEGER)
+            WHERE CampaignId = OLD.CampaignId AND Status = OLD.Status AND Network = OLD.Network;
+            INSERT INTO message_stats (CampaignId, Status, Network, OrganisationId, CreatedAt, SenderId, Source, Messages, CostCents)
+            VALUES (NEW.CampaignId, NEW.Status, NEW.Network, NEW.OrganisationId, NEW.CreatedAt, NEW.SenderId, NEW.Source, 1, CAST(round(NEW.Cost * 100) AS INTEGER))
+            ON CONFLICT (CampaignId, Status, Network) DO UPDATE SET Messages = Messages + 1, CostCents = CostCents + excluded.CostCents;
+        END;
+        """;
 
     /// <inheritdoc />
     protected override void Up(MigrationBuilder migrationBuilder)
@@ -48,26 +70,17 @@ public sealed class MessageExplorer : Migration
         // Trigrams of each number, so a partial number finds its messages without reading every row. The index reads
         // numbers from messages itself (external content) and stores only the trigrams. New campaigns are indexed in
         // bulk by MessageIndex; numbers never change, and messages are deleted only with their organisation.
-        migrationBuilder.Sql("CREATE VIRTUAL TABLE message_search USING fts5(Mobile, content='messages', content_rowid='rowid', tokenize='trigram');");
-        migrationBuilder.Sql("INSERT INTO message_search (message_search) VALUES ('rebuild');");
-        migrationBuilder.Sql("""
-            CREATE TRIGGER trg_messages_search_delete AFTER DELETE ON messages BEGIN
-                INSERT INTO message_search (message_search, rowid, Mobile) VALUES ('delete', OLD.rowid, OLD.Mobile);
-            END;
-            """);
+        foreach (var statement in SearchIndex)
+            migrationBuilder.Sql(statement);
 
         // Existing messages, then a trigger that moves a message between its campaign's rows when its status changes,
         // in the same statement (so the same transaction) as the change. Cost is decimal text; cents keep sums exact.
-        migrationBuilder.Sql(MessageStatsSql.Rebuild("1 = 1"));
         migrationBuilder.Sql("""
-            CREATE TRIGGER trg_messages_stats_update AFTER UPDATE OF Status ON messages WHEN NEW.Status <> OLD.Status BEGIN
-                UPDATE message_stats SET Messages = Messages - 1, CostCents = CostCents - CAST(round(OLD.Cost * 100) AS INTEGER)
-                WHERE CampaignId = OLD.CampaignId AND Status = OLD.Status AND Network = OLD.Network;
-                INSERT INTO message_stats (CampaignId, Status, Network, OrganisationId, CreatedAt, SenderId, Source, Messages, CostCents)
-                VALUES (NEW.CampaignId, NEW.Status, NEW.Network, NEW.OrganisationId, NEW.CreatedAt, NEW.SenderId, NEW.Source, 1, CAST(round(NEW.Cost * 100) AS INTEGER))
-                ON CONFLICT (CampaignId, Status, Network) DO UPDATE SET Messages = Messages + 1, CostCents = CostCents + excluded.CostCents;
-            END;
+            INSERT INTO message_stats (CampaignId, Status, Network, OrganisationId, CreatedAt, SenderId, Source, Messages, CostCents)
+            SELECT CampaignId, Status, Network, MIN(OrganisationId), MIN(CreatedAt), MIN(SenderId), MIN(Source), COUNT(*), SUM(CAST(round(Cost * 100) AS INTEGER))
+            FROM messages GROUP BY CampaignId, Status, Network;
             """);
+        migrationBuilder.Sql(StatsTrigger);
     }
 
     /// <inheritdoc />

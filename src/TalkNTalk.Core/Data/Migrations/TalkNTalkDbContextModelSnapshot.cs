@@ -307,6 +307,13 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.Property<string>("AddressBookIds")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Sms");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -433,6 +440,13 @@ namespace TalkNTalk.Core.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Sms");
+
                     b.Property<long>("CostCents")
                         .HasColumnType("INTEGER");
 
@@ -468,12 +482,24 @@ namespace TalkNTalk.Core.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Address")
+                        .IsRequired()
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Body")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("CampaignId")
                         .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Sms");
 
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("TEXT");
@@ -499,11 +525,6 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.Property<string>("ErrorDetail")
                         .HasMaxLength(500)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Mobile")
-                        .IsRequired()
-                        .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Network")
@@ -561,7 +582,7 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.HasIndex("OrganisationId", "Status", "CreatedAt");
 
-                    b.HasIndex("OrganisationId", "CreatedAt", "Status", "Network", "Source", "SenderId")
+                    b.HasIndex("OrganisationId", "CreatedAt", "Status", "Network", "Source", "SenderId", "Channel")
                         .HasDatabaseName("IX_messages_Explorer");
 
                     b.ToTable("messages", (string)null);

@@ -1,4 +1,5 @@
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Dashboard.Account;
@@ -12,7 +13,7 @@ public static class MessageEndpoints
     {
         v1.MapGet("/bulk-sms/messages/", (HttpContext http, MessageQueries messages, CancellationToken ct) => ListAsync(http, messages, null, ct))
             .RequireAuthorization(ApiEndpoints.ReadPolicy).AddEndpointFilter(MessageReadGate.FilterAsync)
-            .WithSummary("Fetch messages").WithDescription("Filters: status, mobile (partial), sender_id, source; page and page_size (max 500).");
+            .WithSummary("Fetch messages").WithDescription("SMS messages unless channel names another (whatsapp, telegram, email, slack). Filters: status, mobile (partial; address on the other channels), sender_id, source; page and page_size (max 500).");
         v1.MapGet("/sms/campaigns/{campaignId}/messages/", (string campaignId, HttpContext http, MessageQueries messages, CancellationToken ct) =>
                 CampaignIds.TryParse(campaignId, out var id)
                     ? ListAsync(http, messages, id, ct)
@@ -44,9 +45,20 @@ public static class MessageEndpoints
                 return ApiError.Result(400, "validation_error", $"Unknown source '{sourceText}': use api or web.", new Dictionary<string, string> { ["source"] = "Use api or web." });
             source = parsed;
         }
+        // Fetch messages is the SMS endpoint: its clients read SMS unless they ask for another channel. A campaign's
+        // messages are all of its own channel.
+        Channel? channel = campaignId is null ? Channel.Sms : null;
+        if (query.TryGetValue("channel", out var channelText) && !string.IsNullOrEmpty(channelText))
+        {
+            if (!ChannelNames.TryParse(channelText, out var parsed))
+                return ApiError.Result(400, "validation_error", $"Unknown channel '{channelText}': use one of sms, whatsapp, telegram, email, slack.",
+                    new Dictionary<string, string> { ["channel"] = "Unknown channel." });
+            channel = parsed;
+        }
+        var address = query.TryGetValue("address", out var addressText) && !string.IsNullOrEmpty(addressText) ? addressText.ToString() : query["mobile"].ToString();
         try
         {
-            var filter = new MessageFilter(status, query["mobile"].ToString(), query["sender_id"].ToString(), source, campaignId);
+            var filter = new MessageFilter(status, address, query["sender_id"].ToString(), source, campaignId, Channel: channel);
             var (items, total) = await messages.SearchAsync(http.User.OrganisationIdOf(), filter, page.Skip, page.PageSize, ct);
             var zone = http.User.TimeZoneOf();
             var results = items.Select(m => MessageJson.From(m, zone)).ToList();

@@ -55,7 +55,7 @@ public static class SendEndpoints
             return Results.Json(new
             {
                 id = queued!.Id,
-                mobile = queued.Mobile,
+                mobile = queued.Address,
                 sender_id = queued.SenderId,
                 message = queued.Body,
                 status = "queued",
