@@ -7,7 +7,7 @@ using TalkNTalk.Core.Phones;
 namespace TalkNTalk.Core.AddressBooks;
 
 /// <summary>
-/// Writes a book as CSV with the columns the importer reads (mobile, first_name, last_name, status, network,
+/// Writes a book as CSV with the columns the importer reads (mobile, email, telegram_chat_id, slack_user_id, first_name, last_name, status, network,
 /// custom fields, created_at), streaming rows from the database so a large book never sits in memory.
 /// </summary>
 public sealed class ContactExporter(IDbContextFactory<TalkNTalkDbContext> dbFactory)
@@ -25,13 +25,16 @@ public sealed class ContactExporter(IDbContextFactory<TalkNTalkDbContext> dbFact
             keys.UnionWith(ContactFields.Parse(json).Keys);
 
         await using var csv = CsvCells.CreateWriter(writer);
-        foreach (var header in new[] { "mobile", "first_name", "last_name", "status", "network" }.Concat(keys).Append("created_at"))
+        foreach (var header in new[] { "mobile", "email", "telegram_chat_id", "slack_user_id", "first_name", "last_name", "status", "network" }.Concat(keys).Append("created_at"))
             csv.WriteField(header);
         await csv.NextRecordAsync();
         var count = 0;
         await foreach (var c in contacts.OrderBy(c => c.Id).AsAsyncEnumerable().WithCancellation(ct))
         {
             csv.WriteField(c.Mobile);
+            csv.WriteField(c.Email);
+            csv.WriteField(c.TelegramChatId);
+            csv.WriteField(c.SlackUserId);
             csv.WriteField(c.FirstName);
             csv.WriteField(c.LastName);
             csv.WriteField(c.Status == ContactStatus.Active ? "active" : "opted_out");

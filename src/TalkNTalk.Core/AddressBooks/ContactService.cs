@@ -1,14 +1,25 @@
 using Microsoft.EntityFrameworkCore;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Phones;
 
 namespace TalkNTalk.Core.AddressBooks;
 
-public sealed record ContactView(long Id, string Mobile, Network Network, string? FirstName, string? LastName,
-    IReadOnlyDictionary<string, string> CustomFields, ContactStatus Status, DateTime CreatedAt, DateTime UpdatedAt)
+public sealed record ContactView(long Id, string? Mobile, Network Network, string? FirstName, string? LastName,
+    IReadOnlyDictionary<string, string> CustomFields, ContactStatus Status, DateTime CreatedAt, DateTime UpdatedAt,
+    string? Email = null, string? TelegramChatId = null, string? SlackUserId = null, IReadOnlyList<Channel>? OptedOutOf = null)
 {
     public string FullName => $"{FirstName} {LastName}".Trim();
+
+    /// <summary>The contact's address on the channel, if it has one.</summary>
+    public string? AddressFor(Channel channel) => ContactAddressColumns.Pick(channel, Mobile, Email, TelegramChatId, SlackUserId);
+
+    /// <summary>The first address it has, as people read it: the number, else the e-mail address, the chat id, the member id.</summary>
+    public string PrimaryAddress => Mobile is { } mobile ? Channel.Sms.DisplayAddress(mobile) : Email ?? TelegramChatId ?? SlackUserId ?? "";
+
+    /// <summary>Opted out of the channel: every channel once the contact is opted out as a whole, or this one alone.</summary>
+    public bool IsOptedOutOf(Channel channel) => Status == ContactStatus.OptedOut || OptedOutOf?.Contains(channel) == true;
 }
 
 /// <summary>A contact holding a number, with its book: what a message links to.</summary>
@@ -17,12 +28,13 @@ public sealed record ContactMatch(Guid AddressBookId, string AddressBookName, lo
     public string FullName => $"{FirstName} {LastName}".Trim();
 }
 
-/// <summary>What a person types for a contact. Custom fields are optional extras.</summary>
-public sealed record ContactInput(string? Mobile, string? FirstName, string? LastName, IReadOnlyDictionary<string, string>? CustomFields = null);
+/// <summary>What a person types for a contact: at least one address. Custom fields are optional extras.</summary>
+public sealed record ContactInput(string? Mobile, string? FirstName, string? LastName, IReadOnlyDictionary<string, string>? CustomFields = null,
+    string? Email = null, string? TelegramChatId = null, string? SlackUserId = null);
 
 public enum ContactSort { LastName, FirstName, Mobile, Network, Status, CreatedAt, UpdatedAt }
 
-/// <summary>A page of a book's contacts. <see cref="Search"/> is a partial number in any format, or part of a name.</summary>
+/// <summary>A page of a book's contacts. <see cref="Search"/> is a partial number or chat id, or part of a name, an e-mail address or a member id.</summary>
 public sealed record ContactQuery(
     string? Search = null,
     ContactStatus? Status = null,
@@ -46,7 +58,7 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         var rows = await Sort(contacts, query.Sort, query.Descending)
             .Skip(Math.Max(0, query.Skip)).Take(Math.Clamp(query.Take, 1, MaxPageSize))
             .ToListAsync(ct);
-        return (rows.Select(ToView).ToList(), total);
+        return (await ViewsAsync(db, organisationId, rows, ct), total);
     }
 
     /// <summary>The ids of every contact of the book that matches the query's search and filters (a bulk action on "all matching").</summary>
@@ -57,40 +69,73 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         return await Filter(db, addressBookId, query).Select(c => c.Id).ToListAsync(ct);
     }
 
-    /// <summary>The organisation's contacts with exactly this number (MSISDN), in any book.</summary>
-    public async Task<IReadOnlyList<ContactMatch>> FindByMobileAsync(Guid organisationId, string msisdn, CancellationToken ct = default)
+    /// <summary>The organisation's contacts with exactly this address on the channel (as stored), in any book.</summary>
+    public async Task<IReadOnlyList<ContactMatch>> FindByAddressAsync(Guid organisationId, Channel channel, string address, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         ContactStatus[] any = [ContactStatus.Active, ContactStatus.OptedOut]; // lets the (organisation, status, mobile) index serve
-        return await db.Contacts.AsNoTracking()
-            .Where(c => c.OrganisationId == organisationId && any.Contains(c.Status) && c.Mobile == msisdn)
+        var contacts = db.Contacts.AsNoTracking().Where(c => c.OrganisationId == organisationId);
+        contacts = ContactAddressColumns.Of(channel) switch
+        {
+            nameof(Contact.Mobile) => contacts.Where(c => any.Contains(c.Status) && c.Mobile == address),
+            nameof(Contact.Email) => contacts.Where(c => c.Email == address),
+            nameof(Contact.TelegramChatId) => contacts.Where(c => c.TelegramChatId == address),
+            _ => contacts.Where(c => c.SlackUserId == address),
+        };
+        return await contacts
             .Join(db.AddressBooks, c => c.AddressBookId, b => b.Id, (c, b) => new { Book = b, Contact = c })
             .OrderBy(m => m.Book.Name).Take(20)
             .Select(m => new ContactMatch(m.Book.Id, m.Book.Name, m.Contact.Id, m.Contact.FirstName, m.Contact.LastName, m.Contact.Status))
             .ToListAsync(ct);
     }
 
-    public async Task<ContactView> AddAsync(Guid organisationId, Guid addressBookId, ContactInput input, CancellationToken ct = default)
+    /// <summary>Stops (or, <paramref name="optedOut"/> false, resumes) one channel for the contact's address on it, organisation-wide.</summary>
+    public async Task SetChannelOptOutAsync(Guid organisationId, Guid addressBookId, long contactId, Channel channel, bool optedOut, CancellationToken ct = default)
     {
-        var (phone, first, last, fields) = Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
-        if (await db.Contacts.AnyAsync(c => c.AddressBookId == addressBookId && c.Mobile == phone.Msisdn, ct))
-            throw DomainException.Validation("mobile", $"{phone.Display} is already in this address book.");
+        var contact = await db.Contacts.SingleOrDefaultAsync(c => c.AddressBookId == addressBookId && c.Id == contactId, ct)
+            ?? throw DomainException.NotFound("Contact");
+        var address = contact.AddressFor(channel)
+            ?? throw DomainException.Validation("channel", $"This contact has no {channel.AddressName()}, so there is no {channel.ToDisplayName()} to opt out of.");
+        if (optedOut)
+            await OptOutAsync(db, organisationId, channel, address, OptOutReason.Requested, ct);
+        else
+            await db.OptOuts.Where(o => o.OrganisationId == organisationId && o.Channel == channel && o.Address == address).ExecuteDeleteAsync(ct);
+        await TouchAsync(db, book, 1, ct);
+    }
+
+    /// <summary>Keeps the address out of every send on the channel, organisation-wide (a provider's own opt-out, or a person's request).</summary>
+    public async Task OptOutAsync(Guid organisationId, Channel channel, string address, OptOutReason reason, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await OptOutAsync(db, organisationId, channel, address, reason, ct);
+    }
+
+    private async Task OptOutAsync(TalkNTalkDbContext db, Guid organisationId, Channel channel, string address, OptOutReason reason, CancellationToken ct)
+    {
+        // Idempotent: a provider reports the same block again, two people click at once.
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO opt_outs (OrganisationId, Channel, Address, Reason, CreatedAt) VALUES ({Sql.Text(organisationId)}, {channel.ToString()}, {address}, {reason.ToString()}, {Sql.Text(clock.GetUtcNow().UtcDateTime)})
+            ON CONFLICT (OrganisationId, Channel, Address) DO NOTHING
+            """, ct);
+    }
+
+    public async Task<ContactView> AddAsync(Guid organisationId, Guid addressBookId, ContactInput input, CancellationToken ct = default)
+    {
+        var clean = Validate(input);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
+        await CheckUniqueAsync(db, addressBookId, null, clean, ct);
         var now = clock.GetUtcNow().UtcDateTime;
         var contact = new Contact
         {
             OrganisationId = organisationId,
             AddressBookId = addressBookId,
-            Mobile = phone.Msisdn,
-            Network = phone.Network,
-            FirstName = first,
-            LastName = last,
-            CustomFields = fields,
             Status = ContactStatus.Active,
             CreatedAt = now,
-            UpdatedAt = now,
         };
+        clean.ApplyTo(contact, now);
         db.Contacts.Add(contact);
         book.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
@@ -99,23 +144,31 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
 
     public async Task<ContactView> UpdateAsync(Guid organisationId, Guid addressBookId, long contactId, ContactInput input, CancellationToken ct = default)
     {
-        var (phone, first, last, fields) = Validate(input);
+        var clean = Validate(input);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
         var contact = await db.Contacts.SingleOrDefaultAsync(c => c.AddressBookId == addressBookId && c.Id == contactId, ct)
             ?? throw DomainException.NotFound("Contact");
-        if (contact.Mobile != phone.Msisdn && await db.Contacts.AnyAsync(c => c.AddressBookId == addressBookId && c.Mobile == phone.Msisdn, ct))
-            throw DomainException.Validation("mobile", $"{phone.Display} is already in this address book.");
+        await CheckUniqueAsync(db, addressBookId, contactId, clean, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        contact.Mobile = phone.Msisdn;
-        contact.Network = phone.Network;
-        contact.FirstName = first;
-        contact.LastName = last;
-        contact.CustomFields = fields;
-        contact.UpdatedAt = now;
+        clean.ApplyTo(contact, now);
         book.UpdatedAt = now;
         await db.SaveChangesAsync(ct);
-        return ToView(contact);
+        return (await ViewsAsync(db, organisationId, [contact], ct))[0];
+    }
+
+    // Each address once per book: the field that clashes is named, with the address as the person typed it.
+    private static async Task CheckUniqueAsync(TalkNTalkDbContext db, Guid addressBookId, long? self, CleanContact clean, CancellationToken ct)
+    {
+        var others = db.Contacts.Where(c => c.AddressBookId == addressBookId && c.Id != self);
+        if (clean.Phone is { } phone && await others.AnyAsync(c => c.Mobile == phone.Msisdn, ct))
+            throw DomainException.Validation("mobile", $"{phone.Display} is already in this address book.");
+        if (clean.Email is { } email && await others.AnyAsync(c => c.Email == email, ct))
+            throw DomainException.Validation("email", $"{email} is already in this address book.");
+        if (clean.TelegramChatId is { } chat && await others.AnyAsync(c => c.TelegramChatId == chat, ct))
+            throw DomainException.Validation("telegramChatId", $"Telegram chat {chat} is already in this address book.");
+        if (clean.SlackUserId is { } member && await others.AnyAsync(c => c.SlackUserId == member, ct))
+            throw DomainException.Validation("slackUserId", $"Slack member {member} is already in this address book.");
     }
 
     /// <summary>Removes contacts from the book; returns how many were removed.</summary>
@@ -141,11 +194,11 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         return changed;
     }
 
-    /// <summary>Copies contacts into another book; numbers already there are left as they are.</summary>
+    /// <summary>Copies contacts into another book; contacts whose address is already there are left as they are.</summary>
     public Task<TransferResult> CopyAsync(Guid organisationId, Guid fromBookId, IReadOnlyCollection<long> contactIds, Guid toBookId, CancellationToken ct = default) =>
         TransferAsync(organisationId, fromBookId, contactIds, toBookId, move: false, ct);
 
-    /// <summary>Moves contacts into another book; where the number is already there, the source copy is simply removed.</summary>
+    /// <summary>Moves contacts into another book; where an address is already there, the source copy is simply removed.</summary>
     public Task<TransferResult> MoveAsync(Guid organisationId, Guid fromBookId, IReadOnlyCollection<long> contactIds, Guid toBookId, CancellationToken ct = default) =>
         TransferAsync(organisationId, fromBookId, contactIds, toBookId, move: true, ct);
 
@@ -158,13 +211,20 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         var from = await AddressBookService.FindAsync(db, organisationId, fromBookId, ct);
         var to = await AddressBookService.FindAsync(db, organisationId, toBookId, ct);
         var selected = await db.Contacts.Where(c => c.AddressBookId == fromBookId && contactIds.Contains(c.Id)).ToListAsync(ct);
-        var mobiles = selected.Select(c => c.Mobile).ToList();
-        var existing = (await db.Contacts.Where(c => c.AddressBookId == toBookId && mobiles.Contains(c.Mobile)).Select(c => c.Mobile).ToListAsync(ct)).ToHashSet();
+        // A contact is already there when any of its addresses is: each address is once per book.
+        var addresses = selected.SelectMany(c => new[] { c.Mobile, c.Email, c.TelegramChatId, c.SlackUserId }).OfType<string>().ToList();
+        var there = await db.Contacts.Where(c => c.AddressBookId == toBookId
+                && (addresses.Contains(c.Mobile!) || addresses.Contains(c.Email!) || addresses.Contains(c.TelegramChatId!) || addresses.Contains(c.SlackUserId!)))
+            .Select(c => new { c.Mobile, c.Email, c.TelegramChatId, c.SlackUserId }).ToListAsync(ct);
+        var existing = there.SelectMany(c => new[] { "m:" + c.Mobile, "e:" + c.Email, "t:" + c.TelegramChatId, "s:" + c.SlackUserId }).ToHashSet(StringComparer.Ordinal);
+        bool AlreadyThere(Contact c) =>
+            (c.Mobile is { } m && existing.Contains("m:" + m)) || (c.Email is { } e && existing.Contains("e:" + e))
+            || (c.TelegramChatId is { } t && existing.Contains("t:" + t)) || (c.SlackUserId is { } sl && existing.Contains("s:" + sl));
         var now = clock.GetUtcNow().UtcDateTime;
         var transferred = 0;
         foreach (var contact in selected)
         {
-            if (existing.Contains(contact.Mobile))
+            if (AlreadyThere(contact))
             {
                 if (move)
                     db.Contacts.Remove(contact);
@@ -184,6 +244,9 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
                     AddressBookId = toBookId,
                     Mobile = contact.Mobile,
                     Network = contact.Network,
+                    Email = contact.Email,
+                    TelegramChatId = contact.TelegramChatId,
+                    SlackUserId = contact.SlackUserId,
                     FirstName = contact.FirstName,
                     LastName = contact.LastName,
                     CustomFields = contact.CustomFields,
@@ -205,17 +268,22 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
     {
         var search = query.Search?.Trim();
         IQueryable<Contact> contacts;
-        // Digits (with the punctuation people type in numbers) search the number; anything with a letter searches
-        // names and custom field values, without regard to case or accents.
+        // Digits (with the punctuation people type in numbers) search the number and the Telegram chat id; anything
+        // with a letter or an @ searches names and custom field values, without regard to case or accents, and the
+        // e-mail address and Slack member id.
         if (string.IsNullOrEmpty(search))
             contacts = db.Contacts;
-        else if (!search.Any(char.IsLetter) && PhoneNumber.DigitsForSearch(search) is { } digits)
-            contacts = db.Contacts.Where(c => EF.Functions.Like(c.Mobile, Like.Contains(digits), Like.Escape));
+        else if (!search.Any(char.IsLetter) && !search.Contains('@') && PhoneNumber.DigitsForSearch(search) is { } digits)
+        {
+            var chat = Like.Contains(search.Replace(" ", "", StringComparison.Ordinal));
+            contacts = db.Contacts.Where(c => EF.Functions.Like(c.Mobile, Like.Contains(digits), Like.Escape) || EF.Functions.Like(c.TelegramChatId, chat, Like.Escape));
+        }
         else
         {
             var pattern = Like.Contains(ContactSearch.Fold(search));
+            var address = Like.Contains(search);
             contacts = db.Contacts.FromSql(
-                $"SELECT * FROM contacts WHERE tnt_contact_text(FirstName, LastName, CustomFields) LIKE {pattern} ESCAPE '\\'");
+                $"SELECT * FROM contacts WHERE tnt_contact_text(FirstName, LastName, CustomFields) LIKE {pattern} ESCAPE '\\' OR Email LIKE {address} ESCAPE '\\' OR SlackUserId LIKE {address} ESCAPE '\\'");
         }
         contacts = contacts.AsNoTracking().Where(c => c.AddressBookId == addressBookId);
         if (query.Status is { } status)
@@ -243,10 +311,35 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         (_, true) => contacts.OrderByDescending(c => c.LastName).ThenByDescending(c => c.FirstName).ThenByDescending(c => c.Id),
     };
 
-    private static (PhoneNumber Phone, string? First, string? Last, string? Fields) Validate(ContactInput input)
+    /// <summary>A contact's input once every address is normalised and every name and field checked.</summary>
+    private sealed record CleanContact(PhoneNumber? Phone, string? Email, string? TelegramChatId, string? SlackUserId, string? First, string? Last, string? Fields)
     {
-        if (!PhoneNumber.TryParse(input.Mobile, out var phone, out var error))
-            throw DomainException.Validation("mobile", error ?? "Enter a Kenyan mobile number.");
+        public void ApplyTo(Contact contact, DateTime now)
+        {
+            contact.Mobile = Phone?.Msisdn;
+            contact.Network = Phone?.Network ?? Network.None;
+            contact.Email = Email;
+            contact.TelegramChatId = TelegramChatId;
+            contact.SlackUserId = SlackUserId;
+            contact.FirstName = First;
+            contact.LastName = Last;
+            contact.CustomFields = Fields;
+            contact.UpdatedAt = now;
+        }
+    }
+
+    public const string NoAddress = "Give at least one way to reach the contact: a mobile number, an e-mail address, a Telegram chat id or a Slack member id.";
+
+    private static CleanContact Validate(ContactInput input)
+    {
+        PhoneNumber? phone = null;
+        if (!string.IsNullOrWhiteSpace(input.Mobile))
+            phone = PhoneNumber.TryParse(input.Mobile, out var parsed, out var error) ? parsed : throw DomainException.Validation("mobile", error ?? "Enter a Kenyan mobile number.");
+        var email = Address(Channel.Email, input.Email, "email");
+        var chat = Address(Channel.Telegram, input.TelegramChatId, "telegramChatId");
+        var member = Address(Channel.Slack, input.SlackUserId, "slackUserId");
+        if (phone is null && email is null && chat is null && member is null)
+            throw DomainException.Validation("mobile", NoAddress);
         var first = CleanName(input.FirstName, "firstName");
         var last = CleanName(input.LastName, "lastName");
         var fields = input.CustomFields?
@@ -256,8 +349,13 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             throw DomainException.Validation("customFields", $"A contact can have at most {ContactFields.MaxFields} custom fields.");
         if (fields?.Any(f => f.Key.Length > ContactFields.MaxKeyLength || f.Value.Length > ContactFields.MaxValueLength) == true)
             throw DomainException.Validation("customFields", $"Keep field names to {ContactFields.MaxKeyLength} characters and values to {ContactFields.MaxValueLength}.");
-        return (phone, first, last, ContactFields.Serialize(fields));
+        return new CleanContact(phone, email, chat, member, first, last, ContactFields.Serialize(fields));
     }
+
+    private static string? Address(Channel channel, string? input, string field) =>
+        string.IsNullOrWhiteSpace(input) ? null
+        : ChannelAddress.TryNormalise(channel, input, out var address, out var problem) ? address
+        : throw DomainException.Validation(field, problem!);
 
     private static string? CleanName(string? name, string field)
     {
@@ -275,8 +373,20 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         await db.SaveChangesAsync(ct);
     }
 
-    private static ContactView ToView(Contact c) =>
-        new(c.Id, c.Mobile, c.Network, c.FirstName, c.LastName, ContactFields.Parse(c.CustomFields), c.Status, c.CreatedAt, c.UpdatedAt);
+    private static ContactView ToView(Contact c) => ToView(c, null);
+
+    private static ContactView ToView(Contact c, IReadOnlyList<Channel>? optedOutOf) =>
+        new(c.Id, c.Mobile, c.Network, c.FirstName, c.LastName, ContactFields.Parse(c.CustomFields), c.Status, c.CreatedAt, c.UpdatedAt,
+            c.Email, c.TelegramChatId, c.SlackUserId, optedOutOf);
+
+    // The contacts with the channels each has opted out of, read for the page's addresses in one query.
+    private static async Task<IReadOnlyList<ContactView>> ViewsAsync(TalkNTalkDbContext db, Guid organisationId, IReadOnlyList<Contact> contacts, CancellationToken ct)
+    {
+        var addresses = contacts.SelectMany(c => new[] { c.Mobile, c.Email, c.TelegramChatId, c.SlackUserId }).OfType<string>().Distinct().ToList();
+        var optOuts = addresses.Count == 0 ? [] : await db.OptOuts.AsNoTracking()
+            .Where(o => o.OrganisationId == organisationId && addresses.Contains(o.Address)).Select(o => new { o.Channel, o.Address }).ToListAsync(ct);
+        return contacts.Select(c => ToView(c, optOuts.Where(o => c.AddressFor(o.Channel) == o.Address).Select(o => o.Channel).Order().ToList())).ToList();
+    }
 }
 
 /// <summary>How many contacts went to the other book, and how many were already there.</summary>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Dispatch;
@@ -157,18 +158,15 @@ public sealed partial class CampaignService(
             var names = await db.AddressBooks.AsNoTracking()
                 .Where(b => b.OrganisationId == request.OrganisationId && ids.Contains(b.Id))
                 .ToDictionaryAsync(b => b.Id, b => b.Name, ct);
-            var resolved = await resolver.ResolveAsync(request.OrganisationId, ids, withDetails: message.Contains('{'), ct);
+            var resolved = await resolver.ResolveAsync(request.OrganisationId, ids, withDetails: message.Contains('{'), ct: ct);
             groupNames.AddRange(ids.Select(id => names[id]));
             foreach (var recipient in resolved.Recipients)
-                if (seen.Add(recipient.Mobile))
+                if (seen.Add(recipient.Address))
                     recipients.Add(recipient);
         }
         if (request.Numbers.Count > 0)
         {
-            var optedOut = await db.Contacts.AsNoTracking()
-                .Where(c => c.OrganisationId == request.OrganisationId && c.Status == ContactStatus.OptedOut)
-                .Select(c => c.Mobile).Distinct().ToListAsync(ct);
-            var blocked = optedOut.ToHashSet(StringComparer.Ordinal);
+            var blocked = await resolver.OptedOutAsync(request.OrganisationId, Channel.Sms, ct);
             foreach (var raw in request.Numbers)
             {
                 if (!PhoneNumber.TryParse(raw, out var phone, out var error))
@@ -194,7 +192,7 @@ public sealed partial class CampaignService(
             var text = personalised ? Personalise(message, recipient) : message;
             if (text.Length == 0)
             {
-                errors.Add(new RecipientError(recipient.Mobile, "empty_message", $"Not sent: the message is empty once personalised, as its merge tags ({MergeTagsIn(message)}) have no value for this recipient and it has no other text."));
+                errors.Add(new RecipientError(recipient.Address, "empty_message", $"Not sent: the message is empty once personalised, as its merge tags ({MergeTagsIn(message)}) have no value for this recipient and it has no other text."));
                 continue;
             }
             var body = text + suffix;
@@ -273,7 +271,7 @@ public sealed partial class CampaignService(
             "first_name" => recipient.FirstName ?? "",
             "last_name" => recipient.LastName ?? "",
             "name" => $"{recipient.FirstName} {recipient.LastName}".Trim(),
-            "mobile" => recipient.Mobile,
+            "mobile" => recipient.Address,
             var key => fields.GetValueOrDefault(key) ?? "",
         }).Trim();
     }
@@ -294,10 +292,10 @@ public sealed partial class CampaignService(
                 spent += drafts[i].Cost;
                 continue;
             }
-            errors.Add(new RecipientError(drafts[i].Recipient.Mobile, "insufficient_balance",
+            errors.Add(new RecipientError(drafts[i].Recipient.Address, "insufficient_balance",
                 $"Insufficient balance. Required {Money.Format(drafts[i].Cost)}, available {Money.Format(available - spent)}."));
             foreach (var rest in drafts.Skip(i + 1))
-                errors.Add(new RecipientError(rest.Recipient.Mobile, "skipped", "Processing stopped due to insufficient balance."));
+                errors.Add(new RecipientError(rest.Recipient.Address, "skipped", "Processing stopped due to insufficient balance."));
             break;
         }
         return covered;
@@ -325,7 +323,7 @@ public sealed partial class CampaignService(
         {
             var id = Guid.CreateVersion7();
             Sql.Set(insert, "$id", Sql.Text(id));
-            Sql.Set(insert, "$address", draft.Recipient.Mobile);
+            Sql.Set(insert, "$address", draft.Recipient.Address);
             Sql.Set(insert, "$network", draft.Recipient.Network.ToString());
             Sql.Set(insert, "$body", draft.Body);
             Sql.Set(insert, "$segments", draft.Analysis.Segments);
@@ -333,7 +331,7 @@ public sealed partial class CampaignService(
             Sql.Set(insert, "$cost", Sql.Text(draft.Cost));
             // Synchronous on purpose: SQLite answers in-process, and a task per row costs a tenth of the send.
             insert.ExecuteNonQuery();
-            queued.Add(new QueuedMessage(id, draft.Recipient.Mobile));
+            queued.Add(new QueuedMessage(id, draft.Recipient.Address));
         }
         await MessageIndex.AddCampaignAsync(connection, insert.Transaction, campaign.Id, lastRowId, ct);
         return queued;

@@ -30,6 +30,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<AddressBook> AddressBooks => Set<AddressBook>();
     public DbSet<Contact> Contacts => Set<Contact>();
     public DbSet<Campaign> Campaigns => Set<Campaign>();
+    public DbSet<OptOut> OptOuts => Set<OptOut>();
     public DbSet<OutboundMessage> Messages => Set<OutboundMessage>();
     public DbSet<MessageStat> MessageStats => Set<MessageStat>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
@@ -139,17 +140,34 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             c.ToTable("contacts");
             c.Property(x => x.Mobile).HasMaxLength(12);
             c.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
+            c.Property(x => x.Email).HasMaxLength(ChannelAddress.MaxEmailLength);
+            c.Property(x => x.TelegramChatId).HasMaxLength(Contact.MaxIdLength);
+            c.Property(x => x.SlackUserId).HasMaxLength(Contact.MaxIdLength);
             c.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             c.Property(x => x.FirstName).HasMaxLength(Contact.MaxNameLength);
             c.Property(x => x.LastName).HasMaxLength(Contact.MaxNameLength);
             c.HasOne<AddressBook>().WithMany().HasForeignKey(x => x.AddressBookId).OnDelete(DeleteBehavior.Cascade);
-            // One number once per book; also the book's page order and the upsert key of imports.
+            // One number once per book; also the book's page order and the upsert key of imports. Each other address is
+            // once per book too (a unique index lets any number of contacts lack the address).
             c.HasIndex(x => new { x.AddressBookId, x.Mobile }).IsUnique();
+            c.HasIndex(x => new { x.AddressBookId, x.Email }).IsUnique();
+            c.HasIndex(x => new { x.AddressBookId, x.TelegramChatId }).IsUnique();
+            c.HasIndex(x => new { x.AddressBookId, x.SlackUserId }).IsUnique();
             // Covers recipient resolution (active numbers of a book) without touching the table.
             c.HasIndex(x => new { x.AddressBookId, x.Status, x.Mobile, x.Network });
             c.HasIndex(x => new { x.AddressBookId, x.LastName, x.FirstName });
             // Organisation-wide opt-outs, checked when resolving recipients.
             c.HasIndex(x => new { x.OrganisationId, x.Status, x.Mobile });
+        });
+
+        builder.Entity<OptOut>(o =>
+        {
+            o.ToTable("opt_outs");
+            o.HasKey(x => new { x.OrganisationId, x.Channel, x.Address });
+            o.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16);
+            o.Property(x => x.Address).HasMaxLength(ChannelAddress.MaxEmailLength);
+            o.Property(x => x.Reason).HasConversion<string>().HasMaxLength(24);
+            o.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
         });
 
         builder.Entity<Campaign>(c =>

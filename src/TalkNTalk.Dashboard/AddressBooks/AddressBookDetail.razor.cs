@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Components;
 using MudBlazor;
 using TalkNTalk.Core.AddressBooks;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Phones;
 using TalkNTalk.Dashboard.Shared;
@@ -85,7 +86,7 @@ public partial class AddressBookDetail
     // "+254 712 345 678 (Wanjiku Kamau)", "3 contacts: …, …, …", or "all 1,204 contacts matching “kamau”".
     private string Describe(IReadOnlyCollection<ContactView>? contacts)
     {
-        static string One(ContactView c) => c.FullName.Length > 0 ? $"{ContactPhone.Display(c.Mobile)} ({c.FullName})" : ContactPhone.Display(c.Mobile);
+        static string One(ContactView c) => c.FullName.Length > 0 ? $"{c.PrimaryAddress} ({c.FullName})" : c.PrimaryAddress;
         if (contacts is null && selection.AllMatching)
             return $"all {selection.Count:N0} contacts{(string.IsNullOrWhiteSpace(search) && status is null && network is null ? "" : " matching the search and filters")}";
         var list = contacts ?? selection.Picked;
@@ -100,16 +101,27 @@ public partial class AddressBookDetail
         var dialog = await Dialogs.ShowAsync<ContactForm>("Add contact", FormParameters(null), FormOptions);
         if (await dialog.Result is { Canceled: false, Data: ContactView added })
         {
-            Snackbar.Add($"Contact added: {ContactPhone.Display(added.Mobile)}", Severity.Success);
+            Snackbar.Add($"Contact added: {added.PrimaryAddress}", Severity.Success);
             await ReloadAsync();
         }
     }
 
     private async Task EditAsync(ContactView contact)
     {
-        var dialog = await Dialogs.ShowAsync<ContactForm>($"Edit {ContactPhone.Display(contact.Mobile)}", FormParameters(contact), FormOptions);
+        var dialog = await Dialogs.ShowAsync<ContactForm>($"Edit {contact.PrimaryAddress}", FormParameters(contact), FormOptions);
         if (await dialog.Result is { Canceled: false })
             await ReloadAsync();
+    }
+
+    // The addresses beside the mobile, each with its channel's icon.
+    private static IEnumerable<(Channel Channel, string Address)> OtherAddresses(ContactView c)
+    {
+        if (c.Email is { } email)
+            yield return (Channel.Email, email);
+        if (c.TelegramChatId is { } chat)
+            yield return (Channel.Telegram, chat);
+        if (c.SlackUserId is { } member)
+            yield return (Channel.Slack, member);
     }
 
     private DialogParameters<ContactForm> FormParameters(ContactView? contact) => new()

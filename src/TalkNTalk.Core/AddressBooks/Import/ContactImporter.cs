@@ -6,6 +6,7 @@ using CsvHelper;
 using CsvHelper.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Phones;
@@ -33,7 +34,7 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
             throw DomainException.Validation("file", "The file has a header row but no contacts under it.");
         return new CsvPreview(input.Delimiter, headers, rows,
             ImportColumns.MobileColumn(headers), ImportColumns.FirstNameColumn(headers), ImportColumns.LastNameColumn(headers),
-            ImportColumns.FullNameColumn(headers));
+            ImportColumns.FullNameColumn(headers), ImportColumns.EmailColumn(headers), ImportColumns.TelegramColumn(headers), ImportColumns.SlackColumn(headers));
     }
 
     public async Task<ImportReport> ImportAsync(Guid organisationId, Guid addressBookId, Stream csv, ColumnMapping mapping, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
@@ -41,8 +42,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
         using var input = await OpenAsync(csv, ct);
-        if (mapping.MobileColumn < 0 || mapping.MobileColumn >= input.Headers.Count)
-            throw DomainException.Validation("mapping", "Choose which column holds the mobile numbers.");
+        bool Mapped(int? column) => column is { } i && i >= 0 && i < input.Headers.Count;
+        if (!Mapped(mapping.MobileColumn) && !Mapped(mapping.EmailColumn) && !Mapped(mapping.TelegramColumn) && !Mapped(mapping.SlackColumn))
+            throw DomainException.Validation("mapping", "Choose which column holds the mobile numbers or the e-mail addresses (or the Telegram chat ids or Slack member ids).");
 
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -51,12 +53,13 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         var now = clock.GetUtcNow().UtcDateTime;
         var stamp = Sql.Text(now);
         await using var insert = Prepare(connection, """
-            INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
-            VALUES ($org, $book, $mobile, $network, $first, $last, $fields, 'Active', $now, $now)
-            """, "$org", "$book", "$mobile", "$network", "$first", "$last", "$fields", "$now");
-        await using var update = Prepare(connection,
-            "UPDATE contacts SET FirstName = $first, LastName = $last, CustomFields = $fields, UpdatedAt = $now WHERE Id = $id",
-            "$first", "$last", "$fields", "$now", "$id");
+            INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, Email, TelegramChatId, SlackUserId, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
+            VALUES ($org, $book, $mobile, $network, $email, $telegram, $slack, $first, $last, $fields, 'Active', $now, $now)
+            """, "$org", "$book", "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now");
+        await using var update = Prepare(connection, """
+            UPDATE contacts SET Mobile = $mobile, Network = $network, Email = $email, TelegramChatId = $telegram, SlackUserId = $slack,
+                FirstName = $first, LastName = $last, CustomFields = $fields, UpdatedAt = $now WHERE Id = $id
+            """, "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now", "$id");
         insert.Parameters["$org"].Value = Sql.Text(organisationId);
         insert.Parameters["$book"].Value = Sql.Text(addressBookId);
         insert.Parameters["$now"].Value = stamp;
@@ -77,30 +80,29 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                 invalid.Add(new InvalidRow(line, Truncate(raw), $"The row is {raw.Length:N0} characters long; a row may have at most {options.Value.MaxRowCharacters:N0}."));
                 continue;
             }
-            var value = Field(input.Csv, mapping.MobileColumn);
-            if (!PhoneNumber.TryParse(value, out var phone, out var error))
-            {
-                invalid.Add(new InvalidRow(line, Truncate(value ?? ""), error ?? "Not a Kenyan mobile number."));
+            if (ReadAddresses(input.Csv, mapping, invalid) is not { } addresses)
                 continue;
-            }
-            if (!seen.Add(phone.Msisdn))
+            if (addresses.Keys.Any(seen.Contains))
             {
                 duplicates++;
                 continue;
             }
+            seen.UnionWith(addresses.Keys);
             var (splitFirst, splitLast) = ImportColumns.SplitFullName(Field(input.Csv, mapping.FullNameColumn));
             var first = Name(Field(input.Csv, mapping.FirstNameColumn) ?? splitFirst);
             var last = Name(Field(input.Csv, mapping.LastNameColumn) ?? splitLast);
             var fields = CustomFields(input.Csv, mapping);
-            if (existing.TryGetValue(phone.Msisdn, out var current))
+            if (addresses.Keys.Select(existing.GetValueOrDefault).FirstOrDefault(c => c is not null) is { } current)
             {
-                // Only mapped, non-empty values overwrite; the status (an opt-out) is never touched.
-                var merged = current.Merge(first, last, fields);
+                // Only mapped, non-empty values overwrite, and an address only where the contact has none and no other
+                // contact of the book has it; the status (an opt-out) is never touched.
+                var merged = current.Merge(addresses.Free(existing), first, last, fields);
                 if (merged == current)
                 {
                     unchanged++;
                     continue;
                 }
+                SetAddresses(update, merged.Addresses);
                 Sql.Set(update, "$first", merged.FirstName);
                 Sql.Set(update, "$last", merged.LastName);
                 Sql.Set(update, "$fields", merged.CustomFields);
@@ -110,8 +112,7 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
             }
             else
             {
-                insert.Parameters["$mobile"].Value = phone.Msisdn;
-                insert.Parameters["$network"].Value = phone.Network.ToString();
+                SetAddresses(insert, addresses);
                 Sql.Set(insert, "$first", first);
                 Sql.Set(insert, "$last", last);
                 Sql.Set(insert, "$fields", ContactFields.Serialize(fields));
@@ -202,19 +203,88 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         return replacements > Math.Max(3, decoded.Length / 50);
     }
 
+    // Every contact of the book under each of its addresses' keys, so a row finds it by any one of them.
     private static async Task<Dictionary<string, ExistingContact>> LoadExistingAsync(DbConnection connection, Guid addressBookId, CancellationToken ct)
     {
         var existing = new Dictionary<string, ExistingContact>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id, Mobile, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = $book";
+        command.CommandText = "SELECT Id, Mobile, Network, Email, TelegramChatId, SlackUserId, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = $book";
         Sql.Add(command, "$book", Sql.Text(addressBookId));
         await using var reader = await command.ExecuteReaderAsync(ct);
+        string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         while (await reader.ReadAsync(ct))
-            existing[reader.GetString(1)] = new ExistingContact(reader.GetInt64(0),
-                reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetString(3),
-                reader.IsDBNull(4) ? null : reader.GetString(4));
+        {
+            var addresses = new RowAddresses(Text(1), Enum.Parse<Network>(reader.GetString(2)), Text(3), Text(4), Text(5));
+            var contact = new ExistingContact(reader.GetInt64(0), addresses, Text(6), Text(7), Text(8));
+            foreach (var key in addresses.Keys)
+                existing[key] = contact;
+        }
         return existing;
+    }
+
+    // The row's addresses, each normalised by its channel's rule; null (and the row reported) when one is not valid or none is given.
+    private static RowAddresses? ReadAddresses(CsvReader csv, ColumnMapping mapping, List<InvalidRow> invalid)
+    {
+        var line = csv.Parser.RawRow;
+        string? Read(Channel channel, int? column)
+        {
+            if (Field(csv, column) is not { } value)
+                return null;
+            if (ChannelAddress.TryNormalise(channel, value, out var address, out var problem))
+                return address;
+            throw new RowProblem(value, problem!);
+        }
+        try
+        {
+            var mobile = Read(Channel.Sms, mapping.MobileColumn);
+            var addresses = new RowAddresses(mobile, mobile is null ? Network.None : KenyanNetworks.Detect(mobile),
+                Read(Channel.Email, mapping.EmailColumn), Read(Channel.Telegram, mapping.TelegramColumn), Read(Channel.Slack, mapping.SlackColumn));
+            if (addresses.Keys.Count > 0)
+                return addresses;
+            // A file of numbers alone says what a number is; one with other addresses too, that one of them is needed.
+            var onlyNumbers = mapping is { EmailColumn: null, TelegramColumn: null, SlackColumn: null };
+            invalid.Add(new InvalidRow(line, "", onlyNumbers && !PhoneNumber.TryParse(null, out _, out var error) ? error! : ContactService.NoAddress));
+        }
+        catch (RowProblem problem)
+        {
+            invalid.Add(new InvalidRow(line, Truncate(problem.Value), problem.Message));
+        }
+        return null;
+    }
+
+    private static void SetAddresses(DbCommand command, RowAddresses addresses)
+    {
+        Sql.Set(command, "$mobile", addresses.Mobile);
+        Sql.Set(command, "$network", addresses.Network.ToString());
+        Sql.Set(command, "$email", addresses.Email);
+        Sql.Set(command, "$telegram", addresses.TelegramChatId);
+        Sql.Set(command, "$slack", addresses.SlackUserId);
+    }
+
+    private sealed class RowProblem(string value, string message) : Exception(message)
+    {
+        public string Value { get; } = value;
+    }
+
+    /// <summary>A row's or a contact's addresses; <see cref="Keys"/> tell the kinds apart ("m:2547…", "e:…").</summary>
+    private sealed record RowAddresses(string? Mobile, Network Network, string? Email, string? TelegramChatId, string? SlackUserId)
+    {
+        public IReadOnlyList<string> Keys => new[] { Key("m", Mobile), Key("e", Email), Key("t", TelegramChatId), Key("s", SlackUserId) }.OfType<string>().ToList();
+
+        /// <summary>These addresses without those a contact of the book already has.</summary>
+        public RowAddresses Free(Dictionary<string, ExistingContact> taken)
+        {
+            bool Has(string kind, string? value) => value is not null && taken.ContainsKey(kind + ":" + value);
+            return new(Has("m", Mobile) ? null : Mobile, Has("m", Mobile) ? Network.None : Network, Has("e", Email) ? null : Email,
+                Has("t", TelegramChatId) ? null : TelegramChatId, Has("s", SlackUserId) ? null : SlackUserId);
+        }
+
+        /// <summary>This contact's addresses, with <paramref name="more"/> where it has none.</summary>
+        public RowAddresses Fill(RowAddresses more) => Mobile is null && more.Mobile is not null
+            ? this with { Mobile = more.Mobile, Network = more.Network, Email = Email ?? more.Email, TelegramChatId = TelegramChatId ?? more.TelegramChatId, SlackUserId = SlackUserId ?? more.SlackUserId }
+            : this with { Email = Email ?? more.Email, TelegramChatId = TelegramChatId ?? more.TelegramChatId, SlackUserId = SlackUserId ?? more.SlackUserId };
+
+        private static string? Key(string kind, string? value) => value is null ? null : kind + ":" + value;
     }
 
     private static DbCommand Prepare(DbConnection connection, string sql, params string[] parameters)
@@ -249,9 +319,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
 
     private static string Truncate(string value) => value.Length <= 100 ? value : value[..100] + "…";
 
-    private sealed record ExistingContact(long Id, string? FirstName, string? LastName, string? CustomFields)
+    private sealed record ExistingContact(long Id, RowAddresses Addresses, string? FirstName, string? LastName, string? CustomFields)
     {
-        public ExistingContact Merge(string? first, string? last, IReadOnlyDictionary<string, string>? fields)
+        public ExistingContact Merge(RowAddresses free, string? first, string? last, IReadOnlyDictionary<string, string>? fields)
         {
             var mergedFields = CustomFields;
             if (fields is { Count: > 0 })
@@ -261,7 +331,7 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                     all[key] = value;
                 mergedFields = ContactFields.Serialize(all);
             }
-            return this with { FirstName = first ?? FirstName, LastName = last ?? LastName, CustomFields = mergedFields };
+            return this with { Addresses = Addresses.Fill(free), FirstName = first ?? FirstName, LastName = last ?? LastName, CustomFields = mergedFields };
         }
     }
 

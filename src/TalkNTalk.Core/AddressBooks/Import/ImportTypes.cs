@@ -15,13 +15,18 @@ public sealed record CsvPreview(
     int? SuggestedMobileColumn,
     int? SuggestedFirstNameColumn,
     int? SuggestedLastNameColumn,
-    int? SuggestedFullNameColumn = null);
+    int? SuggestedFullNameColumn = null,
+    int? SuggestedEmailColumn = null,
+    int? SuggestedTelegramColumn = null,
+    int? SuggestedSlackColumn = null);
 
 /// <summary>
-/// Which column holds what (0-based). Custom field keys are normalised placeholder names. A full-name column is split
-/// into first and last name; a first- or last-name column, where mapped too, wins for its part.
+/// Which column holds what (0-based; <see cref="MobileColumn"/> -1 for none). At least one address column is mapped.
+/// Custom field keys are normalised placeholder names. A full-name column is split into first and last name; a first-
+/// or last-name column, where mapped too, wins for its part.
 /// </summary>
-public sealed record ColumnMapping(int MobileColumn, int? FirstNameColumn, int? LastNameColumn, IReadOnlyDictionary<int, string> CustomFieldColumns, int? FullNameColumn = null);
+public sealed record ColumnMapping(int MobileColumn, int? FirstNameColumn, int? LastNameColumn, IReadOnlyDictionary<int, string> CustomFieldColumns, int? FullNameColumn = null,
+    int? EmailColumn = null, int? TelegramColumn = null, int? SlackColumn = null);
 
 public sealed record ImportProgress(long BytesRead, long TotalBytes, int RowsRead);
 

@@ -198,6 +198,10 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.Property<string>("CustomFields")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Email")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("FirstName")
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
@@ -207,7 +211,6 @@ namespace TalkNTalk.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Mobile")
-                        .IsRequired()
                         .HasMaxLength(12)
                         .HasColumnType("TEXT");
 
@@ -219,9 +222,17 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.Property<Guid>("OrganisationId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SlackUserId")
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TelegramChatId")
+                        .HasMaxLength(24)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
@@ -229,7 +240,16 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.HasKey("Id");
 
+                    b.HasIndex("AddressBookId", "Email")
+                        .IsUnique();
+
                     b.HasIndex("AddressBookId", "Mobile")
+                        .IsUnique();
+
+                    b.HasIndex("AddressBookId", "SlackUserId")
+                        .IsUnique();
+
+                    b.HasIndex("AddressBookId", "TelegramChatId")
                         .IsUnique();
 
                     b.HasIndex("AddressBookId", "LastName", "FirstName");
@@ -239,6 +259,32 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.HasIndex("AddressBookId", "Status", "Mobile", "Network");
 
                     b.ToTable("contacts", (string)null);
+                });
+
+            modelBuilder.Entity("TalkNTalk.Core.AddressBooks.OptOut", b =>
+                {
+                    b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channel")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Address")
+                        .HasMaxLength(254)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(24)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("OrganisationId", "Channel", "Address");
+
+                    b.ToTable("opt_outs", (string)null);
                 });
 
             modelBuilder.Entity("TalkNTalk.Core.ApiKeys.ApiKey", b =>
@@ -1130,6 +1176,15 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.HasOne("TalkNTalk.Core.AddressBooks.AddressBook", null)
                         .WithMany()
                         .HasForeignKey("AddressBookId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("TalkNTalk.Core.AddressBooks.OptOut", b =>
+                {
+                    b.HasOne("TalkNTalk.Core.Organisations.Organisation", null)
+                        .WithMany()
+                        .HasForeignKey("OrganisationId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

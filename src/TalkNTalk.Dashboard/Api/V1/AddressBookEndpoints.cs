@@ -61,8 +61,8 @@ public static class AddressBookEndpoints
                 id = c.Id,
                 first_name = c.FirstName,
                 last_name = c.LastName,
-                phone = "+" + c.Mobile,
-                email = c.CustomFields.GetValueOrDefault("email"),
+                phone = c.Mobile is null ? null : "+" + c.Mobile,
+                email = c.Email ?? c.CustomFields.GetValueOrDefault("email"), // imports before e-mail addresses kept them as a custom field
                 notes = c.CustomFields.GetValueOrDefault("notes"),
                 created_at = ApiEndpoints.Timestamp(c.CreatedAt, zone),
             }).ToList();
