@@ -83,11 +83,11 @@ public sealed class AddressBookTests
         // Export: the same contacts, the opt-out included.
         var export = await page.RunAndWaitForDownloadAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Export CSV" }).ClickAsync());
         var lines = (await File.ReadAllLinesAsync(await export.PathAsync())).Where(l => l.Length > 0).ToList();
-        Assert.StartsWith("mobile,first_name,last_name,status,network", lines[0].TrimStart('\uFEFF'));
+        Assert.StartsWith("mobile,email,telegram_chat_id,slack_user_id,first_name,last_name,status,network", lines[0].TrimStart('\uFEFF'));
         Assert.Equal(4, lines.Count);
-        Assert.Contains(lines, l => l.StartsWith("254712345678,Wanjiku,Kamau,opted_out,safaricom", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("254722000111,Akinyi,Njeri,active,safaricom", StringComparison.Ordinal));
-        Assert.Contains(lines, l => l.StartsWith("254733111222,Otieno,Odhiambo,active,airtel", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("254712345678,,,,Wanjiku,Kamau,opted_out,safaricom", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("254722000111,,,,Akinyi,Njeri,active,safaricom", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("254733111222,,,,Otieno,Odhiambo,active,airtel", StringComparison.Ordinal));
 
         // The list shows the book with its active count.
         await page.OpenAsync("/address-books");

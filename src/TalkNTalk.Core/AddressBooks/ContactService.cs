@@ -227,7 +227,14 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             if (AlreadyThere(contact))
             {
                 if (move)
+                {
+                    // The copy there may be active: an opted-out contact's addresses stay off every channel once it is gone.
+                    if (contact.Status == ContactStatus.OptedOut)
+                        foreach (var channel in ChannelNames.All)
+                            if (contact.AddressFor(channel) is { } address)
+                                await OptOutAsync(db, organisationId, channel, address, OptOutReason.Requested, ct);
                     db.Contacts.Remove(contact);
+                }
                 continue;
             }
             transferred++;

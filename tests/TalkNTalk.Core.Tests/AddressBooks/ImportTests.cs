@@ -55,6 +55,21 @@ public sealed class ImportTests
     }
 
     [Fact]
+    public async Task Two_rows_that_find_one_contact_by_different_addresses_both_reach_it()
+    {
+        var (services, org, book) = await BookAsync();
+        await using var _ = services;
+        await services.Get<ContactService>().AddAsync(org, book, new ContactInput("0712000001", "Old", null, TelegramChatId: "555"));
+
+        var report = await ImportAsync(services, org, book, "mobile,email,telegram,first_name\n0712000001,a@example.com,,Jane\n,,555,\n",
+            new ColumnMapping(0, 3, null, new Dictionary<int, string>(), EmailColumn: 1, TelegramColumn: 2));
+
+        var jane = (await services.Get<ContactService>().QueryAsync(org, book, new ContactQuery())).Items.Single();
+        Assert.Equal(("a@example.com", "Jane", "555"), (jane.Email, jane.FirstName, jane.TelegramChatId));
+        Assert.Equal((1, 1), (report.Updated, report.AlreadyInBook));
+    }
+
+    [Fact]
     public async Task Numbers_in_every_format_are_normalised_and_counted()
     {
         var (services, org, book) = await BookAsync();

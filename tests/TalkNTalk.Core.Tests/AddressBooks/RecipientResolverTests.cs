@@ -53,6 +53,30 @@ public sealed class RecipientResolverTests
     }
 
     [Fact]
+    public async Task Moving_an_opted_out_contact_onto_a_book_that_has_one_of_its_addresses_keeps_every_address_out()
+    {
+        await using var services = await TestServices.StartAsync();
+        var org = await services.CreateOrganisationAsync();
+        var books = services.Get<AddressBookService>();
+        var from = await books.CreateAsync(org, "Old", null);
+        var to = await books.CreateAsync(org, "New", null);
+        var contacts = services.Get<ContactService>();
+        var gone = await contacts.AddAsync(org, from.Id, new ContactInput("0712000001", "X", null, Email: "x@example.com"));
+        await contacts.SetStatusAsync(org, from.Id, [gone.Id], ContactStatus.OptedOut);
+        await contacts.AddAsync(org, to.Id, new ContactInput("0733000002", "Y", null, Email: "x@example.com"));
+        var elsewhere = await books.CreateAsync(org, "Elsewhere", null);
+        await contacts.AddAsync(org, elsewhere.Id, new ContactInput("0712000001", "X again", null));
+
+        var moved = await contacts.MoveAsync(org, from.Id, [gone.Id], to.Id);
+
+        Assert.Equal((0, 1), (moved.Transferred, moved.AlreadyThere));
+        var resolver = services.Get<RecipientResolver>();
+        Assert.Empty((await resolver.ResolveAsync(org, [elsewhere.Id])).Recipients);
+        Assert.Empty((await resolver.ResolveAsync(org, [to.Id], channel: Channel.Email)).Recipients);
+        Assert.Single((await resolver.ResolveAsync(org, [to.Id])).Recipients); // Y's own number still gets SMS
+    }
+
+    [Fact]
     public async Task Unique_active_numbers_across_books_leaving_out_opt_outs_from_any_book()
     {
         await using var services = await TestServices.StartAsync();

@@ -109,6 +109,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                 update.Parameters["$id"].Value = current.Id;
                 await update.ExecuteNonQueryAsync(ct);
                 updated++;
+                // A later row may find the same contact by another of its addresses: it merges into what is stored now.
+                foreach (var key in merged.Addresses.Keys)
+                    existing[key] = merged;
             }
             else
             {

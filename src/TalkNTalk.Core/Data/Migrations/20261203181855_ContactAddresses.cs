@@ -90,6 +90,11 @@ namespace TalkNTalk.Core.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            // The release before knew only whole-contact opt-outs: a number off SMS stays off, as its contacts opted out.
+            migrationBuilder.Sql("""
+                UPDATE contacts SET Status = 'OptedOut'
+                WHERE Mobile IS NOT NULL AND EXISTS (SELECT 1 FROM opt_outs o WHERE o.OrganisationId = contacts.OrganisationId AND o.Channel = 'Sms' AND o.Address = contacts.Mobile);
+                """);
             migrationBuilder.DropTable(
                 name: "opt_outs");
 
