@@ -37,7 +37,7 @@ public sealed class MessageSeeder(IDbContextFactory<TalkNTalkDbContext> dbFactor
         [("2547", 62), ("25411", 8), ("25473", 14), ("25475", 6), ("25477", 6), ("25476", 4)];
 
     private readonly Random _random = new(seed);
-    private readonly SmsPricing _pricing = new(Options.Create(new PricingOptions()));
+    private readonly MessagePricing _pricing = new(Options.Create(new PricingOptions()));
 
     public async Task<int> SeedAsync(int messages, Action<int>? progress = null, CancellationToken ct = default)
     {

@@ -48,10 +48,12 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WriteTurns>();
         services.Configure<PricingOptions>(configuration.GetSection("Pricing"));
         services.Configure<BootstrapOptions>(configuration.GetSection("Bootstrap"));
-        services.AddSingleton<SmsPricing>();
+        services.AddSingleton<MessagePricing>();
         services.AddSingleton<WalletNotifier>();
         services.AddSingleton<WalletService>();
         services.AddSingleton<SenderIdService>();
+        services.AddSingleton<OriginSecrets>();
+        services.AddSingleton<IOriginVerificationSender, LoggedOriginVerification>();
         services.AddSingleton<MemberService>();
         services.AddSingleton<SessionNotifier>();
         services.AddSingleton<UserSessions>();
@@ -81,6 +83,8 @@ public static class CoreServiceCollectionExtensions
         services.Configure<SmsOptions>(configuration.GetSection("Sms"));
         services.AddSingleton<GatewayNotifier>();
         services.AddSingleton<SmsGateway>();
+        services.Configure<ChannelsOptions>(configuration.GetSection(ChannelsOptions.SectionName));
+        services.AddSingleton<ChannelGateways>();
         services.AddSingleton<GatewaySettingsService>();
         var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys");
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsOptions>>(),

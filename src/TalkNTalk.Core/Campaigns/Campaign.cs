@@ -14,6 +14,9 @@ public sealed class Campaign
 {
     public const int MaxNameLength = 120;
 
+    /// <summary>An e-mail subject line, as relays take it on one line.</summary>
+    public const int MaxSubjectLength = 200;
+
     public Guid Id { get; set; } = Guid.NewGuid();
     public Guid OrganisationId { get; set; }
     public required string Name { get; set; }
@@ -24,6 +27,10 @@ public sealed class Campaign
     /// <summary>The message as written, before personalisation and the promotional opt-out suffix.</summary>
     public required string Message { get; set; }
 
+    /// <summary>E-mail only: the subject line every message of the campaign carries.</summary>
+    public string? Subject { get; set; }
+
+    /// <summary>The origin's name on the channel: an SMS sender ID, a WhatsApp number, a bot, an e-mail sender; empty for Slack's workspace bot.</summary>
     public required string SenderId { get; set; }
     public SenderIdCategory SenderCategory { get; set; }
     public CampaignStatus Status { get; set; }

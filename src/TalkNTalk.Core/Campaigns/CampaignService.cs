@@ -24,7 +24,7 @@ namespace TalkNTalk.Core.Campaigns;
 public sealed partial class CampaignService(
     IDbContextFactory<TalkNTalkDbContext> dbFactory,
     RecipientResolver resolver,
-    SmsPricing pricing,
+    MessagePricing pricing,
     IOptions<SendingOptions> sending,
     TimeProvider clock,
     WalletNotifier walletChanges,
@@ -77,6 +77,8 @@ public sealed partial class CampaignService(
         {
             OrganisationId = request.OrganisationId,
             Name = CampaignName(request.Name, groupNames, await LocalNowAsync(db, request.OrganisationId, now, ct)),
+            Channel = request.Channel,
+            Subject = request.Channel == Channel.Email ? request.Subject?.Trim() : null,
             Message = message,
             SenderId = sender.Name,
             SenderCategory = sender.Category,
@@ -104,50 +106,119 @@ public sealed partial class CampaignService(
     private async Task<Prepared> PrepareAsync(TalkNTalkDbContext db, SendRequest request, bool partial, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        var message = request.Message?.Trim() ?? "";
-        if (message.Length == 0)
-            throw DomainException.Validation("message", "Write the message to send.");
+        var channel = request.Channel;
+        var message = ContentOf(request);
         if (request.ScheduledAt is { } at && at < now.AddMinutes(-1))
             throw DomainException.Validation("scheduledAt", "The scheduled time is in the past: choose a later time, or send now.");
+        if (request.Numbers.Count > 0 && !channel.UsesMobile())
+            throw DomainException.Validation("recipients", $"Typed numbers reach SMS and WhatsApp only: send {channel.ToDisplayName()} to an address book.");
         if (RecipientLimitProblem(request.Numbers.Count) is { } tooMany)
             throw DomainException.Validation("recipients", tooMany);
-        var sender = await FindSenderAsync(db, request.OrganisationId, request.SenderId, ct);
-        var (recipients, errors, groupNames) = await RecipientsAsync(db, request, message, ct);
+        var sender = await FindSenderAsync(db, request.OrganisationId, channel, request.SenderId, ct);
+        var (recipients, errors, groupNames, withoutAddress) = await RecipientsAsync(db, request, message, ct);
         if (recipients.Count == 0)
             throw DomainException.Validation("recipients", errors.Count > 0
                 ? $"No valid recipients: {errors.Count:N0} number{(errors.Count == 1 ? " was" : "s were")} invalid or opted out."
-                : "No recipients: choose address books with active contacts, or enter numbers.");
-        var drafts = DraftAll(recipients, message, sender, sending.Value, errors);
+                : withoutAddress > 0
+                    ? $"No one to send to: none of the active contacts of the chosen list{(groupNames.Count == 1 ? "" : "s")} has {Article(channel.AddressName())} {channel.AddressName()} ({withoutAddress:N0} have none)."
+                    : "No recipients: choose address books with active contacts, or enter numbers.");
+        var drafts = DraftAll(recipients, message, channel, sender, sending.Value, errors);
         if (drafts.Count == 0 && !partial)
             throw DomainException.Validation("message", $"The message is empty for every recipient once personalised: its merge tags ({MergeTagsIn(message)}) have no value for any of them, and it has no other text.");
         return new Prepared(message, sender, drafts, errors, groupNames);
     }
 
+    // The content every recipient's message is made from, checked by the channel's rules: the text, or for WhatsApp a
+    // template stored as its body (WhatsAppTemplate.ToBody); for e-mail a subject too.
+    private static string ContentOf(SendRequest request)
+    {
+        var channel = request.Channel;
+        var message = request.Message?.Trim() ?? "";
+        if (request.Template is { } template)
+        {
+            if (channel != Channel.WhatsApp)
+                throw DomainException.Validation("template", $"Templates are WhatsApp's: a {channel.ToDisplayName()} campaign sends a body. Remove the template, or choose WhatsApp.");
+            if (message.Length > 0)
+                throw DomainException.Validation("template", "Send either a body or a template, not both.");
+            if (string.IsNullOrWhiteSpace(template.Name) || !TemplateNamePattern().IsMatch(template.Name.Trim()))
+                throw DomainException.Validation("template", "Name the approved template as WhatsApp Manager shows it: lower-case letters, digits and underscores, e.g. order_update.");
+            if (string.IsNullOrWhiteSpace(template.Language) || !TemplateLanguagePattern().IsMatch(template.Language.Trim()))
+                throw DomainException.Validation("template", "Give the template's language code as approved, e.g. en or en_US.");
+            if (template.Parameters.Count > 20 || template.Parameters.Any(p => p is null || p.Length > 1_024))
+                throw DomainException.Validation("template", "A template takes at most 20 parameters of at most 1,024 characters each.");
+            return new WhatsAppTemplate(template.Name.Trim(), template.Language.Trim(), [.. template.Parameters.Select(p => p.Trim())]).ToBody();
+        }
+        if (message.Length == 0)
+            throw DomainException.Validation("message", channel == Channel.WhatsApp
+                ? "Write the message, or choose an approved template."
+                : "Write the message to send.");
+        if (ChannelRules.LengthProblem(channel, message) is { } tooLong)
+            throw DomainException.Validation("message", tooLong);
+        var subject = request.Subject?.Trim() ?? "";
+        if (channel == Channel.Email)
+        {
+            if (subject.Length == 0)
+                throw DomainException.Validation("subject", "Write the e-mail's subject line.");
+            if (subject.Length > Campaign.MaxSubjectLength)
+                throw DomainException.Validation("subject", $"A subject is at most {Campaign.MaxSubjectLength} characters; this one has {subject.Length}.");
+            if (subject.Any(char.IsControl))
+                throw DomainException.Validation("subject", "A subject is one line: remove the line breaks.");
+        }
+        else if (subject.Length > 0)
+            throw DomainException.Validation("subject", $"Only e-mail has a subject: remove it for {channel.ToDisplayName()}.");
+        return message;
+    }
+
+    private static string Article(string noun) => noun.Length > 0 && "aeiou".Contains(char.ToLowerInvariant(noun[0])) ? "an" : "a";
+
     private sealed record Prepared(string Message, SenderId Sender, List<Draft> Drafts, List<RecipientError> Errors, List<string> GroupNames);
 
-    private static async Task<SenderId> FindSenderAsync(TalkNTalkDbContext db, Guid organisationId, string? name, CancellationToken ct)
+    // The origin named, or the channel's default. Slack may name none: it sends as the workspace's bot.
+    private static async Task<SenderId> FindSenderAsync(TalkNTalkDbContext db, Guid organisationId, Channel channel, string? name, CancellationToken ct)
     {
-        var senders = db.SenderIds.AsNoTracking().Where(s => s.OrganisationId == organisationId);
+        var senders = db.SenderIds.AsNoTracking().Where(s => s.OrganisationId == organisationId && s.Channel == channel);
+        var noun = SenderIdService.OriginNoun(channel);
         SenderId? sender;
         if (string.IsNullOrWhiteSpace(name))
         {
-            sender = await senders.SingleOrDefaultAsync(s => s.IsDefault, ct)
-                ?? throw DomainException.Validation("senderId", "Your organisation has no default sender ID: an admin can choose one under Admin › Sender IDs.");
+            sender = await senders.SingleOrDefaultAsync(s => s.IsDefault, ct);
+            if (sender is null && !ChannelRules.NeedsOrigin(channel))
+                return new SenderId { OrganisationId = organisationId, Channel = channel, Name = "", NormalizedName = "", Status = SenderIdStatus.Approved };
+            if (sender is null)
+                throw DomainException.Validation("senderId", channel == Channel.Sms
+                    ? "Your organisation has no default sender ID: an admin can choose one under Admin › Sender IDs."
+                    : $"Your organisation has no default {noun.ToLowerInvariant()} for {channel.ToDisplayName()}: name one, or an admin can register one under Admin › Sender IDs.");
         }
         else
         {
-            var normalized = name.Trim().ToUpperInvariant();
+            var normalized = SenderLookupName(channel, name);
             sender = await senders.SingleOrDefaultAsync(s => s.NormalizedName == normalized, ct)
-                ?? throw DomainException.Validation("senderId", $"'{name.Trim()}' is not one of your registered sender IDs.");
+                ?? throw DomainException.Validation("senderId", channel == Channel.Sms
+                    ? $"'{name.Trim()}' is not one of your registered sender IDs."
+                    : $"'{name.Trim()}' is not one of your registered {noun.ToLowerInvariant()}s for {channel.ToDisplayName()}.");
         }
         if (sender.Status != SenderIdStatus.Approved)
-            throw DomainException.Validation("senderId", $"'{sender.Name}' is {sender.Status.ToString().ToLowerInvariant()}, not approved: only approved sender IDs can send.");
+            throw DomainException.Validation("senderId", channel == Channel.Email && sender.Status == SenderIdStatus.Pending
+                ? $"'{sender.Name}' is not verified yet: follow the link sent to it (Admin › Sender IDs can send it again)."
+                : $"'{sender.Name}' is {sender.Status.ToString().ToLowerInvariant()}, not approved: only approved {(channel == Channel.Sms ? "sender IDs" : noun.ToLowerInvariant() + "s")} can send.");
         return sender;
     }
 
-    private async Task<(List<Recipient> Recipients, List<RecipientError> Errors, List<string> GroupNames)> RecipientsAsync(
+    // Names as people type them: a bot with or without its @, a WhatsApp number in any format.
+    private static string SenderLookupName(Channel channel, string name)
+    {
+        var trimmed = name.Trim();
+        if (channel == Channel.Telegram && !trimmed.StartsWith('@'))
+            trimmed = "@" + trimmed;
+        if (channel == Channel.WhatsApp && PhoneNumber.TryParse(trimmed, out var phone, out _))
+            trimmed = phone.Msisdn;
+        return trimmed.ToUpperInvariant();
+    }
+
+    private async Task<(List<Recipient> Recipients, List<RecipientError> Errors, List<string> GroupNames, int WithoutAddress)> RecipientsAsync(
         TalkNTalkDbContext db, SendRequest request, string message, CancellationToken ct)
     {
+        var withoutAddress = 0;
         var recipients = new List<Recipient>();
         var errors = new List<RecipientError>();
         var groupNames = new List<string>();
@@ -158,7 +229,8 @@ public sealed partial class CampaignService(
             var names = await db.AddressBooks.AsNoTracking()
                 .Where(b => b.OrganisationId == request.OrganisationId && ids.Contains(b.Id))
                 .ToDictionaryAsync(b => b.Id, b => b.Name, ct);
-            var resolved = await resolver.ResolveAsync(request.OrganisationId, ids, withDetails: message.Contains('{'), ct: ct);
+            var resolved = await resolver.ResolveAsync(request.OrganisationId, ids, withDetails: message.Contains('{'), request.Channel, ct);
+            withoutAddress = resolved.WithoutAddress;
             groupNames.AddRange(ids.Select(id => names[id]));
             foreach (var recipient in resolved.Recipients)
                 if (seen.Add(recipient.Address))
@@ -166,7 +238,7 @@ public sealed partial class CampaignService(
         }
         if (request.Numbers.Count > 0)
         {
-            var blocked = await resolver.OptedOutAsync(request.OrganisationId, Channel.Sms, ct);
+            var blocked = await resolver.OptedOutAsync(request.OrganisationId, request.Channel, ct);
             foreach (var raw in request.Numbers)
             {
                 if (!PhoneNumber.TryParse(raw, out var phone, out var error))
@@ -177,25 +249,40 @@ public sealed partial class CampaignService(
                     recipients.Add(new Recipient(phone.Msisdn, phone.Network, null, null, null));
             }
         }
-        return (recipients, errors, groupNames);
+        return (recipients, errors, groupNames, withoutAddress);
     }
 
     // A recipient whose personalised message is empty gets nothing and costs nothing: a per-recipient error, like an invalid number.
-    private List<Draft> DraftAll(List<Recipient> recipients, string message, SenderId sender, SendingOptions options, List<RecipientError> errors)
+    // SMS is priced by its parts (with the promotional opt-out text); every other channel by the message.
+    private List<Draft> DraftAll(List<Recipient> recipients, string message, Channel channel, SenderId sender, SendingOptions options, List<RecipientError> errors)
     {
-        var personalised = PlaceholderPattern().IsMatch(message);
-        var suffix = OptOutSuffix(sender.Category, options);
+        var template = channel == Channel.WhatsApp && WhatsAppTemplate.TryParse(message, out var parsed) ? parsed : null;
+        var personalised = template is null ? PlaceholderPattern().IsMatch(message) : template.Parameters.Any(p => PlaceholderPattern().IsMatch(p));
+        var suffix = channel == Channel.Sms ? OptOutSuffix(sender.Category, options) : "";
         var drafts = new List<Draft>(recipients.Count);
         SmsAnalysis? shared = null;
         foreach (var recipient in recipients)
         {
-            var text = personalised ? Personalise(message, recipient) : message;
-            if (text.Length == 0)
+            string body;
+            if (template is not null)
+                body = personalised ? (template with { Parameters = [.. template.Parameters.Select(p => Personalise(p, recipient))] }).ToBody() : message;
+            else
             {
-                errors.Add(new RecipientError(recipient.Address, "empty_message", $"Not sent: the message is empty once personalised, as its merge tags ({MergeTagsIn(message)}) have no value for this recipient and it has no other text."));
+                var text = personalised ? Personalise(message, recipient) : message;
+                if (text.Length == 0)
+                {
+                    errors.Add(new RecipientError(recipient.Address, "empty_message", $"Not sent: the message is empty once personalised, as its merge tags ({MergeTagsIn(message)}) have no value for this recipient and it has no other text."));
+                    continue;
+                }
+                body = text + suffix;
+                if (channel != Channel.Sms && ChannelRules.LengthProblem(channel, body) is { } tooLongHere)
+                    throw DomainException.Validation("message", $"Personalised for {recipient.Address}: {tooLongHere}");
+            }
+            if (channel != Channel.Sms)
+            {
+                drafts.Add(new Draft(recipient, body, NotSms, pricing.PerMessage(channel)));
                 continue;
             }
-            var body = text + suffix;
             var analysis = personalised || shared is null ? SmsText.Analyse(body) : shared;
             shared ??= analysis;
             if (LengthProblem(analysis, suffix.Length > 0) is { } tooLong)
@@ -205,19 +292,33 @@ public sealed partial class CampaignService(
         return drafts;
     }
 
+    // A message of another channel is one message, whatever its length: one "segment" in the counts and exports.
+    private static readonly SmsAnalysis NotSms = new(SmsEncoding.Gsm7, 0, 0, 1, 0, 0, []);
+
     /// <summary>
     /// What a send would be before it is made, by the same rules the send applies: the body a recipient gets (opt-out
     /// text included), its parts and cost, when it goes (null: now) and what would refuse it.
     /// </summary>
-    public SendQuote Quote(string? message, Recipient sample, SenderIdCategory category, int recipients, int typedNumbers = 0, DateTime? scheduledAt = null)
+    public SendQuote Quote(string? message, Recipient sample, SenderIdCategory category, int recipients, int typedNumbers = 0, DateTime? scheduledAt = null,
+        Channel channel = Channel.Sms)
     {
         var options = sending.Value;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var scheduled = scheduledAt is { } at && at > now ? at : (DateTime?)null;
+        if (channel != Channel.Sms)
+        {
+            var text = message ?? "";
+            var personalised = WhatsAppTemplate.TryParse(text, out var template)
+                ? (template with { Parameters = [.. template.Parameters.Select(p => Personalise(p, sample))] }).ToBody()
+                : Personalise(text, sample);
+            var price = pricing.PerMessage(channel);
+            return new SendQuote(personalised, NotSms, price, price * recipients, scheduled, false,
+                string.IsNullOrWhiteSpace(message) ? null : ChannelRules.LengthProblem(channel, message), RecipientLimitProblem(typedNumbers));
+        }
         var suffix = OptOutSuffix(category, options);
         var body = Personalise(message ?? "", sample) + suffix;
         var analysis = SmsText.Analyse(body);
         var perRecipient = pricing.CostOf(analysis.Segments);
-        var now = clock.GetUtcNow().UtcDateTime;
-        var scheduled = scheduledAt is { } at && at > now ? at : (DateTime?)null;
         var dueAt = DueAt(category, scheduled, now, options);
         var problem = string.IsNullOrWhiteSpace(message) ? null : LengthProblem(analysis, suffix.Length > 0);
         return new SendQuote(body, analysis, perRecipient, perRecipient * recipients, dueAt,
@@ -353,6 +454,12 @@ public sealed partial class CampaignService(
 
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
     private static partial Regex PlaceholderPattern();
+
+    [GeneratedRegex("^[a-z0-9_]{1,512}$")]
+    private static partial Regex TemplateNamePattern();
+
+    [GeneratedRegex("^[a-z]{2,3}(_[A-Z]{2})?$")]
+    private static partial Regex TemplateLanguagePattern();
 
     private sealed record Draft(Recipient Recipient, string Body, SmsAnalysis Analysis, decimal Cost);
 }

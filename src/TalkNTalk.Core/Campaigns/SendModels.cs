@@ -7,7 +7,16 @@ public sealed record SendRequest
     public string? Name { get; init; }
     public string? Message { get; init; }
 
-    /// <summary>An approved sender ID of the organisation; null for its default.</summary>
+    /// <summary>The channel every message goes out on (SMS unless said).</summary>
+    public Channels.Channel Channel { get; init; } = Channels.Channel.Sms;
+
+    /// <summary>E-mail only: the subject line, required there.</summary>
+    public string? Subject { get; init; }
+
+    /// <summary>WhatsApp only: an approved template to send instead of <see cref="Message"/>; its parameters may carry merge tags.</summary>
+    public Channels.WhatsAppTemplate? Template { get; init; }
+
+    /// <summary>An approved origin of the organisation on <see cref="Channel"/>; null for the channel's default.</summary>
     public string? SenderId { get; init; }
 
     public IReadOnlyCollection<Guid> AddressBookIds { get; init; } = [];

@@ -91,13 +91,17 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
         builder.Entity<SenderId>(s =>
         {
             s.ToTable("sender_ids");
-            s.Property(x => x.Name).HasMaxLength(SenderId.MaxLength);
-            s.Property(x => x.NormalizedName).HasMaxLength(SenderId.MaxLength);
+            s.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Channel.Sms).HasSentinel((Channel)(-1));
+            s.Property(x => x.Name).HasMaxLength(SenderId.MaxOriginLength);
+            s.Property(x => x.NormalizedName).HasMaxLength(SenderId.MaxOriginLength);
             s.Property(x => x.Category).HasConversion<string>().HasMaxLength(16);
             s.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             s.Property(x => x.DecidedBy).HasMaxLength(256);
+            s.Property(x => x.ProviderRef).HasMaxLength(64);
+            s.Property(x => x.Secret).HasMaxLength(2000);
+            s.Property(x => x.VerificationTokenHash).HasMaxLength(64);
             s.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
-            s.HasIndex(x => new { x.OrganisationId, x.NormalizedName }).IsUnique();
+            s.HasIndex(x => new { x.OrganisationId, x.Channel, x.NormalizedName }).IsUnique();
         });
 
         builder.Entity<Wallet>(w =>
@@ -174,7 +178,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
         {
             c.ToTable("campaigns");
             c.Property(x => x.Name).HasMaxLength(Campaign.MaxNameLength);
-            c.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
+            c.Property(x => x.SenderId).HasMaxLength(SenderId.MaxOriginLength);
+            c.Property(x => x.Subject).HasMaxLength(Campaign.MaxSubjectLength);
             c.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Channel.Sms).HasSentinel((Channel)(-1));
             c.Property(x => x.SenderCategory).HasConversion<string>().HasMaxLength(16);
             c.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
@@ -193,7 +198,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             m.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Channel.Sms).HasSentinel((Channel)(-1));
             m.Property(x => x.Address).HasMaxLength(OutboundMessage.MaxAddressLength);
             m.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
-            m.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
+            m.Property(x => x.SenderId).HasMaxLength(SenderId.MaxOriginLength);
             m.Property(x => x.Encoding).HasConversion<string>().HasMaxLength(8);
             m.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             m.Property(x => x.Source).HasConversion<string>().HasMaxLength(8);
@@ -225,7 +230,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             s.Property(x => x.Status).HasConversion<string>().HasMaxLength(16);
             s.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
             s.Property(x => x.Channel).HasConversion<string>().HasMaxLength(16).HasDefaultValue(Channel.Sms).HasSentinel((Channel)(-1));
-            s.Property(x => x.SenderId).HasMaxLength(SenderId.MaxLength);
+            s.Property(x => x.SenderId).HasMaxLength(SenderId.MaxOriginLength);
             s.Property(x => x.Source).HasConversion<string>().HasMaxLength(8);
             s.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
         });

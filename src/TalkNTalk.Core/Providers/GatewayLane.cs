@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.CircuitBreaker;
+using TalkNTalk.Core.Channels;
 
 namespace TalkNTalk.Core.Providers;
 
@@ -19,8 +20,9 @@ public enum GatewayState
 /// <summary>A snapshot of the active provider's health.</summary>
 /// <param name="DownSince">When the circuit first opened in this outage; null while sending.</param>
 /// <param name="SendingPerSecond">Messages handed over per second, averaged over the last ten seconds.</param>
+/// <param name="Provider">The provider's name as configured: <c>Simulated</c>, <c>Kannel</c>, <c>AfricasTalking</c>, <c>Smtp</c>, …</param>
 public sealed record GatewayHealth(
-    SmsProviderKind Provider,
+    string Provider,
     GatewayState State,
     DateTime? DownSince,
     DateTime? RetryAt,
@@ -51,9 +53,11 @@ public sealed class GatewayLane : IDisposable
     private DateTime? _downSince, _openUntil, _pausedUntil, _lastSuccess, _lastErrorAt;
     private string? _lastError;
 
-    public GatewayLane(SmsProviderKind kind, ISmsProvider provider, int messagesPerSecond, CircuitOptions circuit, TimeProvider clock, ILogger logger, Action? changed = null)
+    public GatewayLane(string providerName, IMessageProvider provider, int messagesPerSecond, CircuitOptions circuit, TimeProvider clock, ILogger logger,
+        Action? changed = null, Channel channel = Channel.Sms)
     {
-        Kind = kind;
+        ProviderName = providerName;
+        Channel = channel;
         Provider = provider;
         MessagesPerSecond = Math.Max(0, messagesPerSecond);
         _clock = clock;
@@ -90,8 +94,13 @@ public sealed class GatewayLane : IDisposable
             .Build();
     }
 
-    public SmsProviderKind Kind { get; }
-    public ISmsProvider Provider { get; }
+    /// <summary>The provider's name as configured (<c>Simulated</c>, <c>Kannel</c>, <c>Smtp</c>, …).</summary>
+    public string ProviderName { get; }
+
+    /// <summary>The channel whose messages go through this lane.</summary>
+    public Channel Channel { get; }
+
+    public IMessageProvider Provider { get; }
 
     /// <summary>The provider's throughput limit; 0 for none.</summary>
     public int MessagesPerSecond { get; }
@@ -136,7 +145,7 @@ public sealed class GatewayLane : IDisposable
         }
         catch (BrokenCircuitException e)
         {
-            throw new ProviderUnavailableException("The SMS gateway's circuit is open: nothing is handed over until it is tried again.", e);
+            throw new ProviderUnavailableException($"The {Channel.ToDisplayName()} provider's circuit is open: nothing is handed over until it is tried again.", e);
         }
         catch (ProviderThrottledException e)
         {
@@ -159,7 +168,7 @@ public sealed class GatewayLane : IDisposable
                 var now = _clock.GetUtcNow().UtcDateTime;
                 var retryAt = Max(_openUntil, _pausedUntil) is { } u && u > now ? u : (DateTime?)null;
                 var state = retryAt is not null ? GatewayState.Waiting : Probing ? GatewayState.Probing : GatewayState.Sending;
-                return new GatewayHealth(Kind, state, _downSince, retryAt, _lastSuccess, _lastErrorAt, _lastError, Rate(now), MessagesPerSecond);
+                return new GatewayHealth(ProviderName, state, _downSince, retryAt, _lastSuccess, _lastErrorAt, _lastError, Rate(now), MessagesPerSecond);
             }
         }
     }
@@ -197,7 +206,7 @@ public sealed class GatewayLane : IDisposable
             _lastErrorAt = now;
             _lastError = e.Message;
         }
-        _logger.LogWarning("The SMS provider asked us to slow down: nothing is handed over for {Seconds} s", e.RetryAfter.TotalSeconds);
+        _logger.LogWarning("The {Channel} provider asked us to slow down: nothing is handed over for {Seconds} s", Channel.ToDisplayName(), e.RetryAfter.TotalSeconds);
         _changed();
     }
 
@@ -214,8 +223,8 @@ public sealed class GatewayLane : IDisposable
                 _lastError = error.Message;
             }
         }
-        _logger.LogWarning(error, "The SMS provider keeps failing: nothing is handed over for {Seconds} s, then one message probes it; the messages stay queued and nothing is charged",
-            wait.TotalSeconds);
+        _logger.LogWarning(error, "The {Channel} provider keeps failing: nothing is handed over for {Seconds} s, then one message probes it; the messages stay queued and nothing is charged",
+            Channel.ToDisplayName(), wait.TotalSeconds);
         _changed();
     }
 
@@ -229,7 +238,7 @@ public sealed class GatewayLane : IDisposable
             _openUntil = null;
         }
         if (since is not null)
-            _logger.LogInformation("The SMS provider takes messages again (it was failing since {Since:u})", since);
+            _logger.LogInformation("The {Channel} provider takes messages again (it was failing since {Since:u})", Channel.ToDisplayName(), since);
         _changed();
     }
 

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using TalkNTalk.Core.Channels;
 
 namespace TalkNTalk.Core.Providers;
 
@@ -39,8 +41,35 @@ public sealed class SimulatedProviderOptions
 /// message id unless told otherwise. Like a real network it outlives our process: reports it still owes when the
 /// process stops are sent again at the next start (<see cref="ResendOwedReportsAsync"/>).
 /// </summary>
-public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> options, IDeliveryReceiptSink receipts, TimeProvider clock) : ISmsProvider, IDisposable
+public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> options, IDeliveryReceiptSink receipts, TimeProvider clock, Channel channel = Channel.Sms)
+    : IMessageProvider, IDisposable
 {
+    /// <summary>
+    /// The simulator of another channel, with the same settings but its own credit, counts and no submission log. On a
+    /// channel where acceptance is delivery (Telegram, Slack, e-mail) it reports only the messages that did not arrive
+    /// (an e-mail's bounce).
+    /// </summary>
+    public static SimulatedSmsProvider ForChannel(Channel channel, IServiceProvider services)
+    {
+        var settings = services.GetRequiredService<IOptions<SimulatedProviderOptions>>().Value;
+        var own = new SimulatedProviderOptions
+        {
+            SubmitLatencyMs = settings.SubmitLatencyMs,
+            MessagesPerSecond = settings.MessagesPerSecond,
+            FailureRate = settings.FailureRate,
+            NonDeliveryRate = settings.NonDeliveryRate,
+            ReceiptDelayMs = settings.ReceiptDelayMs,
+            Credit = settings.Credit,
+            Seed = settings.Seed,
+            Deduplicates = true,
+        };
+        return new SimulatedSmsProvider(Options.Create(own), services.GetRequiredService<IDeliveryReceiptSink>(),
+            services.GetRequiredService<TimeProvider>(), channel);
+    }
+
+    /// <summary>The channel it simulates.</summary>
+    public Channel Channel => channel;
+
     private readonly SubmissionLog? _log = options.Value.SubmissionLog is { } path ? new SubmissionLog(path) : null;
 
     public bool DeduplicatesByMessageId => options.Value.Deduplicates;
@@ -79,8 +108,9 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
         var result = roll < options.Value.FailureRate ? Rejected : new SubmitResult(SubmitOutcome.Accepted, ProviderId(request.MessageId));
         result = options.Value.Deduplicates ? _submitted.GetOrAdd(request.MessageId, result) : _submitted[request.MessageId] = result;
         _log?.Append(request.MessageId, result.Outcome == SubmitOutcome.Accepted);
-        if (result.Outcome == SubmitOutcome.Accepted)
-            Report(request.MessageId, delivered: deliveryRoll >= options.Value.NonDeliveryRate);
+        var delivered = deliveryRoll >= options.Value.NonDeliveryRate;
+        if (result.Outcome == SubmitOutcome.Accepted && (!ChannelRules.DeliveredOnAcceptance(channel) || (channel == Channel.Email && !delivered)))
+            Report(request.MessageId, delivered);
         return result;
     }
 
@@ -96,6 +126,7 @@ public sealed class SimulatedSmsProvider(IOptions<SimulatedProviderOptions> opti
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var owed = waiting.Where(w => !w.Unknown || _log?.Accepted(w.MessageId) == true)
+            .Where(w => !ChannelRules.DeliveredOnAcceptance(channel))
             .Select(w => new DeliveryReceipt(ProviderId(w.MessageId), DeliveredByHash(w.MessageId), null, now, w.MessageId))
             .Select(r => r.Delivered ? r : r with { ErrorCode = "undeliverable" })
             .ToList();

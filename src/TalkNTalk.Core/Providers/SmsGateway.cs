@@ -31,16 +31,16 @@ public sealed class SmsGateway
         _current = Build(options.Value);
     }
 
-    private SmsGateway(ISmsProvider provider, int messagesPerSecond, TimeProvider clock, CircuitOptions? circuit)
+    private SmsGateway(IMessageProvider provider, int messagesPerSecond, TimeProvider clock, CircuitOptions? circuit)
     {
         _clock = clock;
         _logger = NullLogger.Instance;
         _notifier = new GatewayNotifier(clock, NullLogger<GatewayNotifier>.Instance);
-        _current = new GatewayLane(SmsProviderKind.Simulated, provider, messagesPerSecond, circuit ?? new CircuitOptions(), clock, _logger);
+        _current = new GatewayLane(nameof(SmsProviderKind.Simulated), provider, messagesPerSecond, circuit ?? new CircuitOptions(), clock, _logger);
     }
 
     /// <summary>A gateway with one fixed provider: for tests and benchmarks that hand the dispatcher a provider of their own.</summary>
-    public static SmsGateway Fixed(ISmsProvider provider, int messagesPerSecond, TimeProvider clock, CircuitOptions? circuit = null) =>
+    public static SmsGateway Fixed(IMessageProvider provider, int messagesPerSecond, TimeProvider clock, CircuitOptions? circuit = null) =>
         new(provider, messagesPerSecond, clock, circuit);
 
     /// <summary>The active provider with its circuit, rate limiter and health.</summary>
@@ -66,9 +66,9 @@ public sealed class SmsGateway
             SmsProviderKind.Kannel => (ActivatorUtilities.CreateInstance<KannelSmsProvider>(services, settings.Kannel), settings.Kannel.MessagesPerSecond),
             SmsProviderKind.AfricasTalking => (ActivatorUtilities.CreateInstance<AfricasTalkingSmsProvider>(services, settings.AfricasTalking),
                 settings.AfricasTalking.MessagesPerSecond),
-            _ => ((ISmsProvider)services.GetRequiredService<SimulatedSmsProvider>(), services.GetRequiredService<IOptions<SimulatedProviderOptions>>().Value.MessagesPerSecond),
+            _ => ((IMessageProvider)services.GetRequiredService<SimulatedSmsProvider>(), services.GetRequiredService<IOptions<SimulatedProviderOptions>>().Value.MessagesPerSecond),
         };
-        return new GatewayLane(settings.Provider, provider, perSecond, settings.Circuit, _clock, _logger, () => _notifier.Publish(GatewayNotifier.Installation));
+        return new GatewayLane(settings.Provider.ToString(), provider, perSecond, settings.Circuit, _clock, _logger, () => _notifier.Publish(GatewayNotifier.Installation));
     }
 }
 

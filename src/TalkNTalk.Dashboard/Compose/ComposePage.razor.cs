@@ -24,7 +24,7 @@ public partial class ComposePage
     [Inject] private WalletService Wallets { get; set; } = default!;
     [Inject] private CampaignService Campaigns { get; set; } = default!;
     [Inject] private CampaignQueries CampaignQueries { get; set; } = default!;
-    [Inject] private SmsPricing Pricing { get; set; } = default!;
+    [Inject] private MessagePricing Pricing { get; set; } = default!;
     [Inject] private IOptions<SendingOptions> Sending { get; set; } = default!;
     [Inject] private IDialogService Dialogs { get; set; } = default!;
     [Inject] private ISnackbar Snackbar { get; set; } = default!;

@@ -8,12 +8,18 @@ namespace TalkNTalk.Dashboard.Gateway;
 /// </summary>
 public static class GatewayWording
 {
-    public static string ProviderName(SmsProviderKind kind) => kind switch
+    /// <summary>A provider's configured name (<see cref="GatewayHealth.Provider"/>) as people read it.</summary>
+    public static string ProviderName(string provider) => provider switch
     {
-        SmsProviderKind.Kannel => "Kannel",
-        SmsProviderKind.AfricasTalking => "Africa's Talking",
-        _ => "Simulated",
+        nameof(SmsProviderKind.AfricasTalking) => "Africa's Talking",
+        "Smtp" => "SMTP",
+        "BotApi" => "Telegram Bot API",
+        "WebApi" => "Slack Web API",
+        "CloudApi" => "WhatsApp Cloud API",
+        _ => provider,
     };
+
+    public static string ProviderName(SmsProviderKind kind) => ProviderName(kind.ToString());
 
     /// <summary>"Sending", "Waiting for the gateway since 10:42 — next try 10:43", "Trying again".</summary>
     public static string State(GatewayHealth health, Func<DateTime, string> clock) => health.State switch

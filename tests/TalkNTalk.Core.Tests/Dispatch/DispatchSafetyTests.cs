@@ -291,7 +291,7 @@ public sealed class DispatchSafetyTests
     }
 
     /// <summary>Asks the host to stop once a number of messages were handed over.</summary>
-    private sealed class StopAfter(ISmsProvider inner, int count, CancellationTokenSource stop) : ISmsProvider
+    private sealed class StopAfter(IMessageProvider inner, int count, CancellationTokenSource stop) : IMessageProvider
     {
         private int _submitted;
 
@@ -309,7 +309,7 @@ public sealed class DispatchSafetyTests
     }
 
     /// <summary>Runs something (a cancel, a pause) when the nth message is handed over.</summary>
-    private sealed class OnSubmission(ISmsProvider inner, int at, Func<Task> action) : ISmsProvider
+    private sealed class OnSubmission(IMessageProvider inner, int at, Func<Task> action) : IMessageProvider
     {
         private int _submitted;
 
@@ -326,7 +326,7 @@ public sealed class DispatchSafetyTests
     }
 
     /// <summary>A gateway that answers 429 with Retry-After for its first calls.</summary>
-    private sealed class Throttling(ISmsProvider inner, int times, TimeSpan retryAfter) : ISmsProvider
+    private sealed class Throttling(IMessageProvider inner, int times, TimeSpan retryAfter) : IMessageProvider
     {
         public int Calls;
 
@@ -341,7 +341,7 @@ public sealed class DispatchSafetyTests
     }
 
     /// <summary>A gateway that is down for its first calls: the connection is refused, so nothing was taken.</summary>
-    private sealed class Failing(ISmsProvider inner, int failures) : ISmsProvider
+    private sealed class Failing(IMessageProvider inner, int failures) : IMessageProvider
     {
         public int Calls;
 

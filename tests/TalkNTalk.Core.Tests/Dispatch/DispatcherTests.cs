@@ -197,7 +197,7 @@ public sealed class DispatcherTests
         Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
     }
 
-    internal static Dispatcher NewDispatcher(TestServices services, ISmsProvider provider, CircuitOptions? circuit = null) =>
+    internal static Dispatcher NewDispatcher(TestServices services, IMessageProvider provider, CircuitOptions? circuit = null) =>
         NewDispatcher(services, SmsGateway.Fixed(provider, services.Get<IOptions<SimulatedProviderOptions>>().Value.MessagesPerSecond, services.Clock, circuit));
 
     internal static Dispatcher NewDispatcher(TestServices services, SmsGateway gateway) => new(
@@ -206,7 +206,7 @@ public sealed class DispatcherTests
         services.Get<WalletNotifier>(), NullLogger<Dispatcher>.Instance);
 
     /// <summary>Passes submissions to the real provider; after a number of them the process "dies": nothing answers again.</summary>
-    internal sealed class DieAfter(ISmsProvider inner, int count) : ISmsProvider
+    internal sealed class DieAfter(IMessageProvider inner, int count) : IMessageProvider
     {
         private int _submitted;
 

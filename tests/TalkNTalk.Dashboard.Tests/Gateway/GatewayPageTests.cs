@@ -53,7 +53,7 @@ public sealed class GatewayPageTests : ComponentTest
         var row = await db.GatewaySettings.SingleAsync();
         Assert.DoesNotContain("kannel-secret-42", row.KannelPasswordProtected);
         var gateway = App.Service<SmsGateway>();
-        Assert.Equal((SmsProviderKind.Kannel, 75), (gateway.Current.Kind, gateway.Current.MessagesPerSecond));
+        Assert.Equal((nameof(SmsProviderKind.Kannel), 75), (gateway.Current.ProviderName, gateway.Current.MessagesPerSecond));
         cut.WaitForAssertion(() => Assert.Equal("Kannel", cut.Find("[data-testid=gateway-provider]").TextContent.Trim()));
     }
 

@@ -405,7 +405,7 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.Property<string>("SenderId")
                         .IsRequired()
-                        .HasMaxLength(11)
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<int>("SentCount")
@@ -422,6 +422,10 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
@@ -507,7 +511,7 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.Property<string>("SenderId")
                         .IsRequired()
-                        .HasMaxLength(11)
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
@@ -593,7 +597,7 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.Property<string>("SenderId")
                         .IsRequired()
-                        .HasMaxLength(11)
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("SentAt")
@@ -730,6 +734,13 @@ namespace TalkNTalk.Core.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Channel")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Sms");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -745,15 +756,23 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.Property<string>("Name")
                         .IsRequired()
-                        .HasMaxLength(11)
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("NormalizedName")
                         .IsRequired()
-                        .HasMaxLength(11)
+                        .HasMaxLength(254)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid>("OrganisationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProviderRef")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Secret")
+                        .HasMaxLength(2000)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
@@ -761,9 +780,16 @@ namespace TalkNTalk.Core.Data.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("VerificationSentAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("VerificationTokenHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("OrganisationId", "NormalizedName")
+                    b.HasIndex("OrganisationId", "Channel", "NormalizedName")
                         .IsUnique();
 
                     b.ToTable("sender_ids", (string)null);
@@ -986,12 +1012,9 @@ namespace TalkNTalk.Core.Data.Migrations
 
             modelBuilder.Entity("TalkNTalk.Core.Webhooks.WebhookDelivery", b =>
                 {
-                    // Written by hand: the snapshot generator drops this annotation (a plain rowid key, no AUTOINCREMENT;
-                    // see TalkNTalkDbContext). Put it back after every `dotnet ef migrations add`.
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasAnnotation("Sqlite:ValueGenerationStrategy", SqliteValueGenerationStrategy.None);
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");

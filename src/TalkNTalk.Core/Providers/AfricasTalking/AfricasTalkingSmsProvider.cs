@@ -16,7 +16,7 @@ namespace TalkNTalk.Core.Providers.AfricasTalking;
 /// API key, nothing sent. HTTP 429: slow down. HTTP 5xx and a refused connection: not taken. A timeout or an answer
 /// that cannot be read: perhaps taken.
 /// </summary>
-public sealed class AfricasTalkingSmsProvider(AfricasTalkingOptions options, IHttpClientFactory http, ILogger<AfricasTalkingSmsProvider> logger) : ISmsProvider
+public sealed class AfricasTalkingSmsProvider(AfricasTalkingOptions options, IHttpClientFactory http, ILogger<AfricasTalkingSmsProvider> logger) : IMessageProvider
 {
     /// <summary>The named HttpClient (no retries: a retry could send an SMS twice).</summary>
     public const string HttpClientName = "africastalking";
@@ -28,7 +28,7 @@ public sealed class AfricasTalkingSmsProvider(AfricasTalkingOptions options, IHt
         var form = new Dictionary<string, string>
         {
             ["username"] = options.Username,
-            ["to"] = request.Mobile.StartsWith('+') ? request.Mobile : "+" + request.Mobile,
+            ["to"] = request.Address.StartsWith('+') ? request.Address : "+" + request.Address,
             ["message"] = request.Body,
             ["from"] = request.SenderId,
             ["bulkSMSMode"] = "1",

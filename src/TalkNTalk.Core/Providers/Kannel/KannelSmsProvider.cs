@@ -18,7 +18,7 @@ namespace TalkNTalk.Core.Providers.Kannel;
 /// connection (bearerbox down takes smsbox with it): not taken. Kannel splits long text itself, so its sendsms-user
 /// needs <c>concatenation = true</c> and <c>max-messages</c> of at least 10, or it cuts the text short.
 /// </summary>
-public sealed class KannelSmsProvider(KannelOptions options, SmsCallbacks callbacks, IHttpClientFactory http, ILogger<KannelSmsProvider> logger) : ISmsProvider
+public sealed class KannelSmsProvider(KannelOptions options, SmsCallbacks callbacks, IHttpClientFactory http, ILogger<KannelSmsProvider> logger) : IMessageProvider
 {
     /// <summary>The named HttpClient (no retries: a retry could send an SMS twice).</summary>
     public const string HttpClientName = "kannel";
@@ -76,7 +76,7 @@ public sealed class KannelSmsProvider(KannelOptions options, SmsCallbacks callba
             ["username"] = options.Username,
             ["password"] = options.Password,
             ["from"] = request.SenderId,
-            ["to"] = request.Mobile,
+            ["to"] = request.Address,
             ["text"] = request.Body,
             // Kannel reads the text as UTF-8 and, with coding 2, sends it as UCS-2; GSM text goes without a coding.
             ["charset"] = "UTF-8",
@@ -85,7 +85,7 @@ public sealed class KannelSmsProvider(KannelOptions options, SmsCallbacks callba
         };
         if (ucs2)
             parameters["coding"] = "2";
-        var smsc = options.SmscByNetwork.TryGetValue(KenyanNetworks.Detect(request.Mobile).ToString(), out var routed) ? routed : options.Smsc;
+        var smsc = options.SmscByNetwork.TryGetValue(KenyanNetworks.Detect(request.Address).ToString(), out var routed) ? routed : options.Smsc;
         if (!string.IsNullOrWhiteSpace(smsc))
             parameters["smsc"] = smsc;
         return parameters;

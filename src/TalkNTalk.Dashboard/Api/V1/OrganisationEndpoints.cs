@@ -48,7 +48,7 @@ public static class OrganisationEndpoints
     {
         var list = await senders.ListAsync(http.User.OrganisationIdOf(), ct);
         // The installation's active SMS provider: "simulated", "kannel" or "africastalking".
-        var provider = gateway.Current.Kind.ToString().ToLowerInvariant();
+        var provider = gateway.Current.ProviderName.ToLowerInvariant();
         return Results.Json(new
         {
             count = list.Count,

@@ -4,9 +4,9 @@ using TalkNTalk.Core.Pricing;
 
 namespace TalkNTalk.Core.Tests.Pricing;
 
-public sealed class SmsPricingTests
+public sealed class MessagePricingTests
 {
-    private static SmsPricing Pricing(decimal pricePerSegment = 1.00m) =>
+    private static MessagePricing Pricing(decimal pricePerSegment = 1.00m) =>
         new(Options.Create(new PricingOptions { PricePerSegment = pricePerSegment }));
 
     [Fact]

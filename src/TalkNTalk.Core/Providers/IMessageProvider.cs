@@ -1,13 +1,24 @@
+using TalkNTalk.Core.Channels;
+
 namespace TalkNTalk.Core.Providers;
 
 /// <summary>One message handed to the provider. A provider that de-duplicates treats <see cref="MessageId"/> as an idempotency key.</summary>
-public sealed record SubmitRequest(Guid MessageId, string Mobile, string SenderId, string Body, int Segments);
+/// <param name="Address">Where it goes on its channel: <c>254XXXXXXXXX</c>, an e-mail address, a Telegram chat id, a Slack member id.</param>
+/// <param name="SenderId">The origin's name on the channel (empty for Slack's workspace bot).</param>
+/// <param name="Body">The text, or for a WhatsApp template its stored form (<see cref="WhatsAppTemplate.ToBody"/>).</param>
+/// <param name="Subject">E-mail only: the subject line.</param>
+/// <param name="OrganisationId">Whose message it is: a provider finds the origin's own settings (a bot's token) by it.</param>
+public sealed record SubmitRequest(Guid MessageId, string Address, string SenderId, string Body, int Segments,
+    Channel Channel = Channel.Sms, string? Subject = null, Guid OrganisationId = default);
 
 public enum SubmitOutcome
 {
     /// <summary>The provider took the message; a delivery receipt follows later.</summary>
     Accepted,
-    /// <summary>The provider refused this message (bad number, blocked); it will not be retried.</summary>
+    /// <summary>
+    /// The provider refused this message (bad address, blocked); it will not be retried. An error code that
+    /// <see cref="ChannelRules.IsOptOut"/> recognises (the person blocked the bot) also takes the address off the channel.
+    /// </summary>
     Failed,
     /// <summary>The provider account is out of credit; the message waits (held) until credit returns.</summary>
     NoCredit,
@@ -25,8 +36,11 @@ public sealed record SubmitResult(SubmitOutcome Outcome, string? ProviderMessage
 public sealed record DeliveryReceipt(string? ProviderMessageId, bool Delivered, string? ErrorCode, DateTime At, Guid? MessageId = null,
     Phones.Network? Network = null);
 
-/// <summary>The only door to the outside world for SMS. Implementations: simulated (default), Kannel, others.</summary>
-public interface ISmsProvider
+/// <summary>
+/// The only door to the outside world, for one channel. Implementations: a simulated one per channel (the default),
+/// Kannel and Africa's Talking for SMS, SMTP for e-mail, Telegram's Bot API, Slack's Web API, WhatsApp's Cloud API.
+/// </summary>
+public interface IMessageProvider
 {
     /// <summary>
     /// True when submitting the same <see cref="SubmitRequest.MessageId"/> twice sends it once. Only then may the
