@@ -85,6 +85,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SmsGateway>();
         services.Configure<ChannelsOptions>(configuration.GetSection(ChannelsOptions.SectionName));
         services.AddSingleton<ChannelGateways>();
+        services.AddSingleton<Channels.WhatsApp.WhatsAppTemplates>();
         services.AddSingleton<GatewaySettingsService>();
         var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys");
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsOptions>>(),

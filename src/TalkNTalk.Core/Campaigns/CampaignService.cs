@@ -28,7 +28,8 @@ public sealed partial class CampaignService(
     IOptions<SendingOptions> sending,
     TimeProvider clock,
     WalletNotifier walletChanges,
-    DispatchSignal dispatch)
+    DispatchSignal dispatch,
+    Channels.WhatsApp.WhatsAppTemplates templates)
 {
     /// <summary>The address-book path: all or nothing. A balance that cannot cover every message refuses the send.</summary>
     public Task<SendResult> SendToAddressBooksAsync(SendRequest request, CancellationToken ct = default) =>
@@ -115,6 +116,8 @@ public sealed partial class CampaignService(
         if (RecipientLimitProblem(request.Numbers.Count) is { } tooMany)
             throw DomainException.Validation("recipients", tooMany);
         var sender = await FindSenderAsync(db, request.OrganisationId, channel, request.SenderId, ct);
+        if (WhatsAppTemplate.TryParse(message, out var template))
+            await templates.CheckAsync(request.OrganisationId, template, ct);
         var (recipients, errors, groupNames, withoutAddress) = await RecipientsAsync(db, request, message, ct);
         if (recipients.Count == 0)
             throw DomainException.Validation("recipients", errors.Count > 0
@@ -140,9 +143,9 @@ public sealed partial class CampaignService(
                 throw DomainException.Validation("template", $"Templates are WhatsApp's: a {channel.ToDisplayName()} campaign sends a body. Remove the template, or choose WhatsApp.");
             if (message.Length > 0)
                 throw DomainException.Validation("template", "Send either a body or a template, not both.");
-            if (string.IsNullOrWhiteSpace(template.Name) || !TemplateNamePattern().IsMatch(template.Name.Trim()))
+            if (string.IsNullOrWhiteSpace(template.Name) || !Channels.WhatsApp.WhatsAppTemplates.NamePattern().IsMatch(template.Name.Trim()))
                 throw DomainException.Validation("template", "Name the approved template as WhatsApp Manager shows it: lower-case letters, digits and underscores, e.g. order_update.");
-            if (string.IsNullOrWhiteSpace(template.Language) || !TemplateLanguagePattern().IsMatch(template.Language.Trim()))
+            if (string.IsNullOrWhiteSpace(template.Language) || !Channels.WhatsApp.WhatsAppTemplates.LanguagePattern().IsMatch(template.Language.Trim()))
                 throw DomainException.Validation("template", "Give the template's language code as approved, e.g. en or en_US.");
             if (template.Parameters.Count > 20 || template.Parameters.Any(p => p is null || p.Length > 1_024))
                 throw DomainException.Validation("template", "A template takes at most 20 parameters of at most 1,024 characters each.");
@@ -454,12 +457,6 @@ public sealed partial class CampaignService(
 
     [GeneratedRegex(@"\{([A-Za-z0-9_]+)\}")]
     private static partial Regex PlaceholderPattern();
-
-    [GeneratedRegex("^[a-z0-9_]{1,512}$")]
-    private static partial Regex TemplateNamePattern();
-
-    [GeneratedRegex("^[a-z]{2,3}(_[A-Z]{2})?$")]
-    private static partial Regex TemplateLanguagePattern();
 
     private sealed record Draft(Recipient Recipient, string Body, SmsAnalysis Analysis, decimal Cost);
 }

@@ -38,6 +38,7 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     public DbSet<WebhookDelivery> WebhookDeliveries => Set<WebhookDelivery>();
     public DbSet<InboxReceipt> DeliveryInbox => Set<InboxReceipt>();
     public DbSet<Providers.GatewaySettings> GatewaySettings => Set<Providers.GatewaySettings>();
+    public DbSet<Channels.WhatsApp.WhatsAppTemplateDefinition> WhatsAppTemplates => Set<Channels.WhatsApp.WhatsAppTemplateDefinition>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -46,6 +47,16 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
         builder.Entity<AppUser>(user =>
         {
             user.Property(u => u.DisplayName).HasMaxLength(100);
+        });
+
+        builder.Entity<Channels.WhatsApp.WhatsAppTemplateDefinition>(t =>
+        {
+            t.ToTable("whatsapp_templates");
+            t.Property(x => x.Name).HasMaxLength(512);
+            t.Property(x => x.Language).HasMaxLength(16);
+            t.Property(x => x.Body).HasMaxLength(Channels.WhatsApp.WhatsAppTemplateDefinition.MaxBodyLength);
+            t.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
+            t.HasIndex(x => new { x.OrganisationId, x.Name, x.Language }).IsUnique();
         });
 
         builder.Entity<Providers.GatewaySettings>(g =>

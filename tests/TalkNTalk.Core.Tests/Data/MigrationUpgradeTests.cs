@@ -18,7 +18,7 @@ namespace TalkNTalk.Core.Tests.Data;
 public sealed class MigrationUpgradeTests
 {
     private const string LastHandWrittenMigration = "20261125060000_Webhooks";
-    private static readonly string[] TablesAddedSince = ["delivery_inbox", "user_sessions", "sms_gateway_settings", "opt_outs"];
+    private static readonly string[] TablesAddedSince = ["delivery_inbox", "user_sessions", "sms_gateway_settings", "opt_outs", "whatsapp_templates"];
 
     // Columns renamed since then (the row keeps its value under the new name) and added since then (with the value
     // every old row must get).
@@ -34,6 +34,12 @@ public sealed class MigrationUpgradeTests
         [("contacts", "Email")] = "NULL",
         [("contacts", "TelegramChatId")] = "NULL",
         [("contacts", "SlackUserId")] = "NULL",
+        [("campaigns", "Subject")] = "NULL",
+        [("sender_ids", "Channel")] = "Sms",
+        [("sender_ids", "ProviderRef")] = "NULL",
+        [("sender_ids", "Secret")] = "NULL",
+        [("sender_ids", "VerificationTokenHash")] = "NULL",
+        [("sender_ids", "VerificationSentAt")] = "NULL",
     };
 
     [Fact]
@@ -65,7 +71,7 @@ public sealed class MigrationUpgradeTests
     // a campaign with messages and their stats and search index, an API key, a webhook endpoint and a test event.
     private static async Task FillAsync(TestServices services)
     {
-        var org = await services.CreateOrganisationAsync(credit: 250m);
+        var org = await LegacyRows.InsertOrganisationAsync(services, credit: 250m);
         var book = await services.Get<AddressBookService>().CreateAsync(org, "Customers", "Nairobi branch");
         await using (var db = services.NewDb())
         {

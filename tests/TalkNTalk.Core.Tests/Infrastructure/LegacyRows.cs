@@ -1,16 +1,54 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using TalkNTalk.Core.Users;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Phones;
 
 namespace TalkNTalk.Core.Tests.Infrastructure;
 
 /// <summary>
-/// Rows as the releases before the <c>Channels</c> and <c>ContactAddresses</c> migrations wrote them, for the tests that upgrade an old database:
+/// Rows as the releases before the <c>Channels</c>, <c>ContactAddresses</c> and <c>Origins</c> migrations wrote them, for the tests that upgrade an old database:
 /// today's services write columns those schemas do not have. An SMS campaign with its queued messages, their counts
 /// in <c>message_stats</c> and their numbers in the trigram index, as <c>CampaignService</c> and <c>MessageIndex</c> did.
 /// </summary>
 internal static class LegacyRows
 {
+    /// <summary>
+    /// An organisation with its admin, wallet (and opening credit) and default sender ID as set-up wrote them before
+    /// sender IDs had channels (migration <c>Origins</c>); the admin's user through Identity, whose tables have not changed.
+    /// </summary>
+    public static async Task<Guid> InsertOrganisationAsync(TestServices services, decimal credit, string name = "Acme Kenya", string sender = "ACMEKE")
+    {
+        var organisation = Guid.NewGuid();
+        var now = Sql.Text(new DateTime(2026, 11, 20, 4, 0, 0, DateTimeKind.Utc));
+        var org = Sql.Text(organisation);
+        var amount = Sql.Text(credit);
+        string userId;
+        await using (var scope = services.Get<IServiceScopeFactory>().CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+            var email = TestServices.AdminEmailOf(name);
+            var admin = new AppUser { UserName = email, Email = email, DisplayName = $"{name} Admin", EmailConfirmed = true };
+            var created = await users.CreateAsync(admin, "correct-horse-7");
+            Assert.True(created.Succeeded, string.Join(" ", created.Errors.Select(e => e.Description)));
+            userId = admin.Id;
+        }
+        await using var db = services.NewDb();
+        await db.Database.ExecuteSqlAsync($"INSERT INTO organisations (Id, Name, TimeZoneId, CreatedAt) VALUES ({org}, {name}, 'Africa/Nairobi', {now})");
+        await db.Database.ExecuteSqlAsync($"INSERT INTO wallets (OrganisationId, Available, Reserved, UpdatedAt, Version) VALUES ({org}, {amount}, '0', {now}, 1)");
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO wallet_ledger (OrganisationId, Kind, Amount, AvailableAfter, ReservedAfter, Note, Actor, Reference, CreatedAt)
+            VALUES ({org}, 'TopUp', {amount}, {amount}, '0', 'Opening credit', 'setup', 'bootstrap:opening-credit', {now})
+            """);
+        await db.Database.ExecuteSqlAsync($"""
+            INSERT INTO sender_ids (Id, OrganisationId, Name, NormalizedName, Category, Status, IsDefault, CreatedAt, DecidedAt, DecidedBy)
+            VALUES ({Sql.Text(Guid.NewGuid())}, {org}, {sender}, {sender.ToUpperInvariant()}, 'Transactional', 'Approved', 1, {now}, {now}, 'setup')
+            """);
+        await db.Database.ExecuteSqlAsync($"INSERT INTO memberships (Id, OrganisationId, UserId, Role, CreatedAt) VALUES ({Sql.Text(Guid.NewGuid())}, {org}, {userId}, 'Admin', {now})");
+        return organisation;
+    }
+
     /// <summary>A contact as the address books wrote it before contacts had other addresses than the mobile.</summary>
     public static async Task InsertContactAsync(TalkNTalkDbContext db, Guid organisationId, Guid addressBookId, string mobile, string? firstName, string? lastName, string? customFields = null)
     {

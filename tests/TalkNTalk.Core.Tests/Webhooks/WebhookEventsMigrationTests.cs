@@ -15,7 +15,7 @@ public sealed class WebhookEventsMigrationTests
     public async Task Endpoints_subscribed_to_failures_keep_receiving_undelivered_messages_and_none_gets_cancellations_unasked()
     {
         await using var services = await TestServices.StartAsync(new(WebhookScenario.Settings), BeforeEventsV2);
-        var org = await services.CreateOrganisationAsync(credit: 100m);
+        var org = await LegacyRows.InsertOrganisationAsync(services, credit: 100m);
         var webhooks = services.Get<WebhookService>();
         // Every choice the release before could store: sent 1, delivered 2, failed 4 (which covered undelivered).
         var stored = new[] { 1, 2, 4, 1 | 2, 2 | 4, 1 | 2 | 4 };
