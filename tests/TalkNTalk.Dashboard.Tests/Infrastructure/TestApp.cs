@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TalkNTalk.Core.ApiKeys;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Organisations;
@@ -44,6 +45,11 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
             builder.UseSetting(key, value);
         builder.ConfigureServices(services => services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter, ClientAddressFromHeader>());
+        builder.ConfigureTestServices(services =>
+        {
+            services.RemoveAll<TalkNTalk.Core.SenderIds.IOriginVerificationSender>();
+            services.AddSingleton<TalkNTalk.Core.SenderIds.IOriginVerificationSender>(Verifications);
+        });
         if (_services is not null)
             builder.ConfigureTestServices(_services);
         if (_bootstrap)
@@ -62,6 +68,9 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
 
     /// <summary>A browser whose cookie jar the test can read, e.g. to keep a copy of the sign-in cookie.</summary>
     public HttpClient Browser(CookieContainer cookies) => CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.CookieContainerHandler(cookies));
+
+    /// <summary>The e-mail sender verification links the app was asked to send (instead of logging them).</summary>
+    public RecordedVerifications Verifications { get; } = new();
 
     public T Service<T>() where T : notnull => Services.GetRequiredService<T>();
 
