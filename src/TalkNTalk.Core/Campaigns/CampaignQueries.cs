@@ -12,13 +12,13 @@ using TalkNTalk.Core.Wallets;
 namespace TalkNTalk.Core.Campaigns;
 
 /// <summary>A campaign as compose starts from it again.</summary>
-public sealed record CampaignDraft(string Name, string Message, string SenderId, IReadOnlyList<Guid> AddressBookIds);
+public sealed record CampaignDraft(string Name, string Message, string SenderId, IReadOnlyList<Guid> AddressBookIds, Channel Channel = Channel.Sms, string? Subject = null);
 
 public sealed record CampaignView(
     Guid Id, string Name, string Message, string SenderId, SenderIdCategory SenderCategory, CampaignStatus Status, MessageSource Source,
     int RecipientsCount, int SentCount, int DeliveredCount, int FailedCount, int QueuedCount, int HeldCount, int CancelledCount,
     decimal EstimatedCost, decimal ActualCost, string? CreatedBy, DateTime CreatedAt, DateTime? ScheduledAt, DateTime? StartedAt, DateTime? FinishedAt,
-    int UndeliveredCount = 0, int UnknownCount = 0, Channel Channel = Channel.Sms)
+    int UndeliveredCount = 0, int UnknownCount = 0, Channel Channel = Channel.Sms, string? Subject = null)
 {
     /// <summary>Messages that reached a final or submitted state, for the progress bar.</summary>
     public int ProcessedCount => SentCount + FailedCount + CancelledCount;
@@ -96,7 +96,7 @@ public sealed class CampaignQueries(
             return null;
         var books = (campaign.AddressBookIds ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(text => Guid.TryParse(text, out var book) ? book : Guid.Empty).Where(book => book != Guid.Empty).ToList();
-        return new CampaignDraft(campaign.Name, campaign.Message, campaign.SenderId, books);
+        return new CampaignDraft(campaign.Name, campaign.Message, campaign.SenderId, books, campaign.Channel, campaign.Subject);
     }
 
     public async Task<CampaignView> GetAsync(Guid organisationId, Guid id, CancellationToken ct = default)
@@ -298,5 +298,5 @@ public sealed class CampaignQueries(
         pending.GetValueOrDefault((c.Id, MessageStatus.Queued)) + pending.GetValueOrDefault((c.Id, MessageStatus.Submitting)),
         pending.GetValueOrDefault((c.Id, MessageStatus.Held)), pending.GetValueOrDefault((c.Id, MessageStatus.Cancelled)),
         c.EstimatedCost, c.ActualCost, c.CreatedBy, c.CreatedAt, c.ScheduledAt, c.StartedAt, c.FinishedAt,
-        pending.GetValueOrDefault((c.Id, MessageStatus.Undelivered)), pending.GetValueOrDefault((c.Id, MessageStatus.Unknown)), c.Channel);
+        pending.GetValueOrDefault((c.Id, MessageStatus.Undelivered)), pending.GetValueOrDefault((c.Id, MessageStatus.Unknown)), c.Channel, c.Subject);
 }

@@ -18,7 +18,7 @@ public partial class CampaignDetail
     [Inject] private ISnackbar Snackbar { get; set; } = default!;
     [Inject] private Microsoft.Extensions.Options.IOptions<SendingOptions> Sending { get; set; } = default!;
     [Inject] private TimeProvider Clock { get; set; } = default!;
-    [Inject] private Core.Providers.SmsGateway Gateway { get; set; } = default!;
+    [Inject] private Core.Providers.ChannelGateways Gateways { get; set; } = default!;
     [Inject] private Core.Providers.GatewayNotifier GatewayChanges { get; set; } = default!;
 
     private CampaignView? campaign;
@@ -44,10 +44,11 @@ public partial class CampaignDetail
         }
     }
 
-    /// <summary>Why a queued or running campaign sends nothing now: the SMS gateway is down or paused (nothing is charged meanwhile).</summary>
+    /// <summary>Why a queued or running campaign sends nothing now: its channel's lane (the SMS gateway, the e-mail server, …) is down or paused (nothing is charged meanwhile).</summary>
     private string? WaitingForGateway =>
-        campaign is { Channel: Channel.Sms, Status: CampaignStatus.Queued or CampaignStatus.Running, QueuedCount: > 0 } && Gateway.Health is { State: not Core.Providers.GatewayState.Sending } health
-            ? Dashboard.Gateway.GatewayWording.CampaignNotice(health, LocalClock)
+        campaign is { Status: CampaignStatus.Queued or CampaignStatus.Running, QueuedCount: > 0 }
+        && Gateways.For(campaign.Channel)?.Health is { State: not Core.Providers.GatewayState.Sending } health
+            ? Dashboard.Gateway.GatewayWording.CampaignNotice(health, LocalClock, campaign.Channel)
             : null;
 
     // The gateway's health is read when rendering; this only gives LiveRefresh something to call before it re-renders.

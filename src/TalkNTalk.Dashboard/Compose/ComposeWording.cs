@@ -1,4 +1,5 @@
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Messaging;
 using TalkNTalk.Core.SenderIds;
 
@@ -10,12 +11,18 @@ namespace TalkNTalk.Dashboard.Compose;
 /// </summary>
 public sealed class ComposeWording(SendQuote quote, string window, Func<DateTime?, string?> local)
 {
-    /// <summary>Why Send is off, in words that say what to change; null when it can go.</summary>
-    public string? BlockedReason(string? message, int recipients) =>
-        quote.MessageProblem is not null ? "Send is off until the message fits in " + SmsText.MaxSegments + " parts (see above)."
+    /// <summary>
+    /// Why Send is off, in words that say what to change; null when it can go. <paramref name="draftProblem"/> is what
+    /// the channel still lacks (its origin, the e-mail's subject, a WhatsApp template's parameters), from the page.
+    /// </summary>
+    public string? BlockedReason(string? message, int recipients, Channel channel = Channel.Sms, string? draftProblem = null) =>
+        quote.MessageProblem is not null ? (channel == Channel.Sms
+            ? "Send is off until the message fits in " + SmsText.MaxSegments + " parts (see above)."
+            : $"Send is off until the message fits in {ChannelRules.MaxBodyLength(channel):N0} characters (see above).")
         : quote.RecipientsProblem is not null ? "Send is off until there are fewer numbers (see above)."
+        : draftProblem is not null ? draftProblem
         : string.IsNullOrWhiteSpace(message) ? "Write the message to send."
-        : recipients == 0 ? "Choose address books or enter numbers to send to."
+        : recipients == 0 ? (channel.UsesMobile() ? "Choose address books or enter numbers to send to." : "Choose address books whose contacts have " + WithArticle(channel) + ".")
         : null;
 
     /// <summary>When the send goes, as the confirm says it.</summary>
@@ -27,4 +34,13 @@ public sealed class ComposeWording(SendQuote quote, string window, Func<DateTime
     public string? WindowNotice(SenderIdCategory? category) => category != SenderIdCategory.Promotional ? null
         : !quote.WaitsForWindow ? $"Promotional: sent inside the {window} window, with the opt-out text."
         : $"Promotional messages go out only between {window}. This send will wait until {local(quote.DueAt)}.";
+
+    /// <summary>Who on the chosen books the channel reaches: "1,204 of 1,248 contacts have an e-mail address".</summary>
+    public static string Reach(Channel channel, ChannelReach reach) =>
+        reach.Contacts == 0 ? "The chosen address books have no contacts yet"
+        : $"{reach.WithAddress:N0} of {reach.Contacts:N0} contact{(reach.Contacts == 1 ? "" : "s")} {(reach.WithAddress == 1 ? "has" : "have")} {WithArticle(channel)}";
+
+    /// <summary>The channel's address with its article: "a mobile number", "an e-mail address", "a Telegram chat id".</summary>
+    public static string WithArticle(Channel channel) =>
+        (channel == Channel.Email ? "an " : "a ") + channel.AddressName();
 }

@@ -1,3 +1,4 @@
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Providers;
 
 namespace TalkNTalk.Dashboard.Gateway;
@@ -29,9 +30,17 @@ public static class GatewayWording
         _ => "Sending",
     };
 
-    /// <summary>The campaign page's notice while its messages wait on the gateway.</summary>
-    public static string CampaignNotice(GatewayHealth health, Func<DateTime, string> clock) =>
-        $"Waiting for the SMS gateway{Since(health, clock)} — messages stay queued and nothing is charged.";
+    /// <summary>The campaign page's notice while its messages wait on their channel's lane: "Waiting for the SMS gateway since 10:42 — …".</summary>
+    public static string CampaignNotice(GatewayHealth health, Func<DateTime, string> clock, Channel channel = Channel.Sms) =>
+        $"Waiting for {LaneName(channel)}{Since(health, clock)} — messages stay queued and nothing is charged.";
+
+    /// <summary>What a channel's messages go through, as a sentence names it: "the SMS gateway", "the e-mail server", …</summary>
+    public static string LaneName(Channel channel) => channel switch
+    {
+        Channel.Sms => "the SMS gateway",
+        Channel.Email => "the e-mail server",
+        _ => $"the {channel.ToDisplayName()} API",
+    };
 
     /// <summary>"12.4 messages a second (at most 100)", or "(no limit)" when the provider's rate is not capped.</summary>
     public static string Rate(GatewayHealth health) =>
