@@ -34,7 +34,7 @@ public sealed class AdminTests
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Approve ACMEPROMO" }).ClickAsync();
         await Expect(page.GetByTestId("status-ACMEPROMO")).ToHaveTextAsync("Approved");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Make ACMEPROMO the default" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Make default: ACMEPROMO" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "ACMEPROMO" })).ToContainTextAsync("Default");
         await Screenshots.SaveAsync(page, "admin-sender-ids-after-1366");
 

@@ -76,7 +76,9 @@ public sealed class ComposeRecipients(RecipientResolver resolver, ContactService
         Counting = true;
         try
         {
-            await Task.Delay(pause, token);
+            // Nothing chosen, nothing to wait for (a new channel on an empty form, the page's first render).
+            if (Books.Count > 0 || NumbersToSend.Count > 0)
+                await Task.Delay(pause, token);
             var unique = new HashSet<string>(StringComparer.Ordinal);
             var books = Books.ToList();
             ChannelReach? reach = null;
