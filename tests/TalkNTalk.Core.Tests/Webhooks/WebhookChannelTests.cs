@@ -2,7 +2,10 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Common;
+using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Messages;
+using TalkNTalk.Core.Providers;
+using TalkNTalk.Core.Tests.Dispatch;
 using TalkNTalk.Core.Tests.Infrastructure;
 using TalkNTalk.Core.Webhooks;
 
@@ -117,71 +120,75 @@ public sealed class WebhookChannelTests
     }
 
     [Fact]
-    public async Task An_email_that_is_sent_delivered_and_bounces_reaches_only_endpoints_subscribed_to_those_email_events_signed_in_the_same_shape()
+    public async Task An_email_campaign_dispatched_and_then_bounced_reaches_only_endpoints_subscribed_to_those_email_events_signed_in_the_same_shape()
     {
         var emailEvents = (WebhookEvents.Sent | WebhookEvents.Delivered | WebhookEvents.Undelivered).On(Channel.Email);
-        await using var scenario = await WebhookScenario.StartAsync(emailEvents, WebhookScenario.Reliable());
+        await using var scenario = await WebhookScenario.StartAsync(emailEvents, WebhookScenario.Reliable(("SimulatedProvider:NonDeliveryRate", "0")));
         await using var smsOnly = await WebhookReceiver.StartAsync();
         await using var deliveriesOnly = await WebhookReceiver.StartAsync();
         var smsEndpoint = (await scenario.Webhooks.CreateAsync(scenario.OrganisationId, smsOnly.Url, "SMS system", WebhookEvents.All, null)).Endpoint.Id;
         var deliveredOnly = (await scenario.Webhooks.CreateAsync(scenario.OrganisationId, deliveriesOnly.Url, null, WebhookEvents.Delivered.On(Channel.Email), null)).Endpoint.Id;
         var services = scenario.Services;
+        var dispatcher = services.Get<Dispatcher>();
         var messages = await ChannelSends.SendAsync(services, scenario.OrganisationId, Channel.Email, "wanjiku@example.co.ke", "otieno@example.com");
         var bounced = messages["wanjiku@example.co.ke"];
-        var failed = messages["otieno@example.com"];
 
-        // Accepted by the mail server (sent and delivered together), then a bounce arrives; the other is refused.
-        await ChannelSends.BecomeAsync(services, bounced, MessageStatus.Sent);
-        await ChannelSends.BecomeAsync(services, bounced, MessageStatus.Delivered);
+        // The relay takes both (sent and delivered at once, e-mail has no receipts); three minutes later one bounces.
+        await DispatcherTests.RunUntilIdleAsync(dispatcher);
         services.Clock.Advance(TimeSpan.FromMinutes(3));
-        await ChannelSends.BecomeAsync(services, bounced, MessageStatus.Undelivered, "mailbox_full");
-        await ChannelSends.BecomeAsync(services, failed, MessageStatus.Failed, "rejected");
+        await services.Get<IDeliveryReceiptSink>().PostAsync([new DeliveryReceipt(null, false, ChannelRules.EmailBounced, services.Clock.GetUtcNow().UtcDateTime, bounced)]);
+        await DispatcherTests.RunUntilIdleAsync(dispatcher);
 
         var rows = await scenario.DeliveriesAsync();
-        Assert.Equal(new[] { ("email.delivered", deliveredOnly), ("email.delivered", scenario.EndpointId), ("email.sent", scenario.EndpointId), ("email.undelivered", scenario.EndpointId) }.Order(),
-            rows.Select(r => (r.EventType, r.EndpointId)).Order());
-        Assert.DoesNotContain(rows, r => r.EndpointId == smsEndpoint || r.MessageId == failed);
+        var expected = messages.Values.SelectMany(m => new[] { ("email.sent", scenario.EndpointId, m), ("email.delivered", scenario.EndpointId, m), ("email.delivered", deliveredOnly, m) })
+            .Append(("email.undelivered", scenario.EndpointId, bounced));
+        Assert.Equal(expected.Order(), rows.Select(r => (r.EventType, r.EndpointId, r.MessageId!.Value)).Order());
+        Assert.DoesNotContain(rows, r => r.EndpointId == smsEndpoint);
 
         await scenario.DeliverDueAsync();
 
         Assert.Equal(0, smsOnly.Count); // an SMS-only endpoint hears nothing of e-mail
-        Assert.Equal($"evt_{bounced:N}_email_delivered", Assert.Single(deliveriesOnly.Calls).EventId);
+        Assert.Equal(messages.Values.Select(m => $"evt_{m:N}_email_delivered").Order(), deliveriesOnly.Calls.Select(c => c.EventId).Order());
         var calls = scenario.Receiver.Calls;
-        Assert.Equal(["email.delivered", "email.sent", "email.undelivered"], calls.Select(c => c.Event).Order());
+        Assert.Equal(5, calls.Count);
         await using var db = services.NewDb();
-        var message = await db.Messages.AsNoTracking().SingleAsync(m => m.Id == bounced);
+        var sent = await db.Messages.AsNoTracking().ToDictionaryAsync(m => m.Id);
         foreach (var call in calls)
         {
             Assert.True(WebhookVerification.IsFromTalkNTalk(call.Signature, call.Body, scenario.Secret, scenario.Now), call.Signature);
             Assert.Equal(["id", "event", "timestamp", "data"], call.Json.EnumerateObject().Select(p => p.Name));
             var e = WebhookVerification.ReadEvent(call.Body);
-            Assert.Equal((call.EventId, call.Event), (e.Id, e.Event)); // the headers name the body's id and event
-            Assert.Equal($"evt_{bounced:N}_{e.Event.Replace('.', '_')}", e.Id);
+            Assert.Equal((call.EventId, call.Event, 1), (e.Id, e.Event, call.Attempt)); // the headers name the body's id and event
             var data = e.Data!.Value;
+            var message = sent[data.GetProperty("id").GetGuid()];
+            Assert.Equal($"evt_{message.Id:N}_{e.Event.Replace('.', '_')}", e.Id);
             Assert.Equal(["id", "mobile", "sender_id", "message", "status", "network", "source", "scheduled_at", "created_at", "updated_at", "channel", "address",
                 "campaign_id", "error_code", "error_detail"], data.EnumerateObject().Select(p => p.Name));
-            Assert.Equal((bounced, "email", "wanjiku@example.co.ke", "news@acme.co.ke", "Karibu", message.CampaignId),
-                (data.GetProperty("id").GetGuid(), data.GetProperty("channel").GetString(), data.GetProperty("address").GetString(),
-                    data.GetProperty("sender_id").GetString(), data.GetProperty("message").GetString(), data.GetProperty("campaign_id").GetGuid()));
+            Assert.Equal(("email", message.Address, "news@acme.co.ke", "Karibu", "web", message.CampaignId),
+                (data.GetProperty("channel").GetString(), data.GetProperty("address").GetString(), data.GetProperty("sender_id").GetString(),
+                    data.GetProperty("message").GetString(), data.GetProperty("source").GetString(), data.GetProperty("campaign_id").GetGuid()));
             Assert.Equal(JsonValueKind.Null, data.GetProperty("mobile").ValueKind); // no number, no network on e-mail
             Assert.Equal(JsonValueKind.Null, data.GetProperty("network").ValueKind);
-            Assert.Equal(e.Event[6..], data.GetProperty("status").GetString());
+            Assert.Equal(e.Event["email.".Length..], data.GetProperty("status").GetString());
             Assert.Equal(call.Json.GetProperty("timestamp").GetString(), data.GetProperty("updated_at").GetString());
             if (e.Event == "email.undelivered")
-                Assert.Equal("mailbox_full", data.GetProperty("error_code").GetString());
+                Assert.Equal((bounced, ChannelRules.EmailBounced), (message.Id, data.GetProperty("error_code").GetString()));
             else
                 Assert.Equal(JsonValueKind.Null, data.GetProperty("error_code").ValueKind);
         }
-        Assert.Equal(new DateTimeOffset(2026, 11, 25, 9, 3, 0, TimeSpan.FromHours(3)), WebhookVerification.ReadEvent(calls.Single(c => c.Event == "email.undelivered").Body).Timestamp);
+        var bounce = WebhookVerification.ReadEvent(calls.Single(c => c.Event == "email.undelivered").Body);
+        var delivery = WebhookVerification.ReadEvent(calls.Single(c => c.Event == "email.delivered" && c.EventId.Contains($"{bounced:N}")).Body);
+        Assert.Equal(TimeSpan.FromMinutes(3), bounce.Timestamp - delivery.Timestamp);
 
         // The endpoint's log finds the bounce by its event id and the message by part of its address.
         var bounceId = $"evt_{bounced:N}_email_undelivered";
         var (found, total) = await scenario.Webhooks.DeliveriesAsync(scenario.OrganisationId, scenario.EndpointId, new WebhookDeliveryFilter(Search: bounceId), 0, 50);
         Assert.Equal((1, "email.undelivered", bounceId, "wanjiku@example.co.ke"), (total, found[0].EventType, found[0].EventId, found[0].Address));
         var (byAddress, _) = await scenario.Webhooks.DeliveriesAsync(scenario.OrganisationId, scenario.EndpointId, new WebhookDeliveryFilter(Search: "WANJIKU@"), 0, 50);
-        Assert.Equal(3, byAddress.Count);
+        Assert.Equal(3, byAddress.Count); // sent, delivered, undelivered
         var (byEvent, _) = await scenario.Webhooks.DeliveriesAsync(scenario.OrganisationId, scenario.EndpointId, new WebhookDeliveryFilter(EventType: "email.sent"), 0, 50);
-        Assert.Equal(WebhookDeliveryStatus.Succeeded, Assert.Single(byEvent).Status);
+        Assert.Equal(messages.Values.Order(), byEvent.Select(d => d.MessageId!.Value).Order());
+        Assert.All(byEvent, d => Assert.Equal(WebhookDeliveryStatus.Succeeded, d.Status));
     }
 
     [Fact]
