@@ -54,7 +54,18 @@ public sealed class SmtpEmailProvider : IMessageProvider, IAsyncDisposable
     public Task<SubmitResult> SubmitAsync(SubmitRequest request, CancellationToken ct)
     {
         var envelope = BounceAddress.For(_options.Bounces.Address, request.MessageId) ?? request.SenderId;
-        return SendAsync(Compose(request), MailboxAddress.Parse(envelope), MailboxAddress.Parse(request.Address), ct);
+        MimeMessage message;
+        MailboxAddress sender, recipient;
+        try
+        {
+            (message, sender, recipient) = (Compose(request), MailboxAddress.Parse(envelope), MailboxAddress.Parse(request.Address));
+        }
+        catch (ParseException e)
+        {
+            // Addresses are checked on the way in (ChannelAddress), so this is rare; nothing went, and nothing will.
+            return Task.FromResult(new SubmitResult(SubmitOutcome.Failed, ErrorCode: "invalid_address", ErrorDetail: $"Not an e-mail address: {e.Message}"));
+        }
+        return SendAsync(message, sender, recipient, ct);
     }
 
     /// <summary>The e-mail a message becomes: plain text with an HTML alternative, UTF-8 wherever it is needed.</summary>

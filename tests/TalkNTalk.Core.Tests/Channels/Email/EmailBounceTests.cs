@@ -45,12 +45,28 @@ public sealed class EmailBounceTests
         await client.DisconnectAsync(quit: true);
     }
 
+    /// <summary>The app's bounce listener on a free loopback port.</summary>
+    internal static async Task<EmailBounceListener> StartListenerAsync(TestServices services)
+    {
+        var listener = services.Get<EmailBounceListener>();
+        await listener.StartAsync(0, CancellationToken.None);
+        return listener;
+    }
+
+    /// <summary>A message to <paramref name="messageId"/>'s bounce address.</summary>
+    private static MimeMessage ToBounceAddress(Guid messageId, string from, string subject, string text)
+    {
+        var message = new MimeMessage { Subject = subject, Body = new TextPart("plain") { Text = text } };
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(BounceAddress.For($"bounces@{BounceDomain}", messageId)!));
+        return message;
+    }
+
     [Fact]
     public async Task A_bounce_is_kept_as_an_undelivered_receipt_for_its_message_before_the_sender_is_answered()
     {
         await using var services = await TestServices.StartAsync(ListenerSettings);
-        var listener = services.Get<EmailBounceListener>();
-        await listener.StartAsync(0, CancellationToken.None);
+        var listener = await StartListenerAsync(services);
         var messageId = Guid.NewGuid();
 
         await DeliverAsync(listener, Dsn(messageId, "failed", "5.1.1 (user unknown)"));
@@ -66,12 +82,9 @@ public sealed class EmailBounceTests
     public async Task A_delay_notice_or_an_out_of_office_reply_is_taken_but_is_no_bounce()
     {
         await using var services = await TestServices.StartAsync(ListenerSettings);
-        var listener = services.Get<EmailBounceListener>();
-        await listener.StartAsync(0, CancellationToken.None);
+        var listener = await StartListenerAsync(services);
         var messageId = Guid.NewGuid();
-        var outOfOffice = new MimeMessage { Subject = "Out of office: Mkutano wa kesho", Body = new TextPart("plain") { Text = "Niko likizo hadi Jumatatu." } };
-        outOfOffice.From.Add(MailboxAddress.Parse("wanjiku@example.co.ke"));
-        outOfOffice.To.Add(MailboxAddress.Parse(BounceAddress.For($"bounces@{BounceDomain}", messageId)!));
+        var outOfOffice = ToBounceAddress(messageId, "wanjiku@example.co.ke", "Out of office: Mkutano wa kesho", "Niko likizo hadi Jumatatu.");
         outOfOffice.Headers.Add("Auto-Submitted", "auto-replied");
 
         await DeliverAsync(listener, Dsn(messageId, "delayed", "4.4.1"));
@@ -86,8 +99,7 @@ public sealed class EmailBounceTests
     public async Task Mail_for_any_address_but_a_message_s_bounce_address_is_refused()
     {
         await using var services = await TestServices.StartAsync(ListenerSettings);
-        var listener = services.Get<EmailBounceListener>();
-        await listener.StartAsync(0, CancellationToken.None);
+        var listener = await StartListenerAsync(services);
         var stray = new MimeMessage { Subject = "Hello", Body = new TextPart("plain") { Text = "Relay this?" } };
         stray.From.Add(MailboxAddress.Parse("someone@example.com"));
         stray.To.Add(MailboxAddress.Parse("someone@elsewhere.example"));
