@@ -21,7 +21,7 @@ namespace TalkNTalk.Core.Channels.Email;
 /// Off unless <c>Channels:Email:Bounces:ListenPort</c> is set.
 /// </summary>
 public sealed class EmailBounceListener(IOptions<ChannelsOptions> options, IDeliveryReceiptSink receipts, TimeProvider clock,
-    ILogger<EmailBounceListener> logger) : IHostedService, IAsyncDisposable
+    ILogger<EmailBounceListener> logger) : IHostedService, IAsyncDisposable, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private SmtpServer.SmtpServer? _server;
@@ -34,6 +34,7 @@ public sealed class EmailBounceListener(IOptions<ChannelsOptions> options, IDeli
     public int BouncesReceived => Volatile.Read(ref _bounces);
 
     private int _bounces;
+    private int _disposed;
 
     public Task StartAsync(CancellationToken ct)
     {
@@ -93,7 +94,19 @@ public sealed class EmailBounceListener(IOptions<ChannelsOptions> options, IDeli
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         await StopAsync(CancellationToken.None);
+        _stop.Dispose();
+    }
+
+    /// <summary>Stops taking mail without waiting for the sessions in progress (a host disposed synchronously).</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
+        _server?.Shutdown();
+        _stop.Cancel();
         _stop.Dispose();
     }
 

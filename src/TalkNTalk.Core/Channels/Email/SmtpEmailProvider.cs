@@ -20,7 +20,7 @@ namespace TalkNTalk.Core.Channels.Email;
 /// Connections are pooled (<see cref="EmailOptions.MaxConnections"/>, one per concurrent submission) and reused, so a
 /// campaign of 100,000 costs a handful of connections, not 100,000.
 /// </summary>
-public sealed class SmtpEmailProvider : IMessageProvider, IAsyncDisposable
+public sealed class SmtpEmailProvider : IMessageProvider, IAsyncDisposable, IDisposable
 {
     /// <summary>The header that carries our message id (a bounce that quotes the original's headers quotes it too).</summary>
     public const string MessageIdHeader = "X-TalkNTalk-Message-Id";
@@ -268,14 +268,7 @@ public sealed class SmtpEmailProvider : IMessageProvider, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        List<Connection> idle;
-        lock (_gate)
-        {
-            _disposed = true;
-            idle = [.. _idle];
-            _idle.Clear();
-        }
-        foreach (var connection in idle)
+        foreach (var connection in TakeAllIdle())
         {
             try
             {
@@ -287,6 +280,24 @@ public sealed class SmtpEmailProvider : IMessageProvider, IAsyncDisposable
                 // Stopping: a relay that does not say goodbye changes nothing.
             }
             connection.Client.Dispose();
+        }
+    }
+
+    /// <summary>Closes the idle connections without saying goodbye (a host disposed synchronously).</summary>
+    public void Dispose()
+    {
+        foreach (var connection in TakeAllIdle())
+            connection.Client.Dispose();
+    }
+
+    private List<Connection> TakeAllIdle()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            List<Connection> idle = [.. _idle];
+            _idle.Clear();
+            return idle;
         }
     }
 
