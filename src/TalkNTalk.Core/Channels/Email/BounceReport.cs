@@ -7,8 +7,15 @@ namespace TalkNTalk.Core.Channels.Email;
 /// <param name="Status">The report's status (<c>5.1.1</c>), or why the message was not taken as a bounce.</param>
 public sealed record BounceReport(bool Failed, string Status)
 {
-    /// <summary>The receipt's error code for a bounce.</summary>
-    public const string ErrorCode = "bounced";
+    /// <summary>
+    /// The receipt's error code for a relay that gave up after temporary failures (a <c>4.x.x</c> status: a full mailbox, a
+    /// server that stayed down): undelivered, but unlike a hard bounce (<see cref="ChannelRules.EmailBounced"/>) the address
+    /// stays on the channel.
+    /// </summary>
+    public const string GaveUp = "bounced_transient";
+
+    /// <summary>The receipt's error code: a permanent failure (<c>5.x.x</c>, or a plain bounce that says none) is a hard bounce.</summary>
+    public string ErrorCode => Status.StartsWith("4.", StringComparison.Ordinal) ? GaveUp : ChannelRules.EmailBounced;
 
     /// <summary>
     /// Reads a message sent to a VERP address. A delivery status notification (RFC 3464) is a bounce when a recipient's
@@ -35,14 +42,21 @@ public sealed record BounceReport(bool Failed, string Status)
             return new BounceReport(false, "not a delivery report, and not from the null sender");
         var daemon = message.From.Mailboxes.Any(m => m.LocalPart.Equals("mailer-daemon", StringComparison.OrdinalIgnoreCase)
                                                      || m.LocalPart.Equals("postmaster", StringComparison.OrdinalIgnoreCase));
-        if (daemon || (!IsAutoReply(message) && FailureSubjects.Any(s => message.Subject?.Contains(s, StringComparison.OrdinalIgnoreCase) == true)))
+        if (Says(message, DelaySubjects))
+            return new BounceReport(false, "a delay warning");
+        if (daemon || (!IsAutoReply(message) && Says(message, FailureSubjects)))
             return new BounceReport(true, "5.0.0");
         return new BounceReport(false, IsAutoReply(message) ? "an automatic reply" : "not a delivery report");
     }
 
-    // What plain-text bounces of the common relays say in their subject.
+    // What plain-text bounces of the common relays say in their subject, and their warnings that they are still trying.
     private static readonly string[] FailureSubjects =
         ["undeliver", "delivery failed", "delivery failure", "delivery status notification (failure)", "returned mail", "failure notice", "could not be delivered"];
+
+    private static readonly string[] DelaySubjects = ["delayed", "delay notification", "warning:", "still being retried"];
+
+    private static bool Says(MimeMessage message, string[] words) =>
+        words.Any(w => message.Subject?.Contains(w, StringComparison.OrdinalIgnoreCase) == true);
 
     private static string? Code(string? status) => status?.Trim().Split(' ', 2)[0] is { Length: > 0 } code ? code : null;
 

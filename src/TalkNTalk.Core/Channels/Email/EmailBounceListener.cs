@@ -16,9 +16,10 @@ namespace TalkNTalk.Core.Channels.Email;
 /// <summary>
 /// The app's own SMTP listener for the bounce domain (<see cref="EmailBounceOptions"/>): it takes mail only for VERP
 /// addresses (<see cref="BounceAddress"/>), reads whether it reports a failure (<see cref="BounceReport"/>) and posts a
-/// <c>bounced</c> receipt for the message the address names to <see cref="IDeliveryReceiptSink"/>, answering 250 only once
-/// the receipt is kept (451 otherwise, so the sending relay tries again). It stores nothing else and relays nothing.
-/// Off unless <c>Channels:Email:Bounces:ListenPort</c> is set.
+/// non-delivery receipt for the message the address names to <see cref="IDeliveryReceiptSink"/> (<c>bounced</c>, or
+/// <c>bounced_transient</c> when the relay gave up after temporary failures), answering 250 only once the receipt is
+/// kept (451 otherwise, so the sending relay tries again). It stores nothing else and relays nothing. Off unless
+/// <c>Channels:Email:Bounces:ListenPort</c> is set.
 /// </summary>
 public sealed class EmailBounceListener(IOptions<ChannelsOptions> options, IDeliveryReceiptSink receipts, TimeProvider clock,
     ILogger<EmailBounceListener> logger) : IHostedService, IAsyncDisposable, IDisposable
@@ -136,7 +137,7 @@ public sealed class EmailBounceListener(IOptions<ChannelsOptions> options, IDeli
         var at = clock.GetUtcNow().UtcDateTime;
         try
         {
-            await receipts.PostAsync(messageIds.Select(id => new DeliveryReceipt(null, false, BounceReport.ErrorCode, at, id)).ToList(), ct);
+            await receipts.PostAsync(messageIds.Select(id => new DeliveryReceipt(null, false, report.ErrorCode, at, id)).ToList(), ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
 using MimeKit;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Channels.Email;
 using TalkNTalk.Core.Tests.Infrastructure;
 
@@ -73,7 +74,7 @@ public sealed class EmailBounceTests
 
         await using var db = services.NewDb();
         var receipt = await db.DeliveryInbox.SingleAsync();
-        Assert.Equal((messageId, false, BounceReport.ErrorCode), (receipt.MessageId, receipt.Delivered, receipt.ErrorCode));
+        Assert.Equal((messageId, false, ChannelRules.EmailBounced), (receipt.MessageId, receipt.Delivered, receipt.ErrorCode));
         Assert.Null(receipt.ProviderMessageId);
         Assert.Equal(1, listener.BouncesReceived);
     }
@@ -123,6 +124,17 @@ public sealed class EmailBounceTests
         Assert.False(BounceReport.Read(plain, fromNullSender: false).Failed);
         Assert.False(BounceReport.Read(reply, fromNullSender: true).Failed);
         Assert.Equal(new BounceReport(true, "5.2.2"), BounceReport.Read(Dsn(Guid.NewGuid(), "failed", "5.2.2"), fromNullSender: true));
+    }
+
+    [Fact]
+    public void A_permanent_failure_is_a_hard_bounce_and_giving_up_after_temporary_ones_is_not_nor_is_a_delay_warning()
+    {
+        var warning = new MimeMessage { Subject = "Warning: message 1tXyz-000 delayed 24 hours", Body = new TextPart("plain") { Text = "still trying" } };
+        warning.From.Add(MailboxAddress.Parse("Mailer-Daemon@mx.example.co.ke"));
+
+        Assert.Equal(ChannelRules.EmailBounced, BounceReport.Read(Dsn(Guid.NewGuid(), "failed", "5.1.1"), fromNullSender: true).ErrorCode);
+        Assert.Equal(BounceReport.GaveUp, BounceReport.Read(Dsn(Guid.NewGuid(), "failed", "4.4.7"), fromNullSender: true).ErrorCode);
+        Assert.False(BounceReport.Read(warning, fromNullSender: true).Failed);
     }
 
     [Fact]
