@@ -288,14 +288,3 @@ public sealed partial class SenderIdService(
     [GeneratedRegex("^[0-9]{5,15}:[A-Za-z0-9_-]{30,50}$")]
     private static partial Regex BotTokenPattern();
 }
-
-/// <summary>Until an e-mail provider sends verification links, the link is written to the log, so a development install can follow it.</summary>
-public sealed class LoggedOriginVerification(Microsoft.Extensions.Logging.ILogger<LoggedOriginVerification> logger) : IOriginVerificationSender
-{
-    public Task SendAsync(SenderIdView origin, string token, CancellationToken ct)
-    {
-        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
-            "Verification for e-mail sender {Address}: open /senders/verify/{Id}/{Token} on this dashboard", origin.Name, origin.Id, token);
-        return Task.CompletedTask;
-    }
-}

@@ -9,6 +9,9 @@ public sealed class FormErrors
 
     public string? Form { get; private set; }
 
+    /// <summary>The machine code of the last refusal (<c>insufficient_balance</c>, …), for a page that acts on one kind.</summary>
+    public string? Code { get; private set; }
+
     /// <summary>The form's message, or else the first field's: for a notification when there is no field to show it by.</summary>
     public string Message => Form ?? _fields.Values.FirstOrDefault() ?? "";
 
@@ -20,6 +23,7 @@ public sealed class FormErrors
     {
         _fields.Clear();
         Form = null;
+        Code = null;
     }
 
     public void Add(string? field, string message)
@@ -42,6 +46,7 @@ public sealed class FormErrors
         catch (DomainException e)
         {
             Add(e.Field, e.Message);
+            Code = e.Code;
             return false;
         }
     }
