@@ -20,8 +20,14 @@ public sealed class RecordedVerifications : IOriginVerificationSender
         return $"/senders/verify/{origin.Id}/{token}";
     }
 
+    /// <summary>When set, the relay "refuses" the next link as the SMTP one does: the sender is saved, the link not sent.</summary>
+    public string? RefuseWith { get; set; }
+
     public Task SendAsync(SenderIdView origin, string token, CancellationToken ct)
     {
+        if (RefuseWith is { } why)
+            throw new TalkNTalk.Core.Common.DomainException("verification_not_sent",
+                $"{origin.Name} is saved, but its verification link could not be sent ({why}). Send the link again from Admin › Sender IDs.");
         _sent.Enqueue((origin, token));
         return Task.CompletedTask;
     }

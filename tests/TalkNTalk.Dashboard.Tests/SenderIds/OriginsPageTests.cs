@@ -173,6 +173,22 @@ public sealed class OriginsPageTests : ComponentTest
     }
 
     [Fact]
+    public void An_email_sender_whose_link_could_not_be_sent_is_listed_and_the_form_says_why()
+    {
+        App.Verifications.RefuseWith = "550 relay refused";
+        var page = Open(Channel.Email);
+        Fill(page, "sender-name", "news@acme.co.ke");
+
+        Register(page);
+
+        page.WaitForAssertion(() => Assert.Equal("Awaiting verification", page.Find("[data-testid='status-news@acme.co.ke']").TextContent.Trim()));
+        Assert.Contains("its verification link could not be sent (550 relay refused)", page.Find("[data-testid=origin-form] .form-error").TextContent);
+        App.Verifications.RefuseWith = null;
+        page.Find("[aria-label='Send the link again to news@acme.co.ke']").Click();
+        page.WaitForAssertion(() => Assert.Single(App.Verifications.Sent));
+    }
+
+    [Fact]
     public void A_malformed_email_address_is_refused_next_to_the_field()
     {
         var page = Open(Channel.Email);
