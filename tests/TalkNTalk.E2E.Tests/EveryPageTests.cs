@@ -29,8 +29,8 @@ public sealed class EveryPageTests
         var settings = AppServer.Bootstrapped();
         settings["Bootstrap__ApiKey"] = Key;
         settings["SimulatedProvider__SubmitLatencyMs"] = "0";
-        // The verification link of an e-mail sender is written to the log until an e-mail provider sends it.
-        settings["Logging__LogLevel__TalkNTalk.Core.SenderIds"] = "Information";
+        // With the simulated e-mail provider, an e-mail sender's verification link is written to the log.
+        settings["Logging__LogLevel__TalkNTalk.Core.Channels.Email.EmailOriginVerification"] = "Information";
         await using var app = await AppServer.StartAsync(settings);
         var campaign = await app.SendBulkAsync(Key, ["254722551001", "254733100100", "254712000001"], "Your statement for November is ready.");
         await using var browser = await Browser.LaunchAsync();

@@ -42,6 +42,17 @@ public sealed class OriginsPageTests : ComponentTest
     }
 
     [Fact]
+    public void Choosing_a_tab_shows_its_channel_and_keeps_it_in_the_address()
+    {
+        var page = Open(Channel.Sms);
+
+        page.FindAll(".mud-tab").Single(t => t.TextContent.Contains("E-mail")).Click();
+
+        page.WaitForAssertion(() => Assert.Contains("Add an e-mail sender", page.Markup));
+        Assert.EndsWith("admin/sender-ids?channel=email", Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
     public async Task A_whatsapp_number_is_registered_with_its_phone_number_id_and_waits_for_approval()
     {
         var page = Open(Channel.WhatsApp);
