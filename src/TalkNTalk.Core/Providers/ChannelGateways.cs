@@ -2,6 +2,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TalkNTalk.Core.Channels;
+using TalkNTalk.Core.Channels.Slack;
+using TalkNTalk.Core.Channels.Telegram;
+using TalkNTalk.Core.Channels.WhatsApp;
 
 namespace TalkNTalk.Core.Providers;
 
@@ -47,6 +50,9 @@ public sealed class ChannelGateways
     private static IMessageProvider Build(Channel channel, ChannelProviderOptions settings, IServiceProvider services) =>
         (channel, settings.Provider) switch
         {
+            (Channel.Telegram, TelegramOptions.BotApi) => ActivatorUtilities.CreateInstance<TelegramBotProvider>(services, settings),
+            (Channel.Slack, SlackOptions.WebApi) => ActivatorUtilities.CreateInstance<SlackWebApiProvider>(services, settings),
+            (Channel.WhatsApp, WhatsAppOptions.CloudApi) => ActivatorUtilities.CreateInstance<WhatsAppCloudProvider>(services, settings),
             _ => SimulatedSmsProvider.ForChannel(channel, services),
         };
 }
