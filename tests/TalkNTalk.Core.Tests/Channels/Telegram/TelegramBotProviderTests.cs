@@ -13,7 +13,7 @@ namespace TalkNTalk.Core.Tests.Channels.Telegram;
 public sealed class TelegramBotProviderTests : IAsyncLifetime
 {
     private const string Bot = "@AcmeKenyaBot";
-    private const string Token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw";
+    private const string Token = ChannelTestKit.BotToken;
 
     private TestServices _services = null!;
     private LoopbackPeer _telegram = null!;
@@ -23,7 +23,7 @@ public sealed class TelegramBotProviderTests : IAsyncLifetime
     {
         _services = await TestServices.StartAsync();
         _organisation = await _services.CreateOrganisationAsync();
-        await _services.Get<SenderIdService>().RegisterAsync(_organisation, new OriginRequest(Channel.Telegram, Bot, Secret: Token));
+        await ChannelTestKit.OriginAsync(_services, _organisation, Channel.Telegram, Bot);
         _telegram = await LoopbackPeer.StartAsync();
     }
 
@@ -81,7 +81,7 @@ public sealed class TelegramBotProviderTests : IAsyncLifetime
 
         Assert.Equal((SubmitOutcome.Failed, ChannelRules.TelegramBlocked), (result.Outcome, result.ErrorCode));
         Assert.Contains("bot was blocked by the user", result.ErrorDetail);
-        Assert.True(ChannelRules.IsOptOut(Channel.Telegram, result.ErrorCode));
+        Assert.Equal(Core.AddressBooks.OptOutReason.BotBlocked, ChannelRules.OptOutFor(Channel.Telegram, result.ErrorCode));
     }
 
     [Theory]
@@ -99,7 +99,7 @@ public sealed class TelegramBotProviderTests : IAsyncLifetime
 
         Assert.Equal((SubmitOutcome.Failed, code), (result.Outcome, result.ErrorCode));
         Assert.Equal($"Telegram refused the message: {description}", result.ErrorDetail);
-        Assert.False(ChannelRules.IsOptOut(Channel.Telegram, result.ErrorCode));
+        Assert.Null(ChannelRules.OptOutFor(Channel.Telegram, result.ErrorCode));
     }
 
     [Fact]

@@ -26,7 +26,7 @@ public sealed class WhatsAppCloudProviderTests : IAsyncLifetime
     {
         _services = await TestServices.StartAsync();
         _organisation = await _services.CreateOrganisationAsync();
-        await _services.Get<SenderIdService>().RegisterAsync(_organisation, new OriginRequest(Channel.WhatsApp, Number, ProviderRef: PhoneNumberId));
+        await ChannelTestKit.OriginAsync(_services, _organisation, Channel.WhatsApp, Number, PhoneNumberId);
         _meta = await LoopbackPeer.StartAsync();
     }
 
@@ -116,7 +116,7 @@ public sealed class WhatsAppCloudProviderTests : IAsyncLifetime
 
         Assert.Equal((SubmitOutcome.Failed, code.ToString()), (result.Outcome, result.ErrorCode));
         Assert.Contains(details.Length > 100 ? details[..100] : details, result.ErrorDetail);
-        Assert.Equal(code == 131050, ChannelRules.IsOptOut(Channel.WhatsApp, result.ErrorCode));
+        Assert.Equal(code == 131050, ChannelRules.OptOutFor(Channel.WhatsApp, result.ErrorCode) is not null);
     }
 
     [Theory]
