@@ -7,30 +7,44 @@ using TalkNTalk.Core.Channels.WhatsApp;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.SenderIds;
+using TalkNTalk.Core.Tests.Infrastructure;
 using TalkNTalk.Dashboard.Tests.Infrastructure;
 
 namespace TalkNTalk.Dashboard.Tests.Gateway;
 
 /// <summary>
-/// GET and POST /callbacks/whatsapp: Meta's subscription handshake, and its signed status notifications through the
-/// durable inbox and the running dispatcher to the message.
+/// GET and POST /callbacks/whatsapp: Meta's subscription handshake, and its signed status notifications for messages the
+/// running dispatcher sent through the real Cloud API provider (a loopback peer answering as Meta does), through the
+/// durable inbox to the message.
 /// </summary>
-public sealed class WhatsAppCallbackTests : IDisposable
+public sealed class WhatsAppCallbackTests : IAsyncLifetime
 {
     private const string AppSecret = "6a1f2c0d9b8e7a5f4c3b2a1908f7e6d5";
     private const string VerifyToken = "acme-meta-verify-7";
     private const string Wamid = "wamid.HBgMMjU0NzIyMDAwMTExFQIAERgSQjY0QTg0RjA2NzE4RTdCRDdBAA==";
 
-    private readonly TestApp _app = new(settings: new Dictionary<string, string>
-    {
-        ["Channels:WhatsApp:AppSecret"] = AppSecret,
-        ["Channels:WhatsApp:VerifyToken"] = VerifyToken,
-        ["SimulatedProvider:FailureRate"] = "0",
-        ["SimulatedProvider:ReceiptDelayMs"] = "3600000",
-        ["SimulatedProvider:SubmitLatencyMs"] = "1",
-    });
+    private LoopbackPeer _meta = null!;
+    private TestApp _app = null!;
 
-    public void Dispose() => _app.Dispose();
+    public async Task InitializeAsync()
+    {
+        _meta = await LoopbackPeer.StartAsync();
+        _meta.Answer = _ => new PeerAnswer(200, $$"""{"messaging_product":"whatsapp","contacts":[{"input":"254722000111","wa_id":"254722000111"}],"messages":[{"id":"{{Wamid}}"}]}""");
+        _app = new TestApp(settings: new Dictionary<string, string>
+        {
+            ["Channels:WhatsApp:Provider"] = "CloudApi",
+            ["Channels:WhatsApp:BaseUrl"] = _meta.Url + "/v21.0",
+            ["Channels:WhatsApp:AccessToken"] = "EAAtest",
+            ["Channels:WhatsApp:AppSecret"] = AppSecret,
+            ["Channels:WhatsApp:VerifyToken"] = VerifyToken,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _meta.DisposeAsync();
+    }
 
     private static string Notification(string id, string status, string? errorCode = null, long timestamp = 1796558400)
     {
@@ -74,8 +88,8 @@ public sealed class WhatsAppCallbackTests : IDisposable
         }
     }
 
-    /// <summary>A WhatsApp message handed to Meta, named by the wamid Meta answered.</summary>
-    private async Task<Guid> SentMessageAsync(string wamid = Wamid)
+    /// <summary>A WhatsApp message the dispatcher handed to Meta, named by the wamid Meta answered.</summary>
+    private async Task<Guid> SentMessageAsync()
     {
         var org = await _app.OrganisationIdAsync();
         var origins = _app.Service<SenderIdService>();
@@ -86,10 +100,8 @@ public sealed class WhatsAppCallbackTests : IDisposable
             OrganisationId = org, Channel = Channel.WhatsApp, Message = "Habari! Your order 4411 is on its way.", Numbers = ["254722000111"], Source = MessageSource.Api,
         });
         var id = Assert.Single(sent.Queued).Id;
-        // Until the dispatcher sends WhatsApp, the message is marked handed over as the dispatcher records it.
-        await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        await db.Messages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s
-            .SetProperty(m => m.Status, MessageStatus.Sent).SetProperty(m => m.ProviderMessageId, wamid).SetProperty(m => m.SentAt, DateTime.UtcNow));
+        await EventuallyAsync(async () => (await MessageAsync(id)) is { Status: MessageStatus.Sent, ProviderMessageId: Wamid });
+        Assert.Equal("/v21.0/106540352242922/messages", Assert.Single(_meta.Calls).Path);
         return id;
     }
 
