@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace TalkNTalk.Core.Tests.Infrastructure;
 
-/// <summary>One request a loopback peer received: method, path, the headers a provider checks, and the body as sent.</summary>
-public sealed record PeerCall(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
+/// <summary>One request a loopback peer received: method, path, query string, headers, and the body as sent.</summary>
+public sealed record PeerCall(string Method, string Path, string Query, IReadOnlyDictionary<string, string> Headers, string Body)
 {
     public JsonElement Json => JsonDocument.Parse(Body).RootElement;
 
@@ -23,7 +23,8 @@ public sealed record PeerCall(string Method, string Path, IReadOnlyDictionary<st
 public sealed record PeerAnswer(int Status, string Body, string? RetryAfter = null);
 
 /// <summary>
-/// Kestrel on a free loopback port that stands in for a provider's HTTP API (Telegram, Slack, WhatsApp Cloud): it records
+/// Kestrel on a free loopback port that stands in for a provider's HTTP API (Telegram, Slack, WhatsApp Cloud, Africa's
+/// Talking): it records
 /// every request and answers what the test says, so the providers' real HTTP, JSON and headers are exercised. Linked
 /// into the Dashboard tests.
 /// </summary>
@@ -60,7 +61,7 @@ public sealed class LoopbackPeer : IAsyncDisposable
             using var reader = new StreamReader(http.Request.Body);
             var body = await reader.ReadToEndAsync();
             var headers = http.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
-            var call = new PeerCall(http.Request.Method, http.Request.Path + http.Request.QueryString, headers, body);
+            var call = new PeerCall(http.Request.Method, http.Request.Path, http.Request.QueryString.Value ?? "", headers, body);
             peer!._calls.Enqueue(call);
             if (peer.BeforeAnswer is { } wait)
             {

@@ -66,28 +66,6 @@ public sealed class WhatsAppCallbackTests : IAsyncLifetime
 
     private static string Signed(string body, string secret = AppSecret) => WhatsAppStatusWebhook.Sign(Encoding.UTF8.GetBytes(body), secret);
 
-    private async Task<OutboundMessage> MessageAsync(Guid id)
-    {
-        await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        return await db.Messages.AsNoTracking().SingleAsync(m => m.Id == id);
-    }
-
-    private async Task<int> InboxAsync()
-    {
-        await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        return await db.DeliveryInbox.CountAsync();
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting.");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>A WhatsApp message the dispatcher handed to Meta, named by the wamid Meta answered.</summary>
     private async Task<Guid> SentMessageAsync()
     {
@@ -100,7 +78,7 @@ public sealed class WhatsAppCallbackTests : IAsyncLifetime
             OrganisationId = org, Channel = Channel.WhatsApp, Message = "Habari! Your order 4411 is on its way.", Numbers = ["254722000111"], Source = MessageSource.Api,
         });
         var id = Assert.Single(sent.Queued).Id;
-        await EventuallyAsync(async () => (await MessageAsync(id)) is { Status: MessageStatus.Sent, ProviderMessageId: Wamid });
+        await TestApp.EventuallyAsync(async () => (await _app.MessageAsync(id)) is { Status: MessageStatus.Sent, ProviderMessageId: Wamid });
         Assert.Equal("/v21.0/106540352242922/messages", Assert.Single(_meta.Calls).Path);
         return id;
     }
@@ -129,8 +107,8 @@ public sealed class WhatsAppCallbackTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(body, Signed(body, "not-the-app-secret"))).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await PostAsync(body, Signed(Notification(Wamid, "failed", "131026")))).StatusCode);
 
-        Assert.Equal(0, await InboxAsync());
-        Assert.Equal(MessageStatus.Sent, (await MessageAsync(id)).Status);
+        Assert.Equal(0, await _app.InboxCountAsync());
+        Assert.Equal(MessageStatus.Sent, (await _app.MessageAsync(id)).Status);
     }
 
     [Fact]
@@ -141,7 +119,7 @@ public sealed class WhatsAppCallbackTests : IAsyncLifetime
         var response = await PostAsync(body, Signed(body));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(0, await InboxAsync());
+        Assert.Equal(0, await _app.InboxCountAsync());
     }
 
     [Fact]
@@ -153,8 +131,8 @@ public sealed class WhatsAppCallbackTests : IAsyncLifetime
         var response = await PostAsync(body, Signed(body));
 
         Assert.Equal((HttpStatusCode.OK, "Ignored: no final status.\n"), (response.StatusCode, await response.Content.ReadAsStringAsync()));
-        Assert.Equal(0, await InboxAsync());
-        Assert.Equal(MessageStatus.Sent, (await MessageAsync(id)).Status);
+        Assert.Equal(0, await _app.InboxCountAsync());
+        Assert.Equal(MessageStatus.Sent, (await _app.MessageAsync(id)).Status);
     }
 
     [Fact]
@@ -168,16 +146,16 @@ public sealed class WhatsAppCallbackTests : IAsyncLifetime
         var first = await PostAsync(body, Signed(body));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        await EventuallyAsync(async () => (await MessageAsync(id)).Status == MessageStatus.Delivered && await InboxAsync() == 0);
-        var delivered = await MessageAsync(id);
+        await TestApp.EventuallyAsync(async () => (await _app.MessageAsync(id)).Status == MessageStatus.Delivered && await _app.InboxCountAsync() == 0);
+        var delivered = await _app.MessageAsync(id);
         Assert.Equal(DateTime.UnixEpoch.AddSeconds(at), delivered.DeliveredAt);
 
         var read = Notification(Wamid, "read", timestamp: at + 60);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Signed(body))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(read, Signed(read))).StatusCode);
 
-        await EventuallyAsync(async () => await InboxAsync() == 0);
-        var after = await MessageAsync(id);
+        await TestApp.EventuallyAsync(async () => await _app.InboxCountAsync() == 0);
+        var after = await _app.MessageAsync(id);
         Assert.Equal((MessageStatus.Delivered, delivered.DeliveredAt, delivered.UpdatedAt, delivered.Cost), (after.Status, after.DeliveredAt, after.UpdatedAt, after.Cost));
     }
 
@@ -189,7 +167,7 @@ public sealed class WhatsAppCallbackTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, (await PostAsync(body, Signed(body))).StatusCode);
 
-        await EventuallyAsync(async () => (await MessageAsync(id)).Status == MessageStatus.Undelivered);
-        Assert.Equal(ChannelRules.WhatsAppMarketingOptOut, (await MessageAsync(id)).ErrorCode);
+        await TestApp.EventuallyAsync(async () => (await _app.MessageAsync(id)).Status == MessageStatus.Undelivered);
+        Assert.Equal(ChannelRules.WhatsAppMarketingOptOut, (await _app.MessageAsync(id)).ErrorCode);
     }
 }
