@@ -98,6 +98,9 @@ public static class CoreServiceCollectionExtensions
         // log either (thousands a second): the gateway lane records failures, and the page shows them.
         services.AddHttpClient(Providers.Kannel.KannelSmsProvider.HttpClientName).RemoveAllLoggers();
         services.AddHttpClient(Providers.AfricasTalking.AfricasTalkingSmsProvider.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(Channels.Telegram.TelegramBotProvider.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(Channels.Slack.SlackWebApiProvider.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(Channels.WhatsApp.WhatsAppCloudProvider.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
