@@ -121,6 +121,16 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             """, ct);
     }
 
+    /// <summary>One contact of the book, with the channels it has opted out of.</summary>
+    public async Task<ContactView> GetAsync(Guid organisationId, Guid addressBookId, long contactId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
+        var contact = await db.Contacts.AsNoTracking().SingleOrDefaultAsync(c => c.AddressBookId == addressBookId && c.Id == contactId, ct)
+            ?? throw DomainException.NotFound("Contact");
+        return (await ViewsAsync(db, organisationId, [contact], ct))[0];
+    }
+
     public async Task<ContactView> AddAsync(Guid organisationId, Guid addressBookId, ContactInput input, CancellationToken ct = default)
     {
         var clean = Validate(input);
@@ -319,7 +329,7 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
     };
 
     /// <summary>A contact's input once every address is normalised and every name and field checked.</summary>
-    private sealed record CleanContact(PhoneNumber? Phone, string? Email, string? TelegramChatId, string? SlackUserId, string? First, string? Last, string? Fields)
+    internal sealed record CleanContact(PhoneNumber? Phone, string? Email, string? TelegramChatId, string? SlackUserId, string? First, string? Last, string? Fields)
     {
         public void ApplyTo(Contact contact, DateTime now)
         {
@@ -337,7 +347,8 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
 
     public const string NoAddress = "Give at least one way to reach the contact: a mobile number, an e-mail address, a Telegram chat id or a Slack member id.";
 
-    private static CleanContact Validate(ContactInput input)
+    /// <summary>The one set of rules for a contact's input, shared by the contact form and the API's upsert (<c>ContactImporter.UpsertAsync</c>).</summary>
+    internal static CleanContact Validate(ContactInput input)
     {
         PhoneNumber? phone = null;
         if (!string.IsNullOrWhiteSpace(input.Mobile))

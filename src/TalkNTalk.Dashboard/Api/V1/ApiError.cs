@@ -45,7 +45,7 @@ public static class ApiError
         {
             404 => ("not_found", $"There is no {request.Method} {path} in this API: see /openapi/v1.json for every endpoint."),
             405 => ("method_not_allowed", $"{path} does not accept {request.Method}" + (allowed.Count > 0 ? $"; use {string.Join(" or ", allowed)}." : ".")),
-            401 => ("authentication_failed", ApiKeyAuthenticationHandler.NotProvided),
+            401 => (UnauthorizedCode.Of(context), ApiKeyAuthenticationHandler.NotProvided),
             403 => ("permission_denied", ApiKeyAuthenticationHandler.Forbidden),
             413 => ("invalid_request", "The request body is too large."),
             415 => ("invalid_request", "Send the body as JSON, with Content-Type: application/json."),
