@@ -127,7 +127,8 @@ public static partial class CampaignEndpoints
 
     private static async Task<IResult> SenderIdsAsync(HttpContext http, SenderIdService senders, CancellationToken ct)
     {
-        var list = await senders.ListAsync(http.User.OrganisationIdOf(), ct);
+        // In the channels' order (sms, whatsapp, telegram, email, slack), each channel's default first, as the service lists them.
+        var list = (await senders.ListAsync(http.User.OrganisationIdOf(), ct)).OrderBy(s => s.Channel).ToList();
         return Results.Json(new
         {
             count = list.Count,
