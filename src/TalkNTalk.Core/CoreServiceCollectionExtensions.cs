@@ -7,6 +7,8 @@ using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.ApiKeys;
 using TalkNTalk.Core.AddressBooks.Import;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels.Email;
+using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Dispatch;
 using TalkNTalk.Core.Providers;
@@ -53,7 +55,6 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<WalletService>();
         services.AddSingleton<SenderIdService>();
         services.AddSingleton<OriginSecrets>();
-        services.AddSingleton<IOriginVerificationSender, LoggedOriginVerification>();
         services.AddSingleton<MemberService>();
         services.AddSingleton<SessionNotifier>();
         services.AddSingleton<UserSessions>();
@@ -86,6 +87,9 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<SmsGateway>();
         services.Configure<ChannelsOptions>(configuration.GetSection(ChannelsOptions.SectionName));
         services.AddSingleton<ChannelGateways>();
+        services.Configure<AppOptions>(configuration.GetSection("App"));
+        services.AddSingleton<PublicLinks>();
+        services.AddTalkNTalkEmail();
         services.AddSingleton<Channels.WhatsApp.WhatsAppTemplates>();
         services.AddSingleton<GatewaySettingsService>();
         var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys");

@@ -35,10 +35,22 @@ public sealed class WebhookTests
 
         await page.GetByLabel("URL").FillAsync(receiver.Url);
         await page.GetByLabel("Description (optional)").FillAsync("Billing system");
+        // The events grid by keyboard: every event of every channel starts ticked; Space on e-mail's "all" clears its row,
+        // Tab moves on to its first event (email.sent) and Space ticks it again.
+        var emailAll = page.GetByTestId("events-email-all");
+        await emailAll.FocusAsync();
+        await page.Keyboard.PressAsync("Space");
+        await Expect(page.GetByTestId("event-email-delivered")).Not.ToBeCheckedAsync();
+        await Expect(emailAll).ToHaveAttributeAsync("aria-label", "Every E-mail event");
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(page.GetByTestId("event-email-sent")).ToBeFocusedAsync();
+        await page.Keyboard.PressAsync("Space");
+        await Expect(page.GetByTestId("event-email-sent")).ToBeCheckedAsync();
+        await Expect(emailAll).ToHaveAttributeAsync("aria-label", "Every E-mail event (some are ticked)");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add endpoint" }).ClickAsync();
         var secret = await page.GetByTestId("new-secret").InnerTextAsync();
         Assert.Matches("^whsec_[A-Za-z0-9]{32}$", secret);
-        await Expect(page.GetByTestId("endpoints-grid")).ToContainTextAsync("sms.sent sms.delivered sms.failed sms.undelivered sms.cancelled");
+        await Expect(page.GetByTestId("endpoints-grid")).ToContainTextAsync("sms.* whatsapp.* telegram.* email.sent slack.*");
         await Screenshots.SaveAsync(page, "admin-webhooks-1366");
 
         await page.GetByRole(AriaRole.Link, new() { Name = receiver.Url }).ClickAsync();

@@ -112,14 +112,18 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
         await OptOutAsync(db, organisationId, channel, address, reason, ct);
     }
 
-    private async Task OptOutAsync(TalkNTalkDbContext db, Guid organisationId, Channel channel, string address, OptOutReason reason, CancellationToken ct)
-    {
-        // Idempotent: a provider reports the same block again, two people click at once.
+    private Task OptOutAsync(TalkNTalkDbContext db, Guid organisationId, Channel channel, string address, OptOutReason reason, CancellationToken ct) =>
+        InsertOptOutAsync(db, organisationId, channel, address, reason, clock.GetUtcNow().UtcDateTime, ct);
+
+    /// <summary>
+    /// Writes one opt-out in the context's transaction, if any (the dispatcher and delivery reports write theirs beside the
+    /// status change that caused it). Idempotent: a provider reports the same block again, two people click at once.
+    /// </summary>
+    internal static async Task InsertOptOutAsync(TalkNTalkDbContext db, Guid organisationId, Channel channel, string address, OptOutReason reason, DateTime now, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO opt_outs (OrganisationId, Channel, Address, Reason, CreatedAt) VALUES ({Sql.Text(organisationId)}, {channel.ToString()}, {address}, {reason.ToString()}, {Sql.Text(clock.GetUtcNow().UtcDateTime)})
+            INSERT INTO opt_outs (OrganisationId, Channel, Address, Reason, CreatedAt) VALUES ({Sql.Text(organisationId)}, {channel.ToString()}, {address}, {reason.ToString()}, {Sql.Text(now)})
             ON CONFLICT (OrganisationId, Channel, Address) DO NOTHING
             """, ct);
-    }
 
     /// <summary>One contact of the book, with the channels it has opted out of.</summary>
     public async Task<ContactView> GetAsync(Guid organisationId, Guid addressBookId, long contactId, CancellationToken ct = default)

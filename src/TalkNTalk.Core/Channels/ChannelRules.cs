@@ -35,10 +35,19 @@ public static class ChannelRules
     /// <summary>WhatsApp Cloud API's error for a person who opted out of marketing messages.</summary>
     public const string WhatsAppMarketingOptOut = "131050";
 
+    /// <summary>The error code an e-mail's hard bounce carries (the receiving server refused it for good).</summary>
+    public const string EmailBounced = "bounced";
+
     /// <summary>
-    /// Whether a refusal or failed report means the person does not want the channel's messages any more: Telegram's
-    /// "bot was blocked by the user" and WhatsApp's marketing opt-out. Such an address is opted out of its channel (only).
+    /// Whether a refusal or failed report means the address must not get the channel's messages any more: Telegram's
+    /// "bot was blocked by the user", WhatsApp's marketing opt-out, an e-mail's hard bounce. Such an address is opted out
+    /// of its channel (only), for the reason returned; null when the error says nothing of the kind.
     /// </summary>
-    public static bool IsOptOut(Channel channel, string? errorCode) =>
-        (channel == Channel.Telegram && errorCode == TelegramBlocked) || (channel == Channel.WhatsApp && errorCode == WhatsAppMarketingOptOut);
+    public static AddressBooks.OptOutReason? OptOutFor(Channel channel, string? errorCode) => (channel, errorCode) switch
+    {
+        (Channel.Telegram, TelegramBlocked) => AddressBooks.OptOutReason.BotBlocked,
+        (Channel.WhatsApp, WhatsAppMarketingOptOut) => AddressBooks.OptOutReason.MarketingOptOut,
+        (Channel.Email, EmailBounced) => AddressBooks.OptOutReason.Bounced,
+        _ => null,
+    };
 }

@@ -1,17 +1,39 @@
 namespace TalkNTalk.Core.Dispatch;
 
-/// <summary>Wakes the dispatcher when a send queued messages, instead of waiting for its next look.</summary>
+/// <summary>
+/// Wakes the dispatcher's loops (one per channel, one for reports and schedules) when a send queued messages or a
+/// schedule came due, instead of waiting for their next look. Each loop listens on its own, so one wake reaches all.
+/// </summary>
 public sealed class DispatchSignal
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly Lock _gate = new();
+    private readonly List<SemaphoreSlim> _listeners = [];
 
     public void Wake()
     {
-        if (_signal.CurrentCount == 0)
+        lock (_gate)
+        {
+            foreach (var listener in _listeners)
+                Release(listener);
+        }
+    }
+
+    /// <summary>A listener of the caller's own; a wake while it is not waiting is kept for its next wait.</summary>
+    internal Listener Listen()
+    {
+        var semaphore = new SemaphoreSlim(0, 1);
+        lock (_gate)
+            _listeners.Add(semaphore);
+        return new Listener(this, semaphore);
+    }
+
+    private static void Release(SemaphoreSlim semaphore)
+    {
+        if (semaphore.CurrentCount == 0)
         {
             try
             {
-                _signal.Release();
+                semaphore.Release();
             }
             catch (SemaphoreFullException)
             {
@@ -19,7 +41,17 @@ public sealed class DispatchSignal
         }
     }
 
-    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+    internal sealed class Listener(DispatchSignal signal, SemaphoreSlim semaphore) : IDisposable
+    {
+        public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => semaphore.WaitAsync(timeout, ct);
+
+        public void Dispose()
+        {
+            lock (signal._gate)
+                signal._listeners.Remove(semaphore);
+            semaphore.Dispose();
+        }
+    }
 }
 
 /// <summary>
@@ -35,4 +67,3 @@ public sealed class DispatchActivity(TimeProvider clock)
 
     public bool IsBusy => clock.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastBusyTicks) < Window.Ticks;
 }
-

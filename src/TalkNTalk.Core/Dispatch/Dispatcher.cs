@@ -4,7 +4,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using TalkNTalk.Core.AddressBooks;
 using TalkNTalk.Core.Campaigns;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Notifications;
@@ -14,10 +16,11 @@ using TalkNTalk.Core.Wallets;
 namespace TalkNTalk.Core.Dispatch;
 
 /// <summary>
-/// The one owner of sending. Each cycle: start due campaigns, release held messages when provider credit returns,
-/// then, up to a batch, claim due queued messages of running campaigns a part at a time (about a quarter second of
-/// sending), submit the part under the rate limit and record its outcomes with the wallet's charges and refunds.
-/// Then apply delivery reports from the inbox and finish campaigns.
+/// The one owner of sending. Each channel has a loop of its own, with its own slots and its provider's lane (rate
+/// limit, circuit), so a slow or failing channel never holds up another: it claims due queued messages of running
+/// campaigns on its channel a part at a time (about a quarter second of sending), submits the part under the rate
+/// limit and records its outcomes with the wallet's charges and refunds. Another loop starts due campaigns, releases
+/// held messages when their provider has credit again, applies delivery reports from the inbox and finishes campaigns.
 /// The database holds every state, so a restart resumes. A message claimed but not handed over is simply claimed
 /// again. For a provider that de-duplicates by our id, a message handed over without a recorded answer is handed
 /// over again (the provider ignores the repeat); for one that does not, each part is marked <c>Submitting</c> first,
@@ -27,7 +30,7 @@ namespace TalkNTalk.Core.Dispatch;
 /// </summary>
 public sealed class Dispatcher(
     IDbContextFactory<TalkNTalkDbContext> dbFactory,
-    SmsGateway gateway,
+    ChannelGateways gateways,
     DeliveryReceiptInbox inbox,
     DispatchSignal signal,
     DispatchActivity activity,
@@ -42,10 +45,18 @@ public sealed class Dispatcher(
 {
     private readonly ReceiptApplier _receipts = new(dbFactory, clock, logger);
     private readonly CancellationTokenSource _hardStop = new();
-    // The submissions in flight share MaxConcurrency slots; the parts handed over but not yet recorded form a chain,
-    // each recorded after the one before it. Both outlive a cycle, so that sending does not stop between cycles.
-    private readonly SemaphoreSlim _slots = new(Math.Max(1, options.Value.MaxConcurrency));
-    private Task? _recordingBefore, _recordingLast;
+    private readonly Dictionary<Channel, Lane> _lanes = ChannelNames.All.ToDictionary(c => c, c => new Lane(c, Math.Max(1, options.Value.MaxConcurrency)));
+
+    // A channel's sending: its submissions in flight share MaxConcurrency slots, and its parts handed over but not yet
+    // recorded form a chain, each recorded after the one before it. Both outlive a pass, so sending does not stop
+    // between passes.
+    private sealed class Lane(Channel channel, int slots)
+    {
+        public Channel Channel { get; } = channel;
+        public SemaphoreSlim Slots { get; } = new(slots);
+        public Task? RecordingBefore { get; set; }
+        public Task? RecordingLast { get; set; }
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -63,12 +74,33 @@ public sealed class Dispatcher(
         {
             return;
         }
-        while (!stoppingToken.IsCancellationRequested)
+        await Task.WhenAll(gateways.Channels.Select(c => SendLoopAsync(_lanes[c], stoppingToken)).Append(SettleLoopAsync(stoppingToken)));
+        // The parts still in flight answer (or the grace runs out) and are recorded before the host goes.
+        foreach (var lane in _lanes.Values)
         {
-            var cycle = Cycle.Idle;
             try
             {
-                cycle = await CycleAsync(drain: false, stoppingToken);
+                if (lane.RecordingLast is not null)
+                    await lane.RecordingLast;
+            }
+            catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
+            {
+                // the grace ran out: the next process finds those messages where they were
+            }
+        }
+    }
+
+    // One channel's sending, for as long as the host runs: passes of up to a batch, without draining between them.
+    private async Task SendLoopAsync(Lane lane, CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var wake = signal.Listen();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var claimed = 0;
+            try
+            {
+                claimed = await SendAsync(lane, drain: false, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -76,36 +108,57 @@ public sealed class Dispatcher(
             }
             catch (Exception e)
             {
-                logger.LogError(e, "Dispatch cycle failed; retrying shortly");
+                logger.LogError(e, "Sending {Channel} failed; retrying shortly", lane.Channel.ToDisplayName());
             }
-            var wait = gateway.Current.Remaining;
-            // Reports alone: the next ones gather for a moment, so that they cost a transaction a tenth of a second, not one each.
-            if (wait == TimeSpan.Zero && cycle is { Claimed: 0, Applied: > 0 })
-                wait = ReportsOnlyPause;
-            if (!cycle.Worked || wait > TimeSpan.Zero)
+            var wait = gateways.For(lane.Channel)?.Remaining ?? TimeSpan.Zero;
+            if (claimed > 0 && wait == TimeSpan.Zero)
+                continue;
+            try
             {
-                try
-                {
-                    if (wait > TimeSpan.Zero)
-                        await Task.Delay(wait, clock, stoppingToken);
-                    else
-                        await signal.WaitAsync(TimeSpan.FromMilliseconds(options.Value.IdleDelayMs), stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
+                if (wait > TimeSpan.Zero)
+                    await Task.Delay(wait, clock, stoppingToken);
+                else
+                    await wake.WaitAsync(TimeSpan.FromMilliseconds(options.Value.IdleDelayMs), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
             }
         }
-        // The parts still in flight answer (or the grace runs out) and are recorded before the host goes.
-        try
+    }
+
+    // Schedules, held messages, delivery reports and counts, for as long as the host runs.
+    private async Task SettleLoopAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        using var wake = signal.Listen();
+        while (!stoppingToken.IsCancellationRequested)
         {
-            if (_recordingLast is not null)
-                await _recordingLast;
-        }
-        catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
-        {
-            // the grace ran out: the next process finds those messages where they were
+            var settled = Settled.Idle;
+            try
+            {
+                settled = await SettleAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "Applying delivery reports failed; retrying shortly");
+            }
+            try
+            {
+                // Reports: the next ones gather for a moment, so that they cost a transaction a tenth of a second, not one each.
+                if (settled.Applied > 0)
+                    await Task.Delay(ReportsOnlyPause, clock, stoppingToken);
+                else if (!settled.Touched)
+                    await wake.WaitAsync(TimeSpan.FromMilliseconds(options.Value.IdleDelayMs), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
         }
     }
 
@@ -128,28 +181,14 @@ public sealed class Dispatcher(
         // the report is what settles the message now.
         await db.DeliveryInbox.Where(r => r.RetryAt != null).ExecuteUpdateAsync(s => s.SetProperty(r => r.RetryAt, (DateTime?)null), ct);
         if (stranded > 0)
-            logger.LogWarning("{Count} message(s) were being handed to the SMS provider when the last process stopped: their outcome is unknown until their delivery reports arrive", stranded);
+            logger.LogWarning("{Count} message(s) were being handed to their provider when the last process stopped: their outcome is unknown until their delivery reports arrive", stranded);
     }
 
     /// <summary>
-    /// One cycle, recorded before it returns; true when it did anything (so the loop goes again at once). Cancelling
-    /// stops it handing over, gracefully.
+    /// One cycle over every channel, recorded before it returns; true when it did anything (so a test goes again).
+    /// Cancelling stops it handing over, gracefully.
     /// </summary>
-    public async Task<bool> RunOnceAsync(CancellationToken ct = default) => (await CycleAsync(drain: true, ct)).Worked;
-
-    private static readonly TimeSpan ReportsOnlyPause = TimeSpan.FromMilliseconds(100);
-
-    private readonly record struct Cycle(int Claimed, int Applied, bool Touched)
-    {
-        public static Cycle Idle => default;
-
-        public bool Worked => Claimed > 0 || Applied > 0 || Touched;
-    }
-
-    // Claims and hands over up to a batch, then applies delivery reports and refreshes the counts. The host's loop does
-    // not drain: the cycle's last parts are still answering while the next cycle starts, so the provider always has
-    // MaxConcurrency submissions in flight while there is anything to send.
-    private async Task<Cycle> CycleAsync(bool drain, CancellationToken ct)
+    public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
         var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
         using (await turns.TakeAsync(ct))
@@ -157,64 +196,106 @@ public sealed class Dispatcher(
             await StartDueCampaignsAsync(touched, ct);
             await ReleaseHeldAsync(touched, ct);
         }
-        // A batch is claimed and handed over in parts of about a quarter second of sending each. Only a part is ever
-        // claimed: a pause or cancel stops the campaign at the end of the parts in flight (the claim takes only running
-        // campaigns), live pages follow the counts, and a crash can leave at most the parts in flight unrecorded.
-        // The parts overlap so that the provider always has MaxConcurrency submissions in flight: the next part is
-        // claimed once every message of the last one has a slot, and a part is recorded (its counts and money with it)
-        // while the next one is handed over. At most two parts wait for their recording.
-        // While the gateway's circuit is open nothing is claimed; once its wait is over, one message probes it, alone.
         var claimed = 0;
-        while (claimed < Math.Max(1, options.Value.BatchSize) && !ct.IsCancellationRequested && gateway.Current.Remaining == TimeSpan.Zero)
+        foreach (var channel in gateways.Channels)
+            claimed += await SendAsync(_lanes[channel], drain: true, ct);
+        var applied = await ApplyReportsAsync(touched);
+        return claimed > 0 || applied > 0 || touched.Count > 0;
+    }
+
+    private static readonly TimeSpan ReportsOnlyPause = TimeSpan.FromMilliseconds(100);
+
+    private readonly record struct Settled(int Applied, bool Touched)
+    {
+        public static Settled Idle => default;
+    }
+
+    private async Task<Settled> SettleAsync(CancellationToken ct)
+    {
+        var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
+        using (await turns.TakeAsync(ct))
         {
-            if (_recordingBefore is not null)
-                await _recordingBefore;
-            var lane = gateway.Current;
-            if (lane.Probing && _recordingLast is not null)
+            await StartDueCampaignsAsync(touched, ct);
+            await ReleaseHeldAsync(touched, ct);
+        }
+        // A campaign that came due, or whose messages were released, has something for the channels' loops to claim.
+        if (touched.Count > 0)
+            signal.Wake();
+        var applied = await ApplyReportsAsync(touched);
+        return new Settled(applied, touched.Count > 0);
+    }
+
+    private async Task<int> ApplyReportsAsync(HashSet<(Guid Organisation, Guid Campaign)> touched)
+    {
+        await inbox.WrittenAsync();
+        using (await turns.TakeAsync(CancellationToken.None))
+        {
+            var applied = await _receipts.ApplyAsync(options.Value.BatchSize * 4, touched, CancellationToken.None);
+            await RefreshCampaignsAsync(touched, CancellationToken.None);
+            return applied;
+        }
+    }
+
+    // Claims and hands over up to a batch of the channel's messages; the number claimed. A pass of the host's loop does
+    // not drain: its last parts are still answering while the next pass starts, so the provider always has
+    // MaxConcurrency submissions in flight while there is anything to send.
+    // A batch is claimed and handed over in parts of about a quarter second of sending each. Only a part is ever
+    // claimed: a pause or cancel stops the campaign at the end of the parts in flight (the claim takes only running
+    // campaigns), live pages follow the counts, and a crash can leave at most the parts in flight unrecorded.
+    // The parts overlap so that the provider always has MaxConcurrency submissions in flight: the next part is
+    // claimed once every message of the last one has a slot, and a part is recorded (its counts and money with it)
+    // while the next one is handed over. At most two parts wait for their recording.
+    // While the lane's circuit is open nothing is claimed; once its wait is over, one message probes it, alone.
+    private async Task<int> SendAsync(Lane lane, bool drain, CancellationToken ct)
+    {
+        var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
+        var claimed = 0;
+        while (claimed < Math.Max(1, options.Value.BatchSize) && !ct.IsCancellationRequested
+               && gateways.For(lane.Channel) is { } gateway && gateway.Remaining == TimeSpan.Zero)
+        {
+            if (lane.RecordingBefore is not null)
+                await lane.RecordingBefore;
+            if (gateway.Probing && lane.RecordingLast is not null)
             {
-                await _recordingLast;
-                if (gateway.Current.Remaining > TimeSpan.Zero)
+                await lane.RecordingLast;
+                if (gateway.Remaining > TimeSpan.Zero)
                     break;
             }
             List<Claimed> part;
             using (await turns.TakeAsync(ct))
-                part = await ClaimAsync(touched, lane.Probing ? 1 : Math.Min(PartSize(lane), options.Value.BatchSize - claimed), !lane.Provider.DeduplicatesByMessageId, ct);
+                part = await ClaimAsync(lane.Channel, touched, gateway.Probing ? 1 : Math.Min(PartSize(gateway), options.Value.BatchSize - claimed),
+                    !gateway.Provider.DeduplicatesByMessageId, ct);
             if (part.Count == 0)
                 break;
             claimed += part.Count;
             activity.MarkBusy();
             var everyoneHasASlot = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            var handing = SubmitAsync(lane, part, everyoneHasASlot, ct);
-            _recordingBefore = _recordingLast;
-            _recordingLast = RecordAfterAsync(_recordingLast, handing, part);
+            var handing = SubmitAsync(lane, gateway, part, everyoneHasASlot, ct);
+            lane.RecordingBefore = lane.RecordingLast;
+            lane.RecordingLast = RecordAfterAsync(lane.RecordingLast, handing, part, lane.Channel);
             await Task.WhenAny(everyoneHasASlot.Task, handing);
         }
-        // With nothing more to claim there is nothing to overlap: the last parts are recorded before the reports.
-        if ((drain || claimed == 0) && _recordingLast is not null)
-            await _recordingLast;
-        int applied;
-        await inbox.WrittenAsync();
-        using (await turns.TakeAsync(CancellationToken.None))
-        {
-            applied = await _receipts.ApplyAsync(options.Value.BatchSize * 4, touched, CancellationToken.None);
-            await RefreshCampaignsAsync(touched, CancellationToken.None);
-        }
-        return new Cycle(claimed, applied, touched.Count > 0);
+        // With nothing more to claim there is nothing to overlap: the last parts are recorded before returning.
+        if ((drain || claimed == 0) && lane.RecordingLast is not null)
+            await lane.RecordingLast;
+        // Campaigns the claim started running: their pages say so now (their counts move as parts are recorded).
+        Publish(touched);
+        return claimed;
     }
 
     // Records a part once it has been handed over, after the part before it (so counts and money land in order).
-    // Its counts are set and published in its own transaction, so it needs nothing from the cycle that claimed it.
-    private async Task RecordAfterAsync(Task? before, Task<Dictionary<Guid, Outcome>> handing, List<Claimed> part)
+    // Its counts are set and published in its own transaction, so it needs nothing from the pass that claimed it.
+    private async Task RecordAfterAsync(Task? before, Task<Dictionary<Guid, Outcome>> handing, List<Claimed> part, Channel channel)
     {
         var outcomes = await handing;
         if (before is not null)
             await before;
-        await RecordUntilDoneAsync(part, outcomes);
+        await RecordUntilDoneAsync(part, outcomes, channel);
     }
 
     // The answers are in memory only: recording is retried until it succeeds, since dropping them would hand the same
     // messages over again. Only a host that must stop now gives up; the next process then finds them where they were.
-    private async Task RecordUntilDoneAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes)
+    private async Task RecordUntilDoneAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, Channel channel)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -222,7 +303,7 @@ public sealed class Dispatcher(
             {
                 using (await turns.TakeAsync(_hardStop.Token))
                 {
-                    await RecordAsync(part, outcomes, CancellationToken.None);
+                    await RecordAsync(part, outcomes, channel, CancellationToken.None);
                 }
                 return;
             }
@@ -247,29 +328,35 @@ public sealed class Dispatcher(
         await db.SaveChangesAsync(ct);
     }
 
-    // Held messages wait for provider credit; once it is back they queue again and their campaigns run.
+    // Held messages wait for their provider's credit; once it is back they queue again and their campaigns run.
     private async Task ReleaseHeldAsync(HashSet<(Guid, Guid)> touched, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var paused = await db.Messages.Where(m => m.Status == MessageStatus.Held).Select(m => m.CampaignId).Distinct().ToListAsync(ct);
-        if (paused.Count == 0 || !await gateway.Current.Provider.HasCreditAsync(ct))
+        var held = await db.Messages.Where(m => m.Status == MessageStatus.Held).Select(m => new { m.CampaignId, m.Channel }).Distinct().ToListAsync(ct);
+        if (held.Count == 0)
             return;
         var now = clock.GetUtcNow().UtcDateTime;
-        await db.Messages.Where(m => m.Status == MessageStatus.Held)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Queued).SetProperty(m => m.ClaimedAt, (DateTime?)null).SetProperty(m => m.UpdatedAt, now), ct);
-        foreach (var campaign in await db.Campaigns.Where(c => paused.Contains(c.Id) && c.Status == CampaignStatus.Paused).ToListAsync(ct))
+        foreach (var channel in held.Select(h => h.Channel).Distinct())
         {
-            CampaignStateMachine.Move(campaign, CampaignStatus.Running, now);
-            touched.Add((campaign.OrganisationId, campaign.Id));
+            if (gateways.For(channel) is not { } lane || !await lane.Provider.HasCreditAsync(ct))
+                continue;
+            await db.Messages.Where(m => m.Status == MessageStatus.Held && m.Channel == channel)
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Queued).SetProperty(m => m.ClaimedAt, (DateTime?)null).SetProperty(m => m.UpdatedAt, now), ct);
+            var paused = held.Where(h => h.Channel == channel).Select(h => h.CampaignId).ToList();
+            foreach (var campaign in await db.Campaigns.Where(c => paused.Contains(c.Id) && c.Status == CampaignStatus.Paused).ToListAsync(ct))
+            {
+                CampaignStateMachine.Move(campaign, CampaignStatus.Running, now);
+                touched.Add((campaign.OrganisationId, campaign.Id));
+            }
+            await db.SaveChangesAsync(ct);
+            logger.LogInformation("{Channel} provider credit is back: {Count} paused campaign(s) resume", channel.ToDisplayName(), paused.Count);
         }
-        await db.SaveChangesAsync(ct);
-        logger.LogInformation("Provider credit is back: {Count} paused campaign(s) resume", paused.Count);
     }
 
     // For a provider that does not de-duplicate, the claim marks the part Submitting in the same statement: it is durable
     // before any of it is handed over, so a crash leaves at most this part's outcome unknown, never a message re-sent.
-    // Only SMS goes through the gateway's lane: a message of another channel is never handed to an SMS provider.
-    private async Task<List<Claimed>> ClaimAsync(HashSet<(Guid, Guid)> touched, int limit, bool markSubmitting, CancellationToken ct)
+    // Each channel claims its own messages only: a message is never handed to another channel's provider.
+    private async Task<List<Claimed>> ClaimAsync(Channel channel, HashSet<(Guid, Guid)> touched, int limit, bool markSubmitting, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
@@ -280,13 +367,14 @@ public sealed class Dispatcher(
             WHERE Id IN (
                 SELECT m.Id FROM messages m JOIN campaigns c ON c.Id = m.CampaignId
                 WHERE m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < $stale) AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now)
-                  AND m.Channel = 'Sms' AND c.Status IN ('Queued', 'Running')
+                  AND m.Channel = $channel AND c.Status IN ('Queued', 'Running')
                   AND ($window = 1 OR c.SenderCategory <> 'Promotional')
                 LIMIT $limit)
             RETURNING Id, CampaignId, OrganisationId, Address, SenderId, Body, Segments, Cost
             """;
         Sql.Add(command, "$now", Sql.Text(now));
         Sql.Add(command, "$limit", Math.Max(1, limit));
+        Sql.Add(command, "$channel", channel.ToString());
         // A message claimed by a part still in flight is not claimed again; a claim older than the lease is abandoned.
         Sql.Add(command, "$stale", Sql.Text(now - CampaignCancellation.ClaimLease));
         // A promotional campaign still running when the window closes waits, unsent, for the next opening.
@@ -297,9 +385,15 @@ public sealed class Dispatcher(
             while (await reader.ReadAsync(ct))
                 claimed.Add(new Claimed(Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
                     reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
-                    decimal.Parse(reader.GetString(7), CultureInfo.InvariantCulture)));
+                    decimal.Parse(reader.GetString(7), CultureInfo.InvariantCulture), channel));
         }
         var starting = claimed.Select(c => c.CampaignId).Distinct().ToList();
+        // An e-mail's subject is its campaign's.
+        if (channel == Channel.Email && claimed.Count > 0)
+        {
+            var subjects = await db.Campaigns.AsNoTracking().Where(c => starting.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Subject, ct);
+            claimed = claimed.Select(m => m with { Subject = subjects.GetValueOrDefault(m.CampaignId) }).ToList();
+        }
         foreach (var campaign in await db.Campaigns.Where(c => starting.Contains(c.Id) && c.Status == CampaignStatus.Queued).ToListAsync(ct))
         {
             CampaignStateMachine.Move(campaign, CampaignStatus.Running, now);
@@ -322,7 +416,7 @@ public sealed class Dispatcher(
     // its circuit; slotted is set once every message has had its slot. A message not handed over (the host is
     // stopping, the circuit is open, the provider did not take it) has no outcome and goes back to the queue. The
     // provider's call is cancelled only by a hard stop.
-    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(GatewayLane lane, List<Claimed> part, TaskCompletionSource slotted, CancellationToken stopping)
+    private async Task<Dictionary<Guid, Outcome>> SubmitAsync(Lane sending, GatewayLane lane, List<Claimed> part, TaskCompletionSource slotted, CancellationToken stopping)
     {
         var provider = lane.Provider;
         var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<Guid, Outcome>();
@@ -333,7 +427,8 @@ public sealed class Dispatcher(
                 await lane.AcquireAsync(stopping);
                 if (stopping.IsCancellationRequested || lane.Remaining > TimeSpan.Zero)
                     return;
-                var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Address, message.SenderId, message.Body, message.Segments), _hardStop.Token);
+                var result = await lane.SubmitAsync(new SubmitRequest(message.Id, message.Address, message.SenderId, message.Body, message.Segments,
+                    message.Channel, message.Subject, message.OrganisationId), _hardStop.Token);
                 outcomes[message.Id] = new Outcome(result, clock.GetUtcNow().UtcDateTime);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested && !_hardStop.IsCancellationRequested)
@@ -346,11 +441,11 @@ public sealed class Dispatcher(
                 // that de-duplicates gets it again later; for one that does not, its outcome is unknown.
                 if (e is not ProviderUnavailableException && !provider.DeduplicatesByMessageId)
                     outcomes[message.Id] = new Outcome(new SubmitResult(SubmitOutcome.Unknown, ErrorCode: "outcome_unknown",
-                        ErrorDetail: "The SMS provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
+                        ErrorDetail: $"The {message.Channel.ToDisplayName()} provider's answer was lost; the message waits for its delivery report."), clock.GetUtcNow().UtcDateTime);
             }
             finally
             {
-                _slots.Release();
+                sending.Slots.Release();
             }
         }
 
@@ -363,7 +458,7 @@ public sealed class Dispatcher(
                     break;
                 try
                 {
-                    await _slots.WaitAsync(stopping);
+                    await sending.Slots.WaitAsync(stopping);
                 }
                 catch (OperationCanceledException)
                 {
@@ -380,7 +475,7 @@ public sealed class Dispatcher(
         return new Dictionary<Guid, Outcome>(outcomes);
     }
 
-    private async Task RecordAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, CancellationToken ct)
+    private async Task RecordAsync(List<Claimed> part, Dictionary<Guid, Outcome> outcomes, Channel channel, CancellationToken ct)
     {
         var touched = new HashSet<(Guid Organisation, Guid Campaign)>();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -398,6 +493,12 @@ public sealed class Dispatcher(
         await using var update = Update(withProviderId: false);
         await using var updateWithProviderId = Update(withProviderId: true);
         await using var handBack = Sql.Command(connection, "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')");
+        // Where acceptance is delivery (Telegram, Slack, e-mail) a message taken is sent and delivered in the same
+        // transaction: two status changes, so the webhooks and counts see both.
+        var deliveredOnAcceptance = ChannelRules.DeliveredOnAcceptance(channel);
+        await using var deliver = deliveredOnAcceptance
+            ? Sql.Command(connection, "UPDATE messages SET Status = 'Delivered', DeliveredAt = $at, UpdatedAt = $at WHERE Id = $id AND Status = 'Sent'")
+            : null;
         Sql.Set(handBack, "$now", Sql.Text(now));
 
         var money = new CampaignMoney();
@@ -431,10 +532,21 @@ public sealed class Dispatcher(
             Sql.Set(recording, "$id", Sql.Text(message.Id));
             if (await recording.ExecuteNonQueryAsync(ct) == 0)
                 continue; // already settled, e.g. by a delivery report that overtook the answer
+            if (status == MessageStatus.Sent && deliver is not null)
+            {
+                Sql.Set(deliver, "$at", Sql.Text(outcome.At));
+                Sql.Set(deliver, "$id", Sql.Text(message.Id));
+                await deliver.ExecuteNonQueryAsync(ct);
+            }
             if (status == MessageStatus.Sent)
                 money.Charge(message.OrganisationId, message.CampaignId, message.Cost);
             else if (status == MessageStatus.Failed)
+            {
                 money.Refund(message.OrganisationId, message.CampaignId, message.Cost);
+                // The person blocked the bot (or the like): the address is off the channel from now on.
+                if (ChannelRules.OptOutFor(channel, result.ErrorCode) is { } reason)
+                    await ContactService.InsertOptOutAsync(db, message.OrganisationId, channel, message.Address, reason, outcome.At, ct);
+            }
             else if (status == MessageStatus.Held)
                 noCredit.Add(message.CampaignId);
             touched.Add(key);
@@ -506,5 +618,6 @@ public sealed class Dispatcher(
 
     private sealed record Outcome(SubmitResult Result, DateTime At);
 
-    private sealed record Claimed(Guid Id, Guid CampaignId, Guid OrganisationId, string Address, string SenderId, string Body, int Segments, decimal Cost);
+    private sealed record Claimed(Guid Id, Guid CampaignId, Guid OrganisationId, string Address, string SenderId, string Body, int Segments, decimal Cost,
+        Channel Channel, string? Subject = null);
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Wallets;
@@ -15,6 +16,9 @@ namespace TalkNTalk.Core.Dispatch;
 /// report that names the number's network corrects the prefix table's guess (numbers are portable; the statistics
 /// trigger moves the message between networks in the same statement). A report that
 /// overtook its submission's answer waits and is tried again (2 s, 4 s, … doubling, a dozen times); a duplicate is dropped.
+/// An e-mail is delivered when the relay takes it, so its bounce turns a delivered e-mail undelivered. A failed report
+/// whose code says the person does not want the channel (WhatsApp's marketing opt-out, a hard bounce) opts the address
+/// out of that channel (<see cref="ChannelRules.OptOutFor"/>) in the same transaction.
 /// </summary>
 internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, ILogger logger)
 {
@@ -34,13 +38,19 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
             UPDATE messages SET Status = $status, DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, coalesce(SentAt, $at)) END,
                 ErrorCode = $code{1}, UpdatedAt = max($at, coalesce(SentAt, $at))
             WHERE {0} AND +Status = 'Sent'
-            RETURNING OrganisationId, CampaignId, Cost
+            RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
         await using var unknown = new Statement(connection, """
             UPDATE messages SET Status = $status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, UpdatedAt) END,
                 ErrorCode = $code{1}, UpdatedAt = max($at, UpdatedAt)
             WHERE {0} AND +Status = 'Unknown'
-            RETURNING OrganisationId, CampaignId, Cost
+            RETURNING OrganisationId, CampaignId, Cost, Channel, Address
+            """);
+        // Only a non-delivery runs this: an e-mail was recorded delivered when the relay took it, and bounced since.
+        await using var bounced = new Statement(connection, """
+            UPDATE messages SET Status = $status, DeliveredAt = NULL, ErrorCode = $code, UpdatedAt = max($at, UpdatedAt)
+            WHERE {0} AND +Status = 'Delivered' AND Channel = 'Email' AND $delivered = 0
+            RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
         await using var status = new Statement(connection, "SELECT Status FROM messages WHERE {0}");
         await using var retry = Sql.Command(connection, "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = $retry WHERE Id = $id");
@@ -49,8 +59,9 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         var done = new List<long>(due.Count);
         foreach (var receipt in due)
         {
-            var applied = await RunAsync(sent.For(receipt), receipt, touched, money: null, ct)
-                          || await RunAsync(unknown.For(receipt), receipt, touched, money, ct);
+            var applied = await RunAsync(db, sent.For(receipt), receipt, touched, money: null, ct)
+                          || await RunAsync(db, unknown.For(receipt), receipt, touched, money, ct)
+                          || (!receipt.Delivered && await RunAsync(db, bounced.For(receipt), receipt, touched, money: null, ct));
             if (!applied && receipt.Attempts < MaxAttempts && await IsAwaitingAnswerAsync(status.For(receipt), receipt, ct))
             {
                 Sql.Set(retry, "$id", receipt.Id);
@@ -93,21 +104,25 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         return due;
     }
 
-    private static async Task<bool> RunAsync(DbCommand update, Due receipt, HashSet<(Guid, Guid)> touched, CampaignMoney? money, CancellationToken ct)
+    private static async Task<bool> RunAsync(TalkNTalkDbContext db, DbCommand update, Due receipt, HashSet<(Guid, Guid)> touched, CampaignMoney? money, CancellationToken ct)
     {
         Bind(update, receipt);
         Sql.Set(update, "$status", (receipt.Delivered ? MessageStatus.Delivered : MessageStatus.Undelivered).ToString());
         Sql.Set(update, "$delivered", receipt.Delivered ? 1 : 0);
         Sql.Set(update, "$code", receipt.ErrorCode);
         Sql.Set(update, "$at", Sql.Text(receipt.At));
-        if (receipt.Network is not null)
+        if (receipt.Network is not null && update.Parameters.Contains("$network"))
             Sql.Set(update, "$network", receipt.Network);
         await using var reader = await update.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
             return false;
         var (organisation, campaign) = (Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)));
         money?.Charge(organisation, campaign, decimal.Parse(reader.GetString(2), CultureInfo.InvariantCulture));
+        var (channel, address) = (Enum.Parse<Channel>(reader.GetString(3)), reader.GetString(4));
+        await reader.DisposeAsync();
         touched.Add((organisation, campaign));
+        if (!receipt.Delivered && ChannelRules.OptOutFor(channel, receipt.ErrorCode) is { } reason)
+            await AddressBooks.ContactService.InsertOptOutAsync(db, organisation, channel, address, reason, receipt.At, ct);
         return true;
     }
 

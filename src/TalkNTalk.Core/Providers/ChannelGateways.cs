@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TalkNTalk.Core.Channels;
+using TalkNTalk.Core.Channels.Email;
 
 namespace TalkNTalk.Core.Providers;
 
@@ -47,6 +48,7 @@ public sealed class ChannelGateways
     private static IMessageProvider Build(Channel channel, ChannelProviderOptions settings, IServiceProvider services) =>
         (channel, settings.Provider) switch
         {
+            (Channel.Email, EmailOptions.Smtp) => services.GetRequiredService<SmtpEmailProvider>(),
             _ => SimulatedSmsProvider.ForChannel(channel, services),
         };
 }

@@ -17,7 +17,7 @@ public enum SubmitOutcome
     Accepted,
     /// <summary>
     /// The provider refused this message (bad address, blocked); it will not be retried. An error code that
-    /// <see cref="ChannelRules.IsOptOut"/> recognises (the person blocked the bot) also takes the address off the channel.
+    /// <see cref="ChannelRules.OptOutFor"/> recognises (the person blocked the bot) also takes the address off the channel.
     /// </summary>
     Failed,
     /// <summary>The provider account is out of credit; the message waits (held) until credit returns.</summary>

@@ -59,15 +59,19 @@ public sealed partial class SenderIdService(
         var sorted = page.SortBy switch
         {
             nameof(SenderIdView.Name) => query.OrderBy(s => s.NormalizedName, page.Descending),
-            nameof(SenderIdView.Channel) => query.OrderBy(s => s.Channel, page.Descending).ThenByDescending(s => s.IsDefault).ThenBy(s => s.NormalizedName),
+            nameof(SenderIdView.Channel) => query.OrderBy(ChannelOrder, page.Descending).ThenByDescending(s => s.IsDefault).ThenBy(s => s.NormalizedName),
             nameof(SenderIdView.Category) => query.OrderBy(s => s.Category, page.Descending).ThenBy(s => s.NormalizedName),
             nameof(SenderIdView.Status) => query.OrderBy(s => s.Status, page.Descending).ThenBy(s => s.NormalizedName),
             nameof(SenderIdView.CreatedAt) => query.OrderBy(s => s.CreatedAt, page.Descending),
-            _ => query.OrderBy(s => s.Channel).ThenByDescending(s => s.IsDefault).ThenBy(s => s.NormalizedName),
+            _ => query.OrderBy(ChannelOrder).ThenByDescending(s => s.IsDefault).ThenBy(s => s.NormalizedName),
         };
         var (rows, total) = await sorted.ThenBy(s => s.Id).ToPageAsync(page, ct);
         return (rows.Select(ToView).ToList(), total);
     }
+
+    // Channels in their own order (SMS first), not their stored names' alphabetical one.
+    private static readonly System.Linq.Expressions.Expression<Func<SenderId, int>> ChannelOrder = s =>
+        s.Channel == Channel.Sms ? 0 : s.Channel == Channel.WhatsApp ? 1 : s.Channel == Channel.Telegram ? 2 : s.Channel == Channel.Email ? 3 : 4;
 
     /// <summary>Registers a new SMS sender ID as pending; an admin approves it once the operator has.</summary>
     public Task<SenderIdView> RegisterAsync(Guid organisationId, string? name, SenderIdCategory category, CancellationToken ct = default) =>
@@ -283,15 +287,4 @@ public sealed partial class SenderIdService(
 
     [GeneratedRegex("^[0-9]{5,15}:[A-Za-z0-9_-]{30,50}$")]
     private static partial Regex BotTokenPattern();
-}
-
-/// <summary>Until an e-mail provider sends verification links, the link is written to the log, so a development install can follow it.</summary>
-public sealed class LoggedOriginVerification(Microsoft.Extensions.Logging.ILogger<LoggedOriginVerification> logger) : IOriginVerificationSender
-{
-    public Task SendAsync(SenderIdView origin, string token, CancellationToken ct)
-    {
-        Microsoft.Extensions.Logging.LoggerExtensions.LogInformation(logger,
-            "Verification for e-mail sender {Address}: open /senders/verify/{Id}/{Token} on this dashboard", origin.Name, origin.Id, token);
-        return Task.CompletedTask;
-    }
 }

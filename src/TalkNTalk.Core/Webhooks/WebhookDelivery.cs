@@ -1,3 +1,4 @@
+using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Messages;
 
 namespace TalkNTalk.Core.Webhooks;
@@ -18,7 +19,7 @@ public sealed class WebhookDelivery
     public required string EventType { get; set; }
     public Guid? MessageId { get; set; }
 
-    /// <summary>The message's status when the event happened (sms.failed covers failed and blocked; before migration <c>WebhookEventsV2</c> undelivered too).</summary>
+    /// <summary>The message's status when the event happened (<c>{channel}.failed</c> covers failed and blocked; before migration <c>WebhookEventsV2</c> undelivered too).</summary>
     public MessageStatus? MessageStatus { get; set; }
 
     /// <summary>When the event happened (the payload's <c>timestamp</c>) and the row was queued.</summary>
@@ -41,12 +42,14 @@ public sealed class WebhookDelivery
     public string EventId => EventIdOf(EventType, MessageId, Id);
 
     /// <summary>
-    /// <c>evt_&lt;message id, 32 hex&gt;_&lt;sent|delivered|failed|undelivered|cancelled&gt;</c> for a message event (one of each
-    /// per message at most: the part after <c>sms.</c>, so distinct per event type),
-    /// <c>evt_test_&lt;delivery id&gt;</c> for a test. The outbox trigger writes no id; this is the one place it is made.
+    /// <c>evt_&lt;message id, 32 hex&gt;_&lt;suffix&gt;</c> for a message event, where the suffix is
+    /// <see cref="WebhookEventType.IdSuffix"/>: <c>sent|delivered|failed|undelivered|cancelled</c> on SMS (the ids receivers
+    /// held before there were channels) and <c>&lt;channel&gt;_&lt;event&gt;</c> on the others (<c>email_delivered</c>), so one
+    /// per message and event at most, and the channel reads from the id. <c>evt_test_&lt;delivery id&gt;</c> for a test. The
+    /// outbox trigger writes no id; this is the one place it is made.
     /// </summary>
     public static string EventIdOf(string eventType, Guid? messageId, long deliveryId) => messageId is { } id
-        ? $"evt_{id:N}_{WebhookEventNames.ShortName(eventType)}"
+        ? $"evt_{id:N}_{(WebhookEventNames.TryParse(eventType, out var type) ? type.IdSuffix : eventType.Replace('.', '_'))}"
         : $"evt_test_{deliveryId}";
 
     /// <summary>The rows an event id names: a message and event type, or a test delivery's id; false if it is not an event id.</summary>
@@ -56,9 +59,16 @@ public sealed class WebhookDelivery
         var parts = text.Trim().Split('_');
         if (parts is ["evt", "test", var number])
             return long.TryParse(number, out deliveryId);
-        if (parts is not ["evt", var hex, var suffix] || !Guid.TryParseExact(hex, "N", out messageId))
+        // SMS's ids carry the event alone, every other channel's its name first; "evt_…_sms_sent" is no id of ours.
+        var name = parts switch
+        {
+            ["evt", _, var word] => $"{Channel.Sms.ToApiName()}.{word}",
+            ["evt", _, var channel, var word] when channel != Channel.Sms.ToApiName() => $"{channel}.{word}",
+            _ => null,
+        };
+        if (!WebhookEventNames.TryParse(name, out var type) || !Guid.TryParseExact(parts[1], "N", out messageId))
             return false;
-        eventType = "sms." + suffix;
+        eventType = type.Name;
         return true;
     }
 }

@@ -13,7 +13,9 @@ public sealed record WebhookEvent(string EventId, string EventType, DateTime Occ
 /// <summary>
 /// The JSON body receivers get, TalkNTalk's shape (documented in the README, "Webhooks"):
 /// <c>{"id", "event", "timestamp", "data"}</c>, where <c>data</c> is the message exactly as <c>GET /v1/bulk-sms/messages/</c>
-/// shows it (<see cref="MessageJson"/>) plus <c>campaign_id</c>, <c>error_code</c> and <c>error_detail</c>.
+/// shows it (<see cref="MessageJson"/>, with its <c>channel</c> and <c>address</c>: <c>mobile</c> and <c>network</c> are null
+/// on e-mail, Telegram and Slack) plus <c>campaign_id</c>, <c>error_code</c> and <c>error_detail</c>. Every channel's
+/// events have this one shape, signature and set of headers; only <c>event</c> names the channel.
 /// </summary>
 public static class WebhookPayload
 {

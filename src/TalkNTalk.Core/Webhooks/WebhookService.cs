@@ -222,9 +222,9 @@ public sealed class WebhookService(
         changes.Publish(organisationId);
     }
 
-    /// <summary>The refusal of an endpoint with no event, naming them all.</summary>
-    public static readonly string NoEventChosen =
-        $"Choose at least one event: {string.Join(", ", WebhookEventNames.Catalogue.SkipLast(1).Select(e => e.Name))} or {WebhookEventNames.Catalogue[^1].Name}.";
+    /// <summary>The refusal of an endpoint with no event (or with bits that are no event, which only a caller's bug makes).</summary>
+    public const string NoEventChosen =
+        "Choose at least one event: tick the channels and events your system handles, e.g. sms.delivered or email.undelivered.";
 
     private async Task<(string Url, string? Description)> ValidateAsync(string? url, string? description, WebhookEvents events, CancellationToken ct)
     {
@@ -232,7 +232,7 @@ public sealed class WebhookService(
         var cleanDescription = string.IsNullOrWhiteSpace(description) ? null : description.Trim();
         if (cleanDescription?.Length > WebhookEndpoint.MaxDescriptionLength)
             throw DomainException.Validation("description", $"Keep the description to {WebhookEndpoint.MaxDescriptionLength} characters.");
-        if ((events & WebhookEvents.All) == WebhookEvents.None || (events & ~WebhookEvents.All) != 0)
+        if (events == WebhookEvents.None || (events & ~WebhookEventNames.EveryChannel) != 0)
             throw DomainException.Validation("events", NoEventChosen);
         return (cleanUrl, cleanDescription);
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using TalkNTalk.Core.Common;
 using TalkNTalk.Core.Providers;
 using TalkNTalk.Core.Providers.AfricasTalking;
 using TalkNTalk.Core.Providers.Kannel;
@@ -120,20 +121,27 @@ public static class GatewayCallbacks
     /// <summary>
     /// Without <c>Sms:CallbackBaseUrl</c>, providers call back at the address the app listens on: the first of
     /// <c>--urls</c> while the host starts (so the first messages carry it), then the address Kestrel really bound.
-    /// A wildcard host becomes loopback, which is right when the gateway runs on the same machine.
+    /// A wildcard host becomes loopback, which is right when the gateway runs on the same machine. Links the app sends
+    /// out (<see cref="PublicLinks"/>) fall back the same way without <c>App:PublicBaseUrl</c>.
     /// </summary>
     public static void UseListeningAddressForCallbacks(this WebApplication app)
     {
         var links = app.Services.GetRequiredService<SmsCallbacks>();
-        if (!links.BaseUrlUnset)
+        var publicLinks = app.Services.GetRequiredService<PublicLinks>();
+        var targets = new List<Action<string>>();
+        if (links.BaseUrlUnset)
+            targets.Add(address => links.BaseUrl = address);
+        if (publicLinks.BaseUrlUnset)
+            targets.Add(address => publicLinks.BaseUrl = address);
+        if (targets.Count == 0)
             return;
         if (Loopback(app.Configuration["urls"]?.Split(';').FirstOrDefault()) is { } configured)
-            links.BaseUrl = configured;
+            targets.ForEach(set => set(configured));
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses;
             if (addresses?.Select(Loopback).FirstOrDefault(a => a is not null) is { } bound)
-                links.BaseUrl = bound;
+                targets.ForEach(set => set(bound));
         });
     }
 

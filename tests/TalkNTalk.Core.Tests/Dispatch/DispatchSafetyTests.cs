@@ -203,7 +203,7 @@ public sealed class DispatchSafetyTests
         // A report arrives and is kept; then the process stops before applying it, and the simulator's timers die with it.
         var first = await FirstSentAsync(services);
         await services.Get<IDeliveryReceiptSink>().PostAsync([new DeliveryReceipt(null, true, null, services.Clock.GetUtcNow().UtcDateTime, first)]);
-        await new SimulatedProviderRecovery(services.Get<IDbContextFactory<TalkNTalk.Core.Data.TalkNTalkDbContext>>(), services.Get<SmsGateway>(),
+        await new SimulatedProviderRecovery(services.Get<IDbContextFactory<TalkNTalk.Core.Data.TalkNTalkDbContext>>(), services.Get<ChannelGateways>(),
             Microsoft.Extensions.Logging.Abstractions.NullLogger<SimulatedProviderRecovery>.Instance).StartAsync(default);
         var restarted = NewDispatcher(services, services.Get<SimulatedSmsProvider>());
         await restarted.RecoverAsync();

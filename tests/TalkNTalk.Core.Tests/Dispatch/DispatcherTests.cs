@@ -200,8 +200,10 @@ public sealed class DispatcherTests
     internal static Dispatcher NewDispatcher(TestServices services, IMessageProvider provider, CircuitOptions? circuit = null) =>
         NewDispatcher(services, SmsGateway.Fixed(provider, services.Get<IOptions<SimulatedProviderOptions>>().Value.MessagesPerSecond, services.Clock, circuit));
 
-    internal static Dispatcher NewDispatcher(TestServices services, SmsGateway gateway) => new(
-        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), gateway, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
+    internal static Dispatcher NewDispatcher(TestServices services, SmsGateway gateway) => NewDispatcher(services, ChannelGateways.Fixed(gateway));
+
+    internal static Dispatcher NewDispatcher(TestServices services, ChannelGateways gateways) => new(
+        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), gateways, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
         services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
         services.Get<WalletNotifier>(), NullLogger<Dispatcher>.Instance);
 

@@ -25,7 +25,9 @@ public sealed class TestServices : IAsyncDisposable
     }
 
     /// <param name="migration">Stop at this migration instead of the latest: a database as an earlier release left it.</param>
-    public static async Task<TestServices> StartAsync(Dictionary<string, string?>? settings = null, string? migration = null)
+    /// <param name="configure">Replaces services after Core's own (a recording stand-in for a door to the outside).</param>
+    public static async Task<TestServices> StartAsync(Dictionary<string, string?>? settings = null, string? migration = null,
+        Action<IServiceCollection>? configure = null)
     {
         var folder = Directory.CreateTempSubdirectory("talkntalk-core-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
@@ -33,6 +35,7 @@ public sealed class TestServices : IAsyncDisposable
         services.AddTalkNTalkCore(configuration, Path.Combine(folder, "talkntalk.db"));
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero));
         services.AddSingleton<TimeProvider>(clock);
+        configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         if (migration is null)
             await DatabaseInitializer.MigrateAsync(provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>());

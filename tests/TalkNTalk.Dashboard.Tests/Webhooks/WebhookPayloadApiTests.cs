@@ -41,9 +41,9 @@ public sealed class WebhookPayloadApiTests : IAsyncLifetime
             """{"recipients": ["0712345678"], "message": "Karibu, Wanjiku! Your order is ready."}""");
         Assert.True((int)sentStatus is >= 200 and < 300, sent.ToString());
 
-        for (var i = 0; i < 1000 && !_receiver.Calls.Any(c => c.Event == WebhookEventNames.Undelivered); i++)
+        for (var i = 0; i < 1000 && !_receiver.Calls.Any(c => c.Event == "sms.undelivered"); i++)
             await Task.Delay(10);
-        var call = Assert.Single(_receiver.Calls, c => c.Event == WebhookEventNames.Undelivered);
+        var call = Assert.Single(_receiver.Calls, c => c.Event == "sms.undelivered");
         var (status, list) = await TestApp.SendAsync(client, HttpMethod.Get, "/v1/bulk-sms/messages/");
         Assert.Equal(System.Net.HttpStatusCode.OK, status);
 
