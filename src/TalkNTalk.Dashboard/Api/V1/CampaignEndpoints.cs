@@ -127,8 +127,8 @@ public static partial class CampaignEndpoints
 
     private static async Task<IResult> SenderIdsAsync(HttpContext http, SenderIdService senders, CancellationToken ct)
     {
-        // In the channels' order (sms, whatsapp, telegram, email, slack), each channel's default first, as the service lists them.
-        var list = (await senders.ListAsync(http.User.OrganisationIdOf(), ct)).OrderBy(s => s.Channel).ToList();
+        // In the channels' order (sms, whatsapp, telegram, email, slack), each channel's default first.
+        var list = await senders.ListAsync(http.User.OrganisationIdOf(), ct);
         return Results.Json(new
         {
             count = list.Count,
