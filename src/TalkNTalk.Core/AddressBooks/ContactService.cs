@@ -185,13 +185,23 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             throw DomainException.Validation("slackUserId", $"Slack member {member} is already in this address book.");
     }
 
-    /// <summary>Removes contacts from the book; returns how many were removed.</summary>
+    /// <summary>
+    /// Removes contacts from the book; returns how many were removed. A contact opted out as a whole leaves its addresses
+    /// opted out of every channel, as a move does, so that adding it again (an import, the API) cannot make it receive.
+    /// </summary>
     public async Task<int> RemoveAsync(Guid organisationId, Guid addressBookId, IReadOnlyCollection<long> contactIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
-        var removed = await db.Contacts.Where(c => c.AddressBookId == addressBookId && contactIds.Contains(c.Id)).ExecuteDeleteAsync(ct);
+        var selected = db.Contacts.Where(c => c.AddressBookId == addressBookId && contactIds.Contains(c.Id));
+        foreach (var contact in await selected.Where(c => c.Status == ContactStatus.OptedOut).AsNoTracking().ToListAsync(ct))
+            foreach (var channel in ChannelNames.All)
+                if (contact.AddressFor(channel) is { } address)
+                    await OptOutAsync(db, organisationId, channel, address, OptOutReason.Requested, ct);
+        var removed = await selected.ExecuteDeleteAsync(ct);
         await TouchAsync(db, book, removed, ct);
+        await transaction.CommitAsync(ct);
         return removed;
     }
 

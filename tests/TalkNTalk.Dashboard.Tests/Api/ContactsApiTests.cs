@@ -222,6 +222,26 @@ public sealed class ContactsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task A_contact_deleted_after_opting_out_does_not_receive_again_when_added_back()
+    {
+        var org = await App.OrganisationIdAsync();
+        var book = await _data.BookAsync(org, "Customers", new ContactInput("0712345678", "Wanjiku", null, Email: "wanjiku@example.co.ke"));
+        var client = await App.ApiClientAsync(org);
+        var id = Column((await SendAsync(client, HttpMethod.Get, $"/v1/address-books/{book}/contacts/")).Body, "id")[0];
+        await SendAsync(client, HttpMethod.Post, $"/v1/address-books/{book}/contacts/{id}/opt-out/", """{"channel": "all"}""");
+
+        Assert.Equal(HttpStatusCode.NoContent, await DeleteAsync(client, $"/v1/address-books/{book}/contacts/{id}/"));
+        var (status, added) = await SendAsync(client, HttpMethod.Post, $"/v1/address-books/{book}/contacts/",
+            """{"contacts": [{"mobile": "0712345678", "email": "wanjiku@example.co.ke"}]}""");
+
+        Assert.Equal((HttpStatusCode.OK, 1), (status, added.GetProperty("created").GetInt32()));
+        var resolver = App.Service<RecipientResolver>();
+        Assert.Equal((0, 0), (await resolver.CountAsync(org, [book], Channel.Sms), await resolver.CountAsync(org, [book], Channel.Email)));
+        var (_, page) = await SendAsync(client, HttpMethod.Get, $"/v1/address-books/{book}/contacts/");
+        Assert.Equal("[\"sms\",\"whatsapp\",\"email\"]", page.GetProperty("results")[0].GetProperty("opted_out_channels").ToString());
+    }
+
+    [Fact]
     public async Task An_opt_out_of_email_keeps_the_contact_off_email_campaigns_only_and_all_stops_every_channel()
     {
         var org = await App.OrganisationIdAsync();

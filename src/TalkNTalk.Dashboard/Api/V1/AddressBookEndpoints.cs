@@ -50,8 +50,7 @@ public static class AddressBookEndpoints
         catch (DomainException e)
         {
             // A name already taken, or too long: the rule refused it, so it is not a malformed request.
-            return ApiError.Result(StatusCodes.Status422UnprocessableEntity, e.Code, e.Message,
-                e.Field is null ? null : new Dictionary<string, string> { [ApiJson.SnakeCase(e.Field)] = e.Message });
+            return ApiError.Refused(e);
         }
     }
 

@@ -77,6 +77,14 @@ public static class ApiError
         _ => Result(StatusCodes.Status400BadRequest, e.Code, e.Message, e.Field is null ? null : new Dictionary<string, string> { [e.Field] = e.Message }),
     };
 
+    /// <summary>
+    /// A rule refused a well-formed request (a name already taken, an address the contact lacks): 422 with the domain's
+    /// code, and its field as the API spells it.
+    /// </summary>
+    public static IResult Refused(DomainException e) =>
+        Result(StatusCodes.Status422UnprocessableEntity, e.Code, e.Message,
+            e.Field is null ? null : new Dictionary<string, string> { [ApiJson.SnakeCase(e.Field)] = e.Message });
+
     private sealed record ErrorBody(string Error, string Detail, IReadOnlyDictionary<string, string>? Fields)
     {
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]

@@ -111,10 +111,9 @@ public static class ContactEndpoints
 
     private static async Task<IResult> DeleteAsync(string id, string contactId, HttpContext http, ContactService contacts, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var bookId))
-            return BookNotFound();
-        if (!long.TryParse(contactId, out var contact))
-            return ContactNotFound();
+        var (bookId, contact, notFound) = Ids(id, contactId);
+        if (notFound is not null)
+            return notFound;
         try
         {
             return await contacts.RemoveAsync(http.User.OrganisationIdOf(), bookId, [contact], ct) == 0 ? ContactNotFound() : Results.NoContent();
@@ -127,10 +126,9 @@ public static class ContactEndpoints
 
     private static async Task<IResult> OptOutAsync(string id, string contactId, HttpContext http, ContactService contacts, CancellationToken ct)
     {
-        if (!Guid.TryParse(id, out var bookId))
-            return BookNotFound();
-        if (!long.TryParse(contactId, out var contact))
-            return ContactNotFound();
+        var (bookId, contact, notFound) = Ids(id, contactId);
+        if (notFound is not null)
+            return notFound;
         var (json, error) = await ApiJson.ReadObjectAsync(http, 64 * 1024, ct);
         if (json is not { } body)
             return error!;
@@ -159,8 +157,7 @@ public static class ContactEndpoints
             return e.Code == "not_found"
                 ? e.Message.StartsWith("Contact", StringComparison.Ordinal) ? ContactNotFound() : BookNotFound()
                 // The contact has no address on that channel: nothing to opt out of.
-                : ApiError.Result(StatusCodes.Status422UnprocessableEntity, e.Code, e.Message,
-                    e.Field is null ? null : new Dictionary<string, string> { [ApiJson.SnakeCase(e.Field)] = e.Message });
+                : ApiError.Refused(e);
         }
     }
 
@@ -235,6 +232,12 @@ public static class ContactEndpoints
 
     // The contact rules' field names as this request spells them.
     private static string RequestField(string field) => field == "customFields" ? "fields" : ApiJson.SnakeCase(field);
+
+    // A book id that is no UUID, or a contact id that is no number, names nothing: the same 404 as another organisation's.
+    private static (Guid Book, long Contact, IResult? NotFound) Ids(string book, string contact) =>
+        !Guid.TryParse(book, out var bookId) ? (default, 0, BookNotFound())
+        : !long.TryParse(contact, out var contactId) ? (bookId, 0, ContactNotFound())
+        : (bookId, contactId, null);
 
     private static IResult BookNotFound() =>
         ApiError.Result(StatusCodes.Status404NotFound, "not_found", "No address book with this id belongs to your organisation: see GET /v1/address-books/.");
