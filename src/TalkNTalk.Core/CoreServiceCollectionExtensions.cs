@@ -68,6 +68,7 @@ public static class CoreServiceCollectionExtensions
         services.Configure<SendingOptions>(configuration.GetSection("Sending"));
         services.AddSingleton<CampaignService>();
         services.AddSingleton<CampaignQueries>();
+        services.AddSingleton<CampaignCompletion>();
         services.AddSingleton<Messages.MessageQueries>();
         services.AddSingleton<Messages.MessageExporter>();
         services.AddSingleton<Messages.MessageOverview>();
