@@ -13,11 +13,14 @@ namespace TalkNTalk.Core.Channels.Telegram;
 /// "error_code", "description", "parameters"}</c>): 200 <c>ok</c> with <c>result.message_id</c>: taken. 403 "bot was
 /// blocked by the user": refused with <see cref="ChannelRules.TelegramBlocked"/> (the address leaves the channel); other
 /// 400/403 ("chat not found", "bot can't initiate conversation with a user"): this message is refused. 429: slow down
-/// for <c>parameters.retry_after</c>. 401 or 404 (a token Telegram does not know), 5xx and a refused connection: not
-/// taken. A timeout or an answer that cannot be read: perhaps taken.
+/// for <c>parameters.retry_after</c>. 401 or 404 (a token Telegram does not know): refused as <see cref="BotTokenRejected"/>,
+/// since the lane serves every organisation's bots. 5xx and a refused connection: not taken. A timeout or an answer that cannot be read: perhaps taken.
 /// </summary>
 public sealed class TelegramBotProvider(TelegramOptions options, OriginSecrets origins, IHttpClientFactory http) : IMessageProvider
 {
+    /// <summary>The error of a message whose bot's token Telegram no longer knows.</summary>
+    public const string BotTokenRejected = "bot_token_rejected";
+
     /// <summary>The named HttpClient: never retried (a retry could send twice), never logged (the URL carries the token).</summary>
     public const string HttpClientName = "telegram";
 
@@ -58,8 +61,10 @@ public sealed class TelegramBotProvider(TelegramOptions options, OriginSecrets o
                 var wait = json?.NodeOf("parameters")?.NumberOf("retry_after") is { } seconds ? TimeSpan.FromSeconds(seconds) : answer.RetryAfter ?? TimeSpan.FromSeconds(1);
                 throw new ProviderThrottledException($"Telegram asked us to slow down ({description}).", wait);
             case 401 or 404:
-                throw new ProviderUnavailableException(
-                    $"Telegram does not know the token of bot {request.SenderId} ({answer.Code} {description}): it may have been revoked in BotFather; the bot needs its current token under Admin › Sender IDs.");
+                // One organisation's revoked token must not hold up every organisation's Telegram: the lane is shared, so
+                // this bot's messages are refused (and refunded) rather than the lane paused.
+                return new SubmitResult(SubmitOutcome.Failed, ErrorCode: BotTokenRejected,
+                    ErrorDetail: $"Telegram does not know the token of bot {request.SenderId} ({answer.Code} {description}): it may have been revoked in BotFather; register the bot again with its current token under Admin › Sender IDs.");
             case >= 500:
                 throw new ProviderUnavailableException($"Telegram could not take the message ({answer.Code} {description}).");
             case 400 or 403:

@@ -115,15 +115,15 @@ public sealed class TelegramBotProviderTests : IAsyncLifetime
     [Theory]
     [InlineData(401, "Unauthorized")]
     [InlineData(404, "Not Found")]
-    public async Task A_token_Telegram_does_not_know_was_not_taken_and_the_error_does_not_show_it(int status, string description)
+    public async Task A_token_Telegram_does_not_know_refuses_that_bots_message_only_and_the_error_does_not_show_it(int status, string description)
     {
         _telegram.Answer = _ => Error(status, description);
 
-        var e = await Assert.ThrowsAsync<ProviderUnavailableException>(() => Provider().SubmitAsync(Request(), default));
+        var result = await Provider().SubmitAsync(Request(), default);
 
-        Assert.IsNotType<ProviderThrottledException>(e);
-        Assert.Contains(Bot, e.Message);
-        Assert.DoesNotContain(Token, e.ToString());
+        Assert.Equal((SubmitOutcome.Failed, TelegramBotProvider.BotTokenRejected), (result.Outcome, result.ErrorCode));
+        Assert.Contains(Bot, result.ErrorDetail);
+        Assert.DoesNotContain(Token, result.ErrorDetail);
     }
 
     [Theory]
