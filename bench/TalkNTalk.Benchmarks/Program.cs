@@ -16,6 +16,7 @@ var modes = new Dictionary<string, Func<Task>>
     ["api-readers"] = ApiBenchmark.RunReadersAsync,
     ["webhooks"] = WebhookBenchmark.RunAsync,
     ["kannel"] = KannelBenchmark.RunAsync,
+    ["channels"] = ChannelsBenchmark.RunAsync,
 };
 if (mode == "all")
 {

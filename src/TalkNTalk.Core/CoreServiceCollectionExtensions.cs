@@ -68,6 +68,7 @@ public static class CoreServiceCollectionExtensions
         services.Configure<SendingOptions>(configuration.GetSection("Sending"));
         services.AddSingleton<CampaignService>();
         services.AddSingleton<CampaignQueries>();
+        services.AddSingleton<CampaignCompletion>();
         services.AddSingleton<Messages.MessageQueries>();
         services.AddSingleton<Messages.MessageExporter>();
         services.AddSingleton<Messages.MessageOverview>();
@@ -98,6 +99,9 @@ public static class CoreServiceCollectionExtensions
         // log either (thousands a second): the gateway lane records failures, and the page shows them.
         services.AddHttpClient(Providers.Kannel.KannelSmsProvider.HttpClientName).RemoveAllLoggers();
         services.AddHttpClient(Providers.AfricasTalking.AfricasTalkingSmsProvider.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(Channels.Telegram.TelegramBotProvider.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(Channels.Slack.SlackWebApiProvider.HttpClientName).RemoveAllLoggers();
+        services.AddHttpClient(Channels.WhatsApp.WhatsAppCloudProvider.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());

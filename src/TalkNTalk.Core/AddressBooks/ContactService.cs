@@ -125,6 +125,16 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             ON CONFLICT (OrganisationId, Channel, Address) DO NOTHING
             """, ct);
 
+    /// <summary>One contact of the book, with the channels it has opted out of.</summary>
+    public async Task<ContactView> GetAsync(Guid organisationId, Guid addressBookId, long contactId, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
+        var contact = await db.Contacts.AsNoTracking().SingleOrDefaultAsync(c => c.AddressBookId == addressBookId && c.Id == contactId, ct)
+            ?? throw DomainException.NotFound("Contact");
+        return (await ViewsAsync(db, organisationId, [contact], ct))[0];
+    }
+
     public async Task<ContactView> AddAsync(Guid organisationId, Guid addressBookId, ContactInput input, CancellationToken ct = default)
     {
         var clean = Validate(input);
@@ -175,13 +185,23 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             throw DomainException.Validation("slackUserId", $"Slack member {member} is already in this address book.");
     }
 
-    /// <summary>Removes contacts from the book; returns how many were removed.</summary>
+    /// <summary>
+    /// Removes contacts from the book; returns how many were removed. A contact opted out as a whole leaves its addresses
+    /// opted out of every channel, as a move does, so that adding it again (an import, the API) cannot make it receive.
+    /// </summary>
     public async Task<int> RemoveAsync(Guid organisationId, Guid addressBookId, IReadOnlyCollection<long> contactIds, CancellationToken ct = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
-        var removed = await db.Contacts.Where(c => c.AddressBookId == addressBookId && contactIds.Contains(c.Id)).ExecuteDeleteAsync(ct);
+        var selected = db.Contacts.Where(c => c.AddressBookId == addressBookId && contactIds.Contains(c.Id));
+        foreach (var contact in await selected.Where(c => c.Status == ContactStatus.OptedOut).AsNoTracking().ToListAsync(ct))
+            foreach (var channel in ChannelNames.All)
+                if (contact.AddressFor(channel) is { } address)
+                    await OptOutAsync(db, organisationId, channel, address, OptOutReason.Requested, ct);
+        var removed = await selected.ExecuteDeleteAsync(ct);
         await TouchAsync(db, book, removed, ct);
+        await transaction.CommitAsync(ct);
         return removed;
     }
 
@@ -323,7 +343,7 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
     };
 
     /// <summary>A contact's input once every address is normalised and every name and field checked.</summary>
-    private sealed record CleanContact(PhoneNumber? Phone, string? Email, string? TelegramChatId, string? SlackUserId, string? First, string? Last, string? Fields)
+    internal sealed record CleanContact(PhoneNumber? Phone, string? Email, string? TelegramChatId, string? SlackUserId, string? First, string? Last, string? Fields)
     {
         public void ApplyTo(Contact contact, DateTime now)
         {
@@ -341,7 +361,8 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
 
     public const string NoAddress = "Give at least one way to reach the contact: a mobile number, an e-mail address, a Telegram chat id or a Slack member id.";
 
-    private static CleanContact Validate(ContactInput input)
+    /// <summary>The one set of rules for a contact's input, shared by the contact form and the API's upsert (<c>ContactImporter.UpsertAsync</c>).</summary>
+    internal static CleanContact Validate(ContactInput input)
     {
         PhoneNumber? phone = null;
         if (!string.IsNullOrWhiteSpace(input.Mobile))

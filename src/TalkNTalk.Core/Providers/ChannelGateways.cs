@@ -3,6 +3,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using TalkNTalk.Core.Channels;
 using TalkNTalk.Core.Channels.Email;
+using TalkNTalk.Core.Channels.Slack;
+using TalkNTalk.Core.Channels.Telegram;
+using TalkNTalk.Core.Channels.WhatsApp;
 
 namespace TalkNTalk.Core.Providers;
 
@@ -49,6 +52,9 @@ public sealed class ChannelGateways
         (channel, settings.Provider) switch
         {
             (Channel.Email, EmailOptions.Smtp) => services.GetRequiredService<SmtpEmailProvider>(),
+            (Channel.Telegram, TelegramOptions.BotApi) => ActivatorUtilities.CreateInstance<TelegramBotProvider>(services, settings),
+            (Channel.Slack, SlackOptions.WebApi) => ActivatorUtilities.CreateInstance<SlackWebApiProvider>(services, settings),
+            (Channel.WhatsApp, WhatsAppOptions.CloudApi) => ActivatorUtilities.CreateInstance<WhatsAppCloudProvider>(services, settings),
             _ => SimulatedSmsProvider.ForChannel(channel, services),
         };
 }

@@ -9,14 +9,15 @@ namespace TalkNTalk.Dashboard.Gateway;
 
 /// <summary>
 /// The providers' delivery-report callbacks, outside the API and the pages: no cookie, no key, authenticated by the
-/// token in the URL (<see cref="SmsCallbacks"/>). A report is written to the durable inbox before it is answered,
-/// so an acknowledged report survives a crash; the dispatcher applies it. Answers are short plain text.
+/// token in the URL (<see cref="SmsCallbacks"/>) or, for WhatsApp, by Meta's signature of the body. A report is written
+/// to the durable inbox before it is answered, so an acknowledged report survives a crash; the dispatcher applies it.
+/// Answers are short plain text.
 /// </summary>
-public static class GatewayCallbacks
+public static partial class GatewayCallbacks
 {
     /// <summary>
-    /// The callbacks short-circuit: routing runs them at once, without the middleware after it. Kannel or Africa's
-    /// Talking reads them, never a browser, so nothing the pages need applies (sign-in cookies, first-run set-up, the
+    /// The callbacks short-circuit: routing runs them at once, without the middleware after it. Kannel, Africa's
+    /// Talking or Meta reads them, never a browser, so nothing the pages need applies (sign-in cookies, first-run set-up, the
     /// browser security headers and colour-scheme hints, error pages); the answers carry <c>nosniff</c> alone (Kannel at
     /// debug level writes out every header of every answer it gets). A gateway sends a report for every message, so
     /// the dozen middleware a page passes through were a large part of the app's work a message. A path under
@@ -29,6 +30,8 @@ public static class GatewayCallbacks
         callbacks.AllowAnonymous().DisableAntiforgery().ShortCircuit();
         callbacks.MapMethods("/kannel/{id}/{token}", ["GET", "POST"], KannelAsync);
         callbacks.MapPost("/africastalking/{token}", AfricasTalkingAsync);
+        callbacks.MapGet("/whatsapp", WhatsAppSubscription);
+        callbacks.MapPost("/whatsapp", WhatsAppStatusesAsync);
     }
 
     // Every answer of a callback: plain text with nosniff (the security headers' middleware does not run for them).
@@ -40,11 +43,14 @@ public static class GatewayCallbacks
 
     // A report is answered OK only once the inbox has it. One it could not keep (the app is stopping, the database
     // failed) is 503, so the gateway sends it again; no exception handler runs for a short-circuited endpoint.
-    private static async Task<IResult> KeepAsync(HttpRequest request, IDeliveryReceiptSink inbox, DeliveryReceipt receipt, ILogger log, CancellationToken ct)
+    private static async Task<IResult> KeepAsync(HttpRequest request, IDeliveryReceiptSink inbox, DeliveryReceipt receipt, ILogger log, CancellationToken ct) =>
+        await KeepAsync(request, inbox, [receipt], log, ct);
+
+    private static async Task<IResult> KeepAsync(HttpRequest request, IDeliveryReceiptSink inbox, IReadOnlyList<DeliveryReceipt> receipts, ILogger log, CancellationToken ct)
     {
         try
         {
-            await inbox.PostAsync([receipt], ct);
+            await inbox.PostAsync(receipts, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

@@ -135,10 +135,9 @@ public sealed class ChannelDispatchTests
             await DispatcherTests.WaitUntilAsync(() =>
             {
                 using var db = services.NewDb();
-                return db.Campaigns.Any(c => c.Id == sms && c.Status == CampaignStatus.Completed)
+                return slack.Handed == 1 && db.Campaigns.Any(c => c.Id == sms && c.Status == CampaignStatus.Completed)
                        && db.Messages.Count(m => m.CampaignId == sms && m.Status == MessageStatus.Delivered) == 30;
             });
-            Assert.Equal(1, slack.Handed);
             await using var check = services.NewDb();
             Assert.Equal(30, await check.Messages.CountAsync(m => m.CampaignId == sms && m.Status == MessageStatus.Delivered));
             Assert.Equal(CampaignStatus.Running, (await check.Campaigns.SingleAsync(c => c.Id == stuck)).Status);

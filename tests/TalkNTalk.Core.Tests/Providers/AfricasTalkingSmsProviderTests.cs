@@ -1,16 +1,10 @@
-using System.Collections.Concurrent;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging.Abstractions;
 using TalkNTalk.Core.Phones;
 using TalkNTalk.Core.Providers;
 using TalkNTalk.Core.Providers.AfricasTalking;
+using TalkNTalk.Core.Tests.Infrastructure;
 
 namespace TalkNTalk.Core.Tests.Providers;
 
@@ -216,58 +210,37 @@ public sealed class AfricasTalkingSmsProviderTests : IAsyncLifetime
 /// <summary>One request the fake Africa's Talking received.</summary>
 public sealed record AtCall(string Method, string Path, IQueryCollection Query, IFormCollection Form, string ApiKey, string Accept);
 
-/// <summary>Kestrel on a free loopback port answering what the test says, recording each request.</summary>
+/// <summary>A <see cref="LoopbackPeer"/> that reads its requests as Africa's Talking's forms.</summary>
 public sealed class FakeAfricasTalking : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly ConcurrentQueue<AtCall> _calls = new();
-    private bool _disposed;
+    private readonly LoopbackPeer _peer;
 
-    public string Url { get; }
+    public string Url => _peer.Url;
 
     /// <summary>Status, body (JSON) and an optional Retry-After for each request.</summary>
     public Func<AtCall, (int Status, string Body, string? RetryAfter)> Answer { get; set; } = _ => (500, "not set", null);
 
-    public IReadOnlyList<AtCall> Calls => [.. _calls];
+    public IReadOnlyList<AtCall> Calls => [.. _peer.Calls.Select(Read)];
 
-    private FakeAfricasTalking(WebApplication app, string url)
+    private FakeAfricasTalking(LoopbackPeer peer)
     {
-        _app = app;
-        Url = url;
-    }
-
-    public static async Task<FakeAfricasTalking> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        FakeAfricasTalking? fake = null;
-        app.Run(async http =>
+        _peer = peer;
+        peer.Answer = call =>
         {
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync() : FormCollection.Empty;
-            var call = new AtCall(http.Request.Method, http.Request.Path, http.Request.Query, form,
-                http.Request.Headers["apiKey"].ToString(), http.Request.Headers.Accept.ToString());
-            fake!._calls.Enqueue(call);
-            var (status, body, retryAfter) = fake.Answer(call);
-            http.Response.StatusCode = status;
-            if (retryAfter is not null)
-                http.Response.Headers.RetryAfter = retryAfter;
-            http.Response.ContentType = body.StartsWith('{') ? "application/json" : "text/plain";
-            await http.Response.WriteAsync(body);
-        });
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        fake = new FakeAfricasTalking(app, address.TrimEnd('/'));
-        return fake;
+            var (status, body, retryAfter) = Answer(Read(call));
+            return new PeerAnswer(status, body, retryAfter);
+        };
     }
 
-    public async ValueTask DisposeAsync()
+    public static async Task<FakeAfricasTalking> StartAsync() => new(await LoopbackPeer.StartAsync());
+
+    private static AtCall Read(PeerCall call)
     {
-        if (_disposed)
-            return;
-        _disposed = true;
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        var form = call.Header("Content-Type").StartsWith("application/x-www-form-urlencoded", StringComparison.Ordinal)
+            ? new FormCollection(QueryHelpers.ParseQuery(call.Body))
+            : FormCollection.Empty;
+        return new AtCall(call.Method, call.Path, new QueryCollection(QueryHelpers.ParseQuery(call.Query)), form, call.Header("apiKey"), call.Header("Accept"));
     }
+
+    public ValueTask DisposeAsync() => _peer.DisposeAsync();
 }

@@ -141,4 +141,23 @@ public sealed class OriginTests
         var all = await senders.ListAsync(org);
         Assert.Equal(["ACMEKE", "@AcmeNewsBot"], all.Where(s => s.IsDefault).Select(s => s.Name));
     }
+
+    [Fact]
+    public async Task A_bot_gets_its_new_token_and_providers_read_the_new_one()
+    {
+        var (services, _) = await StartAsync();
+        await using var _s = services;
+        var org = await services.CreateOrganisationAsync();
+        var senders = services.Get<SenderIdService>();
+        var bot = await senders.RegisterAsync(org, new OriginRequest(Channel.Telegram, "@AcmeKenyaBot", Secret: Channels.ChannelTestKit.BotToken));
+        Assert.Equal(Channels.ChannelTestKit.BotToken, (await services.Get<OriginSecrets>().FindAsync(org, Channel.Telegram, "@AcmeKenyaBot"))!.Secret);
+        const string renewed = "123456789:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq";
+
+        Assert.Equal("secret", (await Assert.ThrowsAsync<DomainException>(() => senders.ReplaceSecretAsync(org, bot.Id, "nonsense"))).Field);
+        await senders.ReplaceSecretAsync(org, bot.Id, renewed);
+
+        Assert.Equal(renewed, (await services.Get<OriginSecrets>().FindAsync(org, Channel.Telegram, "@AcmeKenyaBot"))!.Secret);
+        var sms = (await senders.ListAsync(org)).Single(s => s.Channel == Channel.Sms);
+        Assert.Equal("secret", (await Assert.ThrowsAsync<DomainException>(() => senders.ReplaceSecretAsync(org, sms.Id, renewed))).Field);
+    }
 }

@@ -47,7 +47,7 @@ public sealed class ApiTests : IDisposable
     [InlineData("GET", "/v1/nope/", 404, "not_found", "There is no GET /v1/nope/ in this API")]
     [InlineData("GET", "/v1/sms/sends/", 404, "not_found", "see /openapi/v1.json")]
     [InlineData("GET", "/v1/sms/send-bulk/", 405, "method_not_allowed", "/v1/sms/send-bulk/ does not accept GET; use POST.")]
-    [InlineData("DELETE", "/v1/address-books/", 405, "method_not_allowed", "does not accept DELETE; use GET.")]
+    [InlineData("DELETE", "/v1/address-books/", 405, "method_not_allowed", "does not accept DELETE; use GET or POST.")]
     public async Task Unknown_paths_and_wrong_methods_answer_json_in_the_error_shape(string method, string path, int status, string error, string detail)
     {
         var client = await _app.ApiClientAsync();

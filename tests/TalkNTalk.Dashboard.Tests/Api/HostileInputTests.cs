@@ -13,7 +13,7 @@ namespace TalkNTalk.Dashboard.Tests.Api;
 /// <summary>
 /// Hostile input over every <c>/v1</c> endpoint: malformed and invalid-UTF-8 JSON, wrong types, huge values, SQL and
 /// script text, overflowing paging, unknown paths and wrong methods. Whatever comes in, no answer is a 5xx, and every
-/// answer is JSON; every error is the one shape, an <c>error</c> code beside a <c>detail</c>. A few hundred requests,
+/// answer is JSON (but a delete's empty 204); every error is the one shape, an <c>error</c> code beside a <c>detail</c>. A few hundred requests,
 /// each case once, so it runs in seconds.
 /// </summary>
 public sealed class HostileInputTests : IDisposable
@@ -34,6 +34,10 @@ public sealed class HostileInputTests : IDisposable
         "/v1/address-books/",
         "/v1/bulk-sms/messages/",
         "/v1/sms/campaigns/{campaign}/messages/",
+        "/v1/campaigns/",
+        "/v1/campaigns/{cmp}/",
+        "/v1/sender-ids/",
+        "/v1/address-books/{book}/contacts/",
     ];
 
     private static readonly string[] PostPaths =
@@ -43,6 +47,10 @@ public sealed class HostileInputTests : IDisposable
         "/v1/sms/send-bulk/",
         "/v1/sms/send-group/",
         "/v1/sms/campaigns/status/",
+        "/v1/campaigns/",
+        "/v1/address-books/",
+        "/v1/address-books/{book}/contacts/",
+        "/v1/address-books/{book}/contacts/{contact}/opt-out/",
     ];
 
     // Bodies as raw bytes, so that invalid UTF-8 reaches the server as it is.
@@ -86,6 +94,16 @@ public sealed class HostileInputTests : IDisposable
         yield return ("ancient times", Utf8($$"""{"group_ids": ["{{book}}"], "message": "Hi", "scheduled_at": "0001-01-01T00:00:00+14:00"}"""));
         yield return ("duplicate names", Utf8($$"""{"campaign_id": "{{campaign}}", "campaign_id": "x", "message": "Hi", "message": 5}"""));
         yield return ("cmp ids", Utf8("""{"campaign_id": "cmp_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "group_ids": ["cmp_00000000000000000000000000000000"]}"""));
+        // The multi-channel campaign and the contacts API.
+        yield return ("campaign, wrong types", Utf8("""{"name": 5, "channel": ["sms"], "contact_list_id": 7, "sender_id": {}, "body": [], "template": 5, "subject": 1, "scheduled_at": 3}"""));
+        yield return ("campaign, template of wrong types", Utf8($$$"""{"name": "N", "channel": "whatsapp", "contact_list_id": "{{{book}}}", "sender_id": "x", "template": {"name": 5, "language": [], "parameters": [{}, null, true]}}"""));
+        yield return ("campaign, template and body", Utf8($$$"""{"name": "N", "channel": "whatsapp", "contact_list_id": "{{{book}}}", "sender_id": "x", "body": "Hi", "template": {"name": "a", "language": "en", "parameters": ["{{{big}}}", 1e400]}}"""));
+        yield return ("campaign, sql and script", Utf8(JsonSerializer.Serialize(new { name = Sql + Script, channel = Sql, contact_list_id = Sql, sender_id = Script, body = Sql, subject = Script })));
+        yield return ("campaign, every field hostile", Utf8(JsonSerializer.Serialize(new { name = new string('n', 100_000), channel = "EMAIL", contact_list_id = book, sender_id = new string('s', 10_000), subject = Sql + "\r\n" + Script, body = new string('b', 200_000) })));
+        yield return ("campaign, last moment", Utf8($$"""{"name": "N", "channel": "sms", "contact_list_id": "{{book}}", "sender_id": "ACMEKE", "body": "Hi", "scheduled_at": "9999-12-31T23:59:59Z"}"""));
+        yield return ("campaign, unicode time", Utf8($$"""{"name": "N", "channel": "telegram", "contact_list_id": "{{book}}", "sender_id": "@x", "body": "Hi", "scheduled_at": "٢٠٢٧-01-01T08:00:00Z"}"""));
+        yield return ("contacts, hostile elements", Utf8($$$"""{"contacts": [null, 5, [], {"mobile": {}}, {"fields": {"a": {"b": 1} } }, {"telegram_chat_id": 1e400}, {"mobile": "٠٧١٢٠٠٠٠٠٢١"}, {"email": {{{JsonSerializer.Serialize(Sql)}}}}, {"slack_user_id": "{{{Script}}}"}], "name": "{{{Script}}}", "channel": {{{JsonSerializer.Serialize(Sql)}}}}"""));
+        yield return ("contacts, huge fields", Utf8(JsonSerializer.Serialize(new { contacts = new[] { new { mobile = "0712000031", first_name = new string('f', 100_000), fields = Enumerable.Range(0, 500).ToDictionary(i => $"k{i}", i => new string('v', 1_000)) } } })));
     }
 
     private static readonly string[] HostileQueries =
@@ -105,7 +123,7 @@ public sealed class HostileInputTests : IDisposable
         "/v1/sms/campaigns/x/messages/extra/", "/v1/" + new string('a', 2000), "/v1/address-books/%3Cscript%3E/",
     ];
 
-    private static readonly string[] CampaignIds =
+    private static readonly string[] HostileIds =
     [
         "not-a-uuid", "cmp_", "cmp_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "%27%20OR%201%3D1", "%3Cscript%3E", "%FF", new string('f', 3000),
         "00000000-0000-0000-0000-000000000000",
@@ -119,6 +137,7 @@ public sealed class HostileInputTests : IDisposable
         await _app.Service<ContactService>().AddAsync(org, book.Id, new ContactInput("0712000021", null, null));
         var sent = await _app.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = org, Message = "Hi", Numbers = ["0712000022"] });
         var campaign = sent.CampaignId!.Value;
+        var contact = (await _app.Service<ContactService>().QueryAsync(org, book.Id, new ContactQuery())).Items[0].Id;
         var client = await _app.ApiClientAsync(org);
         var anonymous = _app.CreateClient();
         var badKey = _app.CreateClient();
@@ -143,6 +162,9 @@ public sealed class HostileInputTests : IDisposable
                 failures.Add("5xx " + what);
                 return;
             }
+            // A delete that worked answers 204 with nothing to parse.
+            if (response.StatusCode == HttpStatusCode.NoContent && text.Length == 0)
+                return;
             if (response.Content.Headers.ContentType?.MediaType != "application/json")
             {
                 failures.Add("not JSON " + what);
@@ -166,9 +188,10 @@ public sealed class HostileInputTests : IDisposable
                 failures.Add("not the error shape " + what);
         }
 
-        string Fill(string path) => path.Replace("{campaign}", campaign.ToString());
+        string Fill(string path) => path.Replace("{campaign}", campaign.ToString()).Replace("{cmp}", CampaignIds.Format(campaign))
+            .Replace("{book}", book.Id.ToString()).Replace("{contact}", contact.ToString());
 
-        foreach (var path in PostPaths)
+        foreach (var path in PostPaths.Select(Fill))
         {
             foreach (var (name, body) in HostileBodies(book.Id, campaign))
                 await CheckAsync(client, HttpMethod.Post, path, body, label: name);
@@ -190,8 +213,19 @@ public sealed class HostileInputTests : IDisposable
             foreach (var method in new[] { HttpMethod.Post, HttpMethod.Put, HttpMethod.Delete, HttpMethod.Patch })
                 await CheckAsync(client, method, path, Encoding.UTF8.GetBytes("{}"), label: "wrong method");
         }
-        foreach (var id in CampaignIds)
+        foreach (var id in HostileIds)
+        {
             await CheckAsync(client, HttpMethod.Get, $"/v1/sms/campaigns/{id}/messages/", label: "campaign id");
+            await CheckAsync(client, HttpMethod.Get, $"/v1/campaigns/{id}/", label: "campaign id");
+            await CheckAsync(client, HttpMethod.Get, $"/v1/address-books/{id}/contacts/", label: "book id");
+            await CheckAsync(client, HttpMethod.Delete, $"/v1/address-books/{book.Id}/contacts/{id}/", label: "contact id");
+            await CheckAsync(client, HttpMethod.Post, $"/v1/address-books/{id}/contacts/{id}/opt-out/", Encoding.UTF8.GetBytes("""{"channel": "sms"}"""), label: "ids");
+        }
+        foreach (var path in new[] { $"/v1/address-books/{book.Id}/contacts/{contact}/", $"/v1/address-books/{book.Id}/contacts/-1/", $"/v1/address-books/{book.Id}/contacts/99999999999999999999/" })
+        {
+            await CheckAsync(anonymous, HttpMethod.Delete, path, label: "no key");
+            await CheckAsync(client, HttpMethod.Delete, path, label: "delete");
+        }
         foreach (var path in UnknownPaths)
         {
             await CheckAsync(client, HttpMethod.Get, path, label: "unknown path");
@@ -218,8 +252,11 @@ public sealed class HostileInputTests : IDisposable
     [Fact]
     public async Task A_raw_invalid_utf8_byte_is_a_clear_400_on_every_post_endpoint()
     {
-        var client = await _app.ApiClientAsync(await _app.OrganisationIdAsync());
-        foreach (var path in PostPaths)
+        var org = await _app.OrganisationIdAsync();
+        var client = await _app.ApiClientAsync(org);
+        var book = await _app.Service<AddressBookService>().CreateAsync(org, "Customers", null);
+        var contact = await _app.Service<ContactService>().AddAsync(org, book.Id, new ContactInput("0712000021", null, null));
+        foreach (var path in PostPaths.Select(p => p.Replace("{book}", book.Id.ToString()).Replace("{contact}", contact.Id.ToString())))
         {
             byte[] bytes = [.. Encoding.UTF8.GetBytes("{\"message\": \"Hi "), 0xFF, .. Encoding.UTF8.GetBytes("\", \"recipients\": [\"0712000021\"], \"group_ids\": [], \"campaign_id\": \"x\"}")];
             var content = new ByteArrayContent(bytes);

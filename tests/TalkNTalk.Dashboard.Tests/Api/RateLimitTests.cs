@@ -42,7 +42,7 @@ public sealed class RateLimitTests : IDisposable
         Assert.Equal("application/json; charset=utf-8", refused.Content.Headers.ContentType?.ToString());
         var body = JsonDocument.Parse(await refused.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("rate_limit_exceeded", body.GetProperty("error").GetString());
-        Assert.Equal("Rate limit exceeded: at most 60 a minute for this endpoint per organisation. Retry after 20 seconds.", body.GetProperty("detail").GetString());
+        Assert.Equal("Rate limit exceeded: at most 60 a minute for send-bulk and campaign creation together per organisation. Retry after 20 seconds.", body.GetProperty("detail").GetString());
 
         _time.Advance(TimeSpan.FromSeconds(19));
         var still = await PostAsync(client, "/v1/sms/send-bulk/");
@@ -72,5 +72,22 @@ public sealed class RateLimitTests : IDisposable
         Assert.Contains("300 a minute", await refused.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.BadRequest, (await PostAsync(acme, "/v1/sms/campaigns/status/")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await acme.GetAsync("/v1/bulk-sms/messages/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Creating_campaigns_counts_toward_the_same_60_as_send_bulk()
+    {
+        var client = await _app.ApiClientAsync(await _app.OrganisationIdAsync());
+        await AllAsync(30, () => PostAsync(client, "/v1/sms/send-bulk/"), HttpStatusCode.BadRequest);
+        await AllAsync(30, () => PostAsync(client, "/v1/campaigns/"), HttpStatusCode.BadRequest);
+
+        var campaign = await PostAsync(client, "/v1/campaigns/");
+        var bulk = await PostAsync(client, "/v1/sms/send-bulk/");
+
+        Assert.Equal((HttpStatusCode.TooManyRequests, TimeSpan.FromSeconds(60)), (campaign.StatusCode, campaign.Headers.RetryAfter?.Delta));
+        Assert.Equal("rate_limit_exceeded", JsonDocument.Parse(await campaign.Content.ReadAsStringAsync()).RootElement.GetProperty("error").GetString());
+        Assert.Equal(HttpStatusCode.TooManyRequests, bulk.StatusCode);
+        // The other endpoints keep their own count.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/campaigns/")).StatusCode);
     }
 }

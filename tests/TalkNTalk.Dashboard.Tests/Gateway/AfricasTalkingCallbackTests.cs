@@ -32,28 +32,6 @@ public sealed class AfricasTalkingCallbackTests : IDisposable
         ["id"] = id, ["status"] = status, ["phoneNumber"] = "+254712345678", ["networkCode"] = networkCode, ["failureReason"] = "", ["retryCount"] = "0",
     });
 
-    private async Task<OutboundMessage> MessageAsync(Guid id)
-    {
-        await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        return await db.Messages.AsNoTracking().SingleAsync(m => m.Id == id);
-    }
-
-    private async Task<int> InboxAsync()
-    {
-        await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        return await db.DeliveryInbox.CountAsync();
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting.");
-            await Task.Delay(50);
-        }
-    }
-
     /// <summary>A message the dispatcher sent (guessed Safaricom by its prefix), given the id Africa's Talking would have answered.</summary>
     private async Task<Guid> SentMessageAsync(string providerId)
     {
@@ -61,7 +39,7 @@ public sealed class AfricasTalkingCallbackTests : IDisposable
         await _app.Service<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = org, Message = "Karibu!", Numbers = ["254712345678"], Source = MessageSource.Api });
         await using var db = await _app.Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
         var id = await db.Messages.Select(m => m.Id).SingleAsync();
-        await EventuallyAsync(async () => (await MessageAsync(id)).Status == MessageStatus.Sent);
+        await TestApp.EventuallyAsync(async () => (await _app.MessageAsync(id)).Status == MessageStatus.Sent);
         await db.Messages.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.ProviderMessageId, providerId));
         return id;
     }
@@ -71,7 +49,7 @@ public sealed class AfricasTalkingCallbackTests : IDisposable
     {
         var response = await _app.CreateClient().PostAsync("/callbacks/africastalking/not-the-token", Report("ATXid_1", "Success"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(0, await InboxAsync());
+        Assert.Equal(0, await _app.InboxCountAsync());
     }
 
     [Theory]
@@ -89,7 +67,7 @@ public sealed class AfricasTalkingCallbackTests : IDisposable
     {
         var client = _app.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(Path, Report("ATXid_1", "Buffered"))).StatusCode);
-        Assert.Equal(0, await InboxAsync());
+        Assert.Equal(0, await _app.InboxCountAsync());
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync(Path, Report("ATXid_nobody", "Success"))).StatusCode);
     }
 
@@ -97,22 +75,22 @@ public sealed class AfricasTalkingCallbackTests : IDisposable
     public async Task A_success_report_delivers_the_message_on_the_reported_network_and_twice_changes_nothing()
     {
         var id = await SentMessageAsync("ATXid_5a1b");
-        Assert.Equal(Network.Safaricom, (await MessageAsync(id)).Network);
+        Assert.Equal(Network.Safaricom, (await _app.MessageAsync(id)).Network);
         var client = _app.CreateClient();
 
         var first = await client.PostAsync(Path, Report("ATXid_5a1b", "Success", "63903"));
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        await EventuallyAsync(async () => (await MessageAsync(id)).Status == MessageStatus.Delivered && await InboxAsync() == 0);
-        var delivered = await MessageAsync(id);
+        await TestApp.EventuallyAsync(async () => (await _app.MessageAsync(id)).Status == MessageStatus.Delivered && await _app.InboxCountAsync() == 0);
+        var delivered = await _app.MessageAsync(id);
         Assert.Equal(Network.Airtel, delivered.Network);
         Assert.NotNull(delivered.DeliveredAt);
 
         var again = await client.PostAsync(Path, Report("ATXid_5a1b", "Success", "63907"));
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
-        await EventuallyAsync(async () => await InboxAsync() == 0);
-        var after = await MessageAsync(id);
+        await TestApp.EventuallyAsync(async () => await _app.InboxCountAsync() == 0);
+        var after = await _app.MessageAsync(id);
         Assert.Equal((MessageStatus.Delivered, Network.Airtel, delivered.DeliveredAt, delivered.UpdatedAt, delivered.Cost),
             (after.Status, after.Network, after.DeliveredAt, after.UpdatedAt, after.Cost));
     }

@@ -81,6 +81,31 @@ public sealed partial class TestApp : WebApplicationFactory<Program>
         return await db.Organisations.Where(o => o.Name == name).Select(o => o.Id).SingleAsync();
     }
 
+    /// <summary>A message as it is stored now.</summary>
+    public async Task<TalkNTalk.Core.Messages.OutboundMessage> MessageAsync(Guid id)
+    {
+        await using var db = await Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
+        return await db.Messages.AsNoTracking().SingleAsync(m => m.Id == id);
+    }
+
+    /// <summary>How many delivery reports are kept and not applied yet.</summary>
+    public async Task<int> InboxCountAsync()
+    {
+        await using var db = await Service<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
+        return await db.DeliveryInbox.CountAsync();
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds (the dispatcher works in the background); fails after 15 s.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "Timed out waiting.");
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>A second organisation with its admin and credit, for isolation and balance tests.</summary>
     public async Task<Guid> AddOrganisationAsync(string name, string senderId, decimal credit)
     {

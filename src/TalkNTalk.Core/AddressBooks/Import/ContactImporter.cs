@@ -48,26 +48,10 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
 
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var connection = db.Database.GetDbConnection();
-        var existing = await LoadExistingAsync(connection, addressBookId, ct);
         var now = clock.GetUtcNow().UtcDateTime;
-        var stamp = Sql.Text(now);
-        await using var insert = Prepare(connection, """
-            INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, Email, TelegramChatId, SlackUserId, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
-            VALUES ($org, $book, $mobile, $network, $email, $telegram, $slack, $first, $last, $fields, 'Active', $now, $now)
-            """, "$org", "$book", "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now");
-        await using var update = Prepare(connection, """
-            UPDATE contacts SET Mobile = $mobile, Network = $network, Email = $email, TelegramChatId = $telegram, SlackUserId = $slack,
-                FirstName = $first, LastName = $last, CustomFields = $fields, UpdatedAt = $now WHERE Id = $id
-            """, "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now", "$id");
-        insert.Parameters["$org"].Value = Sql.Text(organisationId);
-        insert.Parameters["$book"].Value = Sql.Text(addressBookId);
-        insert.Parameters["$now"].Value = stamp;
-        update.Parameters["$now"].Value = stamp;
-
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await using var upsert = await Upserter.StartAsync(db.Database.GetDbConnection(), organisationId, addressBookId, now, ct);
         var invalid = new List<InvalidRow>();
-        int rows = 0, imported = 0, updated = 0, duplicates = 0, unchanged = 0;
+        int rows = 0;
         var lastReport = Stopwatch.StartNew();
         while (await input.Csv.ReadAsync())
         {
@@ -82,60 +66,176 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
             }
             if (ReadAddresses(input.Csv, mapping, invalid) is not { } addresses)
                 continue;
-            if (addresses.Keys.Any(seen.Contains))
-            {
-                duplicates++;
-                continue;
-            }
-            seen.UnionWith(addresses.Keys);
             var (splitFirst, splitLast) = ImportColumns.SplitFullName(Field(input.Csv, mapping.FullNameColumn));
-            var first = Name(Field(input.Csv, mapping.FirstNameColumn) ?? splitFirst);
-            var last = Name(Field(input.Csv, mapping.LastNameColumn) ?? splitLast);
-            var fields = CustomFields(input.Csv, mapping);
-            if (addresses.Keys.Select(existing.GetValueOrDefault).FirstOrDefault(c => c is not null) is { } current)
-            {
-                // Only mapped, non-empty values overwrite, and an address only where the contact has none and no other
-                // contact of the book has it; the status (an opt-out) is never touched.
-                var merged = current.Merge(addresses.Free(existing), first, last, fields);
-                if (merged == current)
-                {
-                    unchanged++;
-                    continue;
-                }
-                SetAddresses(update, merged.Addresses);
-                Sql.Set(update, "$first", merged.FirstName);
-                Sql.Set(update, "$last", merged.LastName);
-                Sql.Set(update, "$fields", merged.CustomFields);
-                update.Parameters["$id"].Value = current.Id;
-                await update.ExecuteNonQueryAsync(ct);
-                updated++;
-                // A later row may find the same contact by another of its addresses: it merges into what is stored now.
-                foreach (var key in merged.Addresses.Keys)
-                    existing[key] = merged;
-            }
-            else
-            {
-                SetAddresses(insert, addresses);
-                Sql.Set(insert, "$first", first);
-                Sql.Set(insert, "$last", last);
-                Sql.Set(insert, "$fields", ContactFields.Serialize(fields));
-                await insert.ExecuteNonQueryAsync(ct);
-                imported++;
-            }
+            await upsert.ApplyAsync(line, addresses, Name(Field(input.Csv, mapping.FirstNameColumn) ?? splitFirst),
+                Name(Field(input.Csv, mapping.LastNameColumn) ?? splitLast), CustomFields(input.Csv, mapping), ct);
             if (progress is not null && lastReport.ElapsedMilliseconds >= 100)
             {
                 progress.Report(new ImportProgress(input.BytesRead, input.TotalBytes, rows));
                 lastReport.Restart();
             }
         }
-        if (imported + updated > 0)
+        if (upsert.Imported + upsert.Updated > 0)
         {
             book.UpdatedAt = now;
             await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
         progress?.Report(new ImportProgress(input.TotalBytes, input.TotalBytes, rows));
-        return new ImportReport(rows, imported, updated, duplicates, unchanged, invalid);
+        return new ImportReport(rows, upsert.Imported, upsert.Updated, upsert.Duplicates, upsert.Unchanged, invalid);
+    }
+
+    /// <summary>
+    /// Adds or updates contacts given one by one (the API's <c>POST /v1/address-books/{id}/contacts/</c>) by the import's
+    /// rules: each checked as the contact form checks it, found in the book by any of its addresses and merged into it
+    /// (names and fields overwritten where given, addresses filled where it has none, an opt-out never undone), else
+    /// added. A contact that repeats an address of an earlier one in the same call is refused, as is an invalid one; the
+    /// others are written in one transaction.
+    /// </summary>
+    public async Task<ContactUpsertReport> UpsertAsync(Guid organisationId, Guid addressBookId, IReadOnlyList<ContactInput> contacts, CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var book = await AddressBookService.FindAsync(db, organisationId, addressBookId, ct);
+        await db.Database.OpenConnectionAsync(ct);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        await using var upsert = await Upserter.StartAsync(db.Database.GetDbConnection(), organisationId, addressBookId, now, ct);
+        var taken = new List<ContactUpserted>(contacts.Count);
+        var errors = new List<ContactRejected>();
+        for (var index = 0; index < contacts.Count; index++)
+        {
+            ContactService.CleanContact clean;
+            try
+            {
+                clean = ContactService.Validate(contacts[index]);
+            }
+            catch (DomainException e)
+            {
+                errors.Add(new ContactRejected(index, e.Field, e.Code, e.Message));
+                continue;
+            }
+            var addresses = new RowAddresses(clean.Phone?.Msisdn, clean.Phone?.Network ?? Network.None, clean.Email, clean.TelegramChatId, clean.SlackUserId);
+            var fields = clean.Fields is null ? null : ContactFields.Parse(clean.Fields);
+            var outcome = await upsert.ApplyAsync(index, addresses, clean.First, clean.Last, fields, ct);
+            if (outcome.Kind == UpsertKind.Duplicate)
+            {
+                var (field, channel) = AddressField(outcome.DuplicateKey!);
+                errors.Add(new ContactRejected(index, field, "duplicate",
+                    $"Contact {outcome.Row} of this request has the same {channel.AddressName()}: each contact once per request."));
+            }
+            else
+                taken.Add(new ContactUpserted(index, outcome.ContactId, outcome.Kind.ToString().ToLowerInvariant()));
+        }
+        if (upsert.Imported + upsert.Updated > 0)
+        {
+            book.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        return new ContactUpsertReport(upsert.Imported, upsert.Updated, upsert.Unchanged, taken, errors);
+    }
+
+    // A duplicate key's input field ("mobile", "email", …) and the channel whose address it is.
+    private static (string Field, Channel Channel) AddressField(string key) => key[0] switch
+    {
+        'm' => ("mobile", Channel.Sms),
+        'e' => ("email", Channel.Email),
+        't' => ("telegramChatId", Channel.Telegram),
+        _ => ("slackUserId", Channel.Slack),
+    };
+
+    private enum UpsertKind { Created, Updated, Unchanged, Duplicate }
+
+    /// <param name="Row">For a duplicate, the row (line, or index) that had the address first.</param>
+    private readonly record struct UpsertOutcome(UpsertKind Kind, long ContactId, int Row = 0, string? DuplicateKey = null);
+
+    /// <summary>
+    /// The upsert rules of one import or API call, in its transaction: rows de-duplicated against earlier rows by any
+    /// address, matched to the book's contacts by any address, merged or inserted through prepared commands.
+    /// </summary>
+    private sealed class Upserter : IAsyncDisposable
+    {
+        private readonly Dictionary<string, ExistingContact> _existing;
+        private readonly Dictionary<string, int> _seen = new(StringComparer.Ordinal);
+        private readonly DbCommand _insert;
+        private readonly DbCommand _update;
+
+        public int Imported { get; private set; }
+        public int Updated { get; private set; }
+        public int Duplicates { get; private set; }
+        public int Unchanged { get; private set; }
+
+        private Upserter(Dictionary<string, ExistingContact> existing, DbCommand insert, DbCommand update) =>
+            (_existing, _insert, _update) = (existing, insert, update);
+
+        public static async Task<Upserter> StartAsync(DbConnection connection, Guid organisationId, Guid addressBookId, DateTime now, CancellationToken ct)
+        {
+            var existing = await LoadExistingAsync(connection, addressBookId, ct);
+            var stamp = Sql.Text(now);
+            var insert = Prepare(connection, """
+                INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, Email, TelegramChatId, SlackUserId, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
+                VALUES ($org, $book, $mobile, $network, $email, $telegram, $slack, $first, $last, $fields, 'Active', $now, $now)
+                RETURNING Id
+                """, "$org", "$book", "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now");
+            var update = Prepare(connection, """
+                UPDATE contacts SET Mobile = $mobile, Network = $network, Email = $email, TelegramChatId = $telegram, SlackUserId = $slack,
+                    FirstName = $first, LastName = $last, CustomFields = $fields, UpdatedAt = $now WHERE Id = $id
+                """, "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now", "$id");
+            insert.Parameters["$org"].Value = Sql.Text(organisationId);
+            insert.Parameters["$book"].Value = Sql.Text(addressBookId);
+            insert.Parameters["$now"].Value = stamp;
+            update.Parameters["$now"].Value = stamp;
+            return new Upserter(existing, insert, update);
+        }
+
+        public async Task<UpsertOutcome> ApplyAsync(int row, RowAddresses addresses, string? first, string? last, IReadOnlyDictionary<string, string>? fields, CancellationToken ct)
+        {
+            foreach (var key in addresses.Keys)
+            {
+                if (_seen.TryGetValue(key, out var earlier))
+                {
+                    Duplicates++;
+                    return new UpsertOutcome(UpsertKind.Duplicate, 0, earlier, key);
+                }
+            }
+            foreach (var key in addresses.Keys)
+                _seen[key] = row;
+            if (addresses.Keys.Select(_existing.GetValueOrDefault).FirstOrDefault(c => c is not null) is { } current)
+            {
+                // Only mapped, non-empty values overwrite, and an address only where the contact has none and no other
+                // contact of the book has it; the status (an opt-out) is never touched.
+                var merged = current.Merge(addresses.Free(_existing), first, last, fields);
+                if (merged == current)
+                {
+                    Unchanged++;
+                    return new UpsertOutcome(UpsertKind.Unchanged, current.Id);
+                }
+                SetAddresses(_update, merged.Addresses);
+                Sql.Set(_update, "$first", merged.FirstName);
+                Sql.Set(_update, "$last", merged.LastName);
+                Sql.Set(_update, "$fields", merged.CustomFields);
+                _update.Parameters["$id"].Value = current.Id;
+                await _update.ExecuteNonQueryAsync(ct);
+                Updated++;
+                // A later row may find the same contact by another of its addresses: it merges into what is stored now.
+                foreach (var key in merged.Addresses.Keys)
+                    _existing[key] = merged;
+                return new UpsertOutcome(UpsertKind.Updated, current.Id);
+            }
+            SetAddresses(_insert, addresses);
+            Sql.Set(_insert, "$first", first);
+            Sql.Set(_insert, "$last", last);
+            Sql.Set(_insert, "$fields", ContactFields.Serialize(fields));
+            var id = Convert.ToInt64(await _insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+            Imported++;
+            return new UpsertOutcome(UpsertKind.Created, id);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _insert.DisposeAsync();
+            await _update.DisposeAsync();
+        }
     }
 
     /// <summary>The invalid rows of a report as CSV (line, value, reason), for the user to fix and re-import.</summary>

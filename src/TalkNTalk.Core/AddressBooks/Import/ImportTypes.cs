@@ -38,3 +38,12 @@ public sealed record ImportReport(int Rows, int Imported, int Updated, int Dupli
     /// <summary>True when the book is exactly as before (a re-import of the same file).</summary>
     public bool ChangedNothing => Imported == 0 && Updated == 0;
 }
+
+/// <summary>What <see cref="ContactImporter.UpsertAsync"/> did: contacts added, updated and already as given, each taken one, and the refused ones.</summary>
+public sealed record ContactUpsertReport(int Created, int Updated, int Unchanged, IReadOnlyList<ContactUpserted> Taken, IReadOnlyList<ContactRejected> Rejected);
+
+/// <summary>A contact of the call that is in the book now: its position in the call, its id, and <c>created</c>, <c>updated</c> or <c>unchanged</c>.</summary>
+public sealed record ContactUpserted(int Index, long ContactId, string Outcome);
+
+/// <summary>A contact of the call that was not taken: its position, the input field at fault (null for the whole contact), a code and why.</summary>
+public sealed record ContactRejected(int Index, string? Field, string Error, string Detail);

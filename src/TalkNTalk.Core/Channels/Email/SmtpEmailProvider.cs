@@ -211,7 +211,19 @@ public sealed class SmtpEmailProvider : IMessageProvider, IAsyncDisposable, IDis
         timeout.CancelAfter(TimeSpan.FromSeconds(Math.Max(1, _options.ConnectTimeoutSeconds)));
         try
         {
-            await client.ConnectAsync(_options.Host, _options.Port, Security(), timeout.Token);
+            // Our own socket, so that Nagle's algorithm is off: SMTP is short commands each waiting for a short reply, and
+            // with it on a reply can wait for the peer's delayed acknowledgement (tens of milliseconds a message).
+            var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await socket.ConnectAsync(_options.Host, _options.Port, timeout.Token);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+            await client.ConnectAsync(socket, _options.Host, _options.Port, Security(), timeout.Token);
             if (!string.IsNullOrEmpty(_options.Username))
                 await client.AuthenticateAsync(_options.Username, _options.Password, timeout.Token);
             Interlocked.Increment(ref _opened);

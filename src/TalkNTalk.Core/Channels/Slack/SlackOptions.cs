@@ -18,4 +18,7 @@ public sealed class SlackOptions : ChannelProviderOptions
 
     /// <summary>The workspace bot's token (<c>xoxb-…</c>).</summary>
     public string? BotToken { get; set; }
+
+    /// <summary>How long one submission may take before its outcome counts as unknown (it is not sent again).</summary>
+    public int TimeoutSeconds { get; set; } = 15;
 }

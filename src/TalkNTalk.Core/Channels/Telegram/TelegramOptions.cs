@@ -12,4 +12,7 @@ public sealed class TelegramOptions : ChannelProviderOptions
 
     /// <summary>The Bot API's address; tests point it at a loopback server.</summary>
     public string BaseUrl { get; set; } = "https://api.telegram.org";
+
+    /// <summary>How long one submission may take before its outcome counts as unknown (it is not sent again).</summary>
+    public int TimeoutSeconds { get; set; } = 15;
 }

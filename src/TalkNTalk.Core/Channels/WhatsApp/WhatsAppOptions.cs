@@ -21,4 +21,7 @@ public sealed class WhatsAppOptions : ChannelProviderOptions
 
     /// <summary>The token Meta echoes when the webhook is subscribed (<c>hub.verify_token</c>).</summary>
     public string? VerifyToken { get; set; }
+
+    /// <summary>How long one submission may take before its outcome counts as unknown (it is not sent again).</summary>
+    public int TimeoutSeconds { get; set; } = 15;
 }

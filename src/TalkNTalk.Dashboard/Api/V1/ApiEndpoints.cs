@@ -44,6 +44,8 @@ public static class ApiEndpoints
         v1.MapAddressBookEndpoints();
         v1.MapSendEndpoints();
         v1.MapMessageEndpoints();
+        v1.MapCampaignEndpoints();
+        v1.MapContactEndpoints();
         return endpoints;
     }
 
@@ -84,6 +86,10 @@ public static class ApiEndpoints
     /// <summary>ISO 8601 with the organisation's offset, e.g. 2026-05-20T11:30:00+03:00, as the documents show.</summary>
     public static string Timestamp(DateTime utc, string zone) =>
         OrganisationTime.ToLocal(utc, zone).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture);
+
+    /// <summary>ISO 8601 in UTC, e.g. 2026-07-01T08:00:00Z: the multi-channel endpoints' times, as their document shows.</summary>
+    public static string UtcTimestamp(DateTime utc) =>
+        DateTime.SpecifyKind(utc, DateTimeKind.Utc).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }
 
 /// <summary>The API's view of campaign ids and statuses, mapped in one place.</summary>
@@ -100,6 +106,24 @@ public static class CampaignIds
             return value.Length == 36 && Guid.TryParseExact(value[4..], "N", out id);
         return Guid.TryParse(value, out id);
     }
+
+    /// <summary>How the multi-channel endpoints show a campaign id: <c>cmp_</c> and the UUID's 32 hex digits.</summary>
+    public static string Format(Guid id) => "cmp_" + id.ToString("N");
+
+    /// <summary>
+    /// The multi-channel endpoints speak draft / scheduled / processing / sent / completed / failed. A campaign the
+    /// dispatcher finished (every message handed over) is <c>sent</c> while delivery reports are still due or an outcome
+    /// is unknown, and <c>completed</c> once every message is final. A paused campaign waits for provider credit and
+    /// resumes by itself, so it is still processing; a cancelled one ended without reaching everyone, as on the SMS endpoints.
+    /// </summary>
+    public static string MultiChannelStatus(CampaignView campaign) => campaign.Status switch
+    {
+        CampaignStatus.Draft => "draft",
+        CampaignStatus.Scheduled => "scheduled",
+        CampaignStatus.Queued or CampaignStatus.Running or CampaignStatus.Paused => "processing",
+        CampaignStatus.Completed => CampaignFigures.Of(campaign) is { AwaitingReceipt: 0, Unknown: 0 } ? "completed" : "sent",
+        _ => "failed",
+    };
 
     /// <summary>The SMS endpoints speak queued / running / completed / failed / paused.</summary>
     public static string SmsStatus(CampaignStatus status) => status switch

@@ -45,7 +45,7 @@ public static class ApiError
         {
             404 => ("not_found", $"There is no {request.Method} {path} in this API: see /openapi/v1.json for every endpoint."),
             405 => ("method_not_allowed", $"{path} does not accept {request.Method}" + (allowed.Count > 0 ? $"; use {string.Join(" or ", allowed)}." : ".")),
-            401 => ("authentication_failed", ApiKeyAuthenticationHandler.NotProvided),
+            401 => (UnauthorizedCode.Of(context), ApiKeyAuthenticationHandler.NotProvided),
             403 => ("permission_denied", ApiKeyAuthenticationHandler.Forbidden),
             413 => ("invalid_request", "The request body is too large."),
             415 => ("invalid_request", "Send the body as JSON, with Content-Type: application/json."),
@@ -76,6 +76,14 @@ public static class ApiError
         "not_found" => Result(StatusCodes.Status404NotFound, "not_found", e.Message),
         _ => Result(StatusCodes.Status400BadRequest, e.Code, e.Message, e.Field is null ? null : new Dictionary<string, string> { [e.Field] = e.Message }),
     };
+
+    /// <summary>
+    /// A rule refused a well-formed request (a name already taken, an address the contact lacks): 422 with the domain's
+    /// code, and its field as the API spells it.
+    /// </summary>
+    public static IResult Refused(DomainException e) =>
+        Result(StatusCodes.Status422UnprocessableEntity, e.Code, e.Message,
+            e.Field is null ? null : new Dictionary<string, string> { [ApiJson.SnakeCase(e.Field)] = e.Message });
 
     private sealed record ErrorBody(string Error, string Detail, IReadOnlyDictionary<string, string>? Fields)
     {

@@ -60,9 +60,20 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties) =>
-        ApiError.WriteAsync(Context, StatusCodes.Status401Unauthorized, "authentication_failed",
+        ApiError.WriteAsync(Context, StatusCodes.Status401Unauthorized, UnauthorizedCode.Of(Context),
             Context.Items[ProblemItem] as string ?? NotProvided);
 
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
         ApiError.WriteAsync(Context, StatusCodes.Status403Forbidden, "permission_denied", Forbidden);
+}
+
+/// <summary>
+/// Endpoint metadata: the error code of a 401, where the endpoint's reference document names another than
+/// <c>authentication_failed</c> (the multi-channel document says <c>unauthorized</c>). Same status, same shape.
+/// </summary>
+public sealed record UnauthorizedCode(string Code)
+{
+    public static readonly UnauthorizedCode MultiChannel = new("unauthorized");
+
+    public static string Of(HttpContext context) => context.GetEndpoint()?.Metadata.GetMetadata<UnauthorizedCode>()?.Code ?? "authentication_failed";
 }

@@ -3,7 +3,7 @@ namespace TalkNTalk.Dashboard.Api.V1;
 /// <summary>Limits of the <c>/v1</c> API (section <c>Api</c>). The per-minute ones are TalkNTalk's published rate limits.</summary>
 public sealed class ApiOptions
 {
-    /// <summary><c>POST /v1/sms/send-bulk/</c> calls per organisation in any minute.</summary>
+    /// <summary><c>POST /v1/sms/send-bulk/</c> and <c>POST /v1/campaigns/</c> calls together, per organisation in any minute.</summary>
     public int SendBulkPerMinute { get; set; } = 60;
 
     /// <summary><c>POST /v1/sms/send/</c> calls per organisation in any minute.</summary>

@@ -7,8 +7,9 @@ using TalkNTalk.Dashboard.Account;
 namespace TalkNTalk.Dashboard.Api.V1;
 
 /// <summary>
-/// The API's rate limits, per organisation (the API key's), each over a sliding minute: send-bulk 60, send 300, and
-/// every other endpoint 300, counted per endpoint (<see cref="ApiOptions"/>). The <c>/v1</c> group carries
+/// The API's rate limits, per organisation (the API key's), each over a sliding minute: send-bulk and campaign creation
+/// (<c>POST /v1/campaigns/</c>, a bulk send on another channel) 60 together, send 300, and every other endpoint 300,
+/// counted per endpoint (<see cref="ApiOptions"/>). The <c>/v1</c> group carries
 /// <see cref="Requests"/>; an endpoint with its own limit names its policy, which replaces the group's. Over the limit:
 /// 429 <c>rate_limit_exceeded</c> with Retry-After. Counts are kept in this process.
 /// </summary>
@@ -22,15 +23,16 @@ public static class ApiRateLimits
 
     public static void Configure(RateLimiterOptions options)
     {
-        options.AddPolicy(Requests, http => PerOrganisation(http, o => o.RequestsPerMinute, perEndpoint: true));
-        options.AddPolicy(SendBulk, http => PerOrganisation(http, o => o.SendBulkPerMinute, perEndpoint: false));
-        options.AddPolicy(Send, http => PerOrganisation(http, o => o.SendPerMinute, perEndpoint: false));
+        options.AddPolicy(Requests, http => PerOrganisation(http, o => o.RequestsPerMinute, perEndpoint: true, "for this endpoint"));
+        // One count for both ways of starting a bulk campaign, so a client cannot double its campaigns by alternating.
+        options.AddPolicy(SendBulk, http => PerOrganisation(http, o => o.SendBulkPerMinute, perEndpoint: false, "for send-bulk and campaign creation together"));
+        options.AddPolicy(Send, http => PerOrganisation(http, o => o.SendPerMinute, perEndpoint: false, "for this endpoint"));
         options.OnRejected = RejectAsync;
     }
 
     // Callers without an organisation never get this far on an endpoint that needs a key (authorization runs first);
     // the unknown-path answer needs none and is not counted.
-    private static RateLimitPartition<string> PerOrganisation(HttpContext http, Func<ApiOptions, int> limit, bool perEndpoint)
+    private static RateLimitPartition<string> PerOrganisation(HttpContext http, Func<ApiOptions, int> limit, bool perEndpoint, string counted)
     {
         if (http.User.FindFirst(TalkNTalkClaims.OrganisationId)?.Value is not { } organisation)
             return RateLimitPartition.GetNoLimiter("");
@@ -40,14 +42,14 @@ public static class ApiRateLimits
         var services = http.RequestServices;
         var permits = limit(services.GetRequiredService<IOptions<ApiOptions>>().Value);
         var time = services.GetRequiredService<TimeProvider>();
-        return RateLimitPartition.Get(key, _ => new SlidingWindowLimiter(permits, Window, time, $"{permits} a minute"));
+        return RateLimitPartition.Get(key, _ => new SlidingWindowLimiter(permits, Window, time, $"{permits} a minute {counted}"));
     }
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
     {
         var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : Window;
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        var limit = context.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) ? $"at most {reason} for this endpoint per organisation" : "too many requests";
+        var limit = context.Lease.TryGetMetadata(MetadataName.ReasonPhrase, out var reason) ? $"at most {reason} per organisation" : "too many requests";
         context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         await ApiError.WriteAsync(context.HttpContext, StatusCodes.Status429TooManyRequests, "rate_limit_exceeded",
             $"Rate limit exceeded: {limit}. Retry after {seconds} second{(seconds == 1 ? "" : "s")}.");
