@@ -104,6 +104,28 @@ public sealed class OriginsPageTests : ComponentTest
     }
 
     [Fact]
+    public async Task A_bot_is_given_its_current_token_and_a_bad_one_is_refused_next_to_the_field()
+    {
+        await App.Service<SenderIdService>().RegisterAsync(OrganisationId,
+            new OriginRequest(Channel.Telegram, "@AcmeKenyaBot", Secret: "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"));
+        const string current = "123456789:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw2";
+        var page = Open(Channel.Telegram);
+
+        page.WaitForElement("[aria-label='Replace token of @AcmeKenyaBot']").Click();
+        page.Find("#replace-token").Change("not-a-token");
+        page.Find("[data-testid=replace-token-form]").Submit();
+        page.WaitForAssertion(() => Assert.Contains("token from BotFather", page.Find("[data-testid=replace-token-form] [data-field=secret]").TextContent));
+
+        page.Find("#replace-token").Change(current);
+        page.Find("[data-testid=replace-token-form]").Submit();
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=replace-token-form]")));
+        Assert.DoesNotContain(current, page.Markup);
+        var origin = await App.Service<OriginSecrets>().FindAsync(OrganisationId, Channel.Telegram, "@AcmeKenyaBot");
+        Assert.Equal(current, origin!.Secret);
+    }
+
+    [Fact]
     public void A_bad_bot_token_is_refused_next_to_the_token()
     {
         var page = Open(Channel.Telegram);
