@@ -116,7 +116,7 @@ public sealed partial class CampaignService(
         if (RecipientLimitProblem(request.Numbers.Count) is { } tooMany)
             throw DomainException.Validation("recipients", tooMany);
         var sender = await FindSenderAsync(db, request.OrganisationId, channel, request.SenderId, ct);
-        if (WhatsAppTemplate.TryParse(message, out var template))
+        if (request.Template is not null && WhatsAppTemplate.TryParse(message, out var template))
             await templates.CheckAsync(request.OrganisationId, template, ct);
         var (recipients, errors, groupNames, withoutAddress) = await RecipientsAsync(db, request, message, ct);
         if (recipients.Count == 0)
@@ -125,7 +125,7 @@ public sealed partial class CampaignService(
                 : withoutAddress > 0
                     ? $"No one to send to: none of the active contacts of the chosen list{(groupNames.Count == 1 ? "" : "s")} has {Article(channel.AddressName())} {channel.AddressName()} ({withoutAddress:N0} have none)."
                     : "No recipients: choose address books with active contacts, or enter numbers.");
-        var drafts = DraftAll(recipients, message, channel, sender, sending.Value, errors);
+        var drafts = DraftAll(recipients, message, channel, sender, sending.Value, errors, isTemplate: request.Template is not null);
         if (drafts.Count == 0 && !partial)
             throw DomainException.Validation("message", $"The message is empty for every recipient once personalised: its merge tags ({MergeTagsIn(message)}) have no value for any of them, and it has no other text.");
         return new Prepared(message, sender, drafts, errors, groupNames);
@@ -149,6 +149,11 @@ public sealed partial class CampaignService(
                 throw DomainException.Validation("template", "Give the template's language code as approved, e.g. en or en_US.");
             if (template.Parameters.Count > 20 || template.Parameters.Any(p => p is null || p.Length > 1_024))
                 throw DomainException.Validation("template", "A template takes at most 20 parameters of at most 1,024 characters each.");
+            // WhatsApp refuses an empty parameter, and a new line or tab in one: refused here, before anything is charged.
+            if (template.Parameters.Any(p => string.IsNullOrWhiteSpace(p) || p.Contains('\n') || p.Contains('\t')))
+                throw DomainException.Validation("template", "Every template parameter needs a value on one line, without tabs.");
+            if (!string.IsNullOrWhiteSpace(request.Subject))
+                throw DomainException.Validation("subject", "Only e-mail has a subject: remove it for WhatsApp.");
             return new WhatsAppTemplate(template.Name.Trim(), template.Language.Trim(), [.. template.Parameters.Select(p => p.Trim())]).ToBody();
         }
         if (message.Length == 0)
@@ -257,9 +262,10 @@ public sealed partial class CampaignService(
 
     // A recipient whose personalised message is empty gets nothing and costs nothing: a per-recipient error, like an invalid number.
     // SMS is priced by its parts (with the promotional opt-out text); every other channel by the message.
-    private List<Draft> DraftAll(List<Recipient> recipients, string message, Channel channel, SenderId sender, SendingOptions options, List<RecipientError> errors)
+    private List<Draft> DraftAll(List<Recipient> recipients, string message, Channel channel, SenderId sender, SendingOptions options, List<RecipientError> errors,
+        bool isTemplate)
     {
-        var template = channel == Channel.WhatsApp && WhatsAppTemplate.TryParse(message, out var parsed) ? parsed : null;
+        var template = isTemplate && WhatsAppTemplate.TryParse(message, out var parsed) ? parsed : null;
         var personalised = template is null ? PlaceholderPattern().IsMatch(message) : template.Parameters.Any(p => PlaceholderPattern().IsMatch(p));
         var suffix = channel == Channel.Sms ? OptOutSuffix(sender.Category, options) : "";
         var drafts = new List<Draft>(recipients.Count);
@@ -268,7 +274,15 @@ public sealed partial class CampaignService(
         {
             string body;
             if (template is not null)
-                body = personalised ? (template with { Parameters = [.. template.Parameters.Select(p => Personalise(p, recipient))] }).ToBody() : message;
+            {
+                var parameters = personalised ? template.Parameters.Select(p => Personalise(p, recipient)).ToList() : [.. template.Parameters];
+                if (parameters.Any(string.IsNullOrWhiteSpace))
+                {
+                    errors.Add(new RecipientError(recipient.Address, "empty_message", $"Not sent: a template parameter is empty once personalised, as its merge tags ({MergeTagsIn(string.Join(" ", template.Parameters))}) have no value for this recipient."));
+                    continue;
+                }
+                body = personalised ? (template with { Parameters = parameters }).ToBody() : message;
+            }
             else
             {
                 var text = personalised ? Personalise(message, recipient) : message;

@@ -113,6 +113,9 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             s.Property(x => x.VerificationTokenHash).HasMaxLength(64);
             s.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
             s.HasIndex(x => new { x.OrganisationId, x.Channel, x.NormalizedName }).IsUnique();
+            // A WhatsApp number's phone-number id belongs to one organisation: every organisation sends with the
+            // installation's access token, so another must not name the same id.
+            s.HasIndex(x => new { x.Channel, x.ProviderRef }).IsUnique().HasFilter("ProviderRef IS NOT NULL");
         });
 
         builder.Entity<Wallet>(w =>
@@ -200,6 +203,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             c.Property(x => x.ActualCost).HasPrecision(18, 2);
             c.HasOne<Organisation>().WithMany().HasForeignKey(x => x.OrganisationId).OnDelete(DeleteBehavior.Cascade);
             c.HasIndex(x => new { x.OrganisationId, x.CreatedAt });
+            // The dispatcher's claim starts from a channel's queued and running campaigns.
+            c.HasIndex(x => new { x.Status, x.Channel });
             c.HasIndex(x => new { x.Status, x.ScheduledAt });
         });
 

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -355,20 +356,27 @@ public sealed class Dispatcher(
 
     // For a provider that does not de-duplicate, the claim marks the part Submitting in the same statement: it is durable
     // before any of it is handed over, so a crash leaves at most this part's outcome unknown, never a message re-sent.
-    // Each channel claims its own messages only: a message is never handed to another channel's provider.
+    // Each channel claims its own messages only: a message is never handed to another channel's provider. The claim goes
+    // from the channel's queued and running campaigns (an index on campaigns' status and channel) to their queued
+    // messages (CampaignId, Status), so an idle channel does not walk another channel's backlog.
     private async Task<List<Claimed>> ClaimAsync(Channel channel, HashSet<(Guid, Guid)> touched, int limit, bool markSubmitting, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
+        // The claim and its campaigns' move to Running commit together: a claim that could not finish leaves nothing
+        // Submitting that was never handed over.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = transaction.GetDbTransaction();
         command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = $now, Status = 'Submitting', UpdatedAt = $now" : "UPDATE messages SET ClaimedAt = $now") + """
 
             WHERE Id IN (
-                SELECT m.Id FROM messages m JOIN campaigns c ON c.Id = m.CampaignId
-                WHERE m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < $stale) AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now)
-                  AND m.Channel = $channel AND c.Status IN ('Queued', 'Running')
+                SELECT m.Id FROM campaigns c CROSS JOIN messages m
+                WHERE c.Status IN ('Queued', 'Running') AND c.Channel = $channel
                   AND ($window = 1 OR c.SenderCategory <> 'Promotional')
+                  AND m.CampaignId = c.Id AND m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < $stale)
+                  AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now)
                 LIMIT $limit)
             RETURNING Id, CampaignId, OrganisationId, Address, SenderId, Body, Segments, Cost
             """;
@@ -382,7 +390,7 @@ public sealed class Dispatcher(
         var claimed = new List<Claimed>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
+            while (await reader.ReadAsync(CancellationToken.None))
                 claimed.Add(new Claimed(Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
                     reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
                     decimal.Parse(reader.GetString(7), CultureInfo.InvariantCulture), channel));
@@ -391,15 +399,17 @@ public sealed class Dispatcher(
         // An e-mail's subject is its campaign's.
         if (channel == Channel.Email && claimed.Count > 0)
         {
-            var subjects = await db.Campaigns.AsNoTracking().Where(c => starting.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Subject, ct);
+            var subjects = await db.Campaigns.AsNoTracking().Where(c => starting.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Subject, CancellationToken.None);
             claimed = claimed.Select(m => m with { Subject = subjects.GetValueOrDefault(m.CampaignId) }).ToList();
         }
-        foreach (var campaign in await db.Campaigns.Where(c => starting.Contains(c.Id) && c.Status == CampaignStatus.Queued).ToListAsync(ct))
+        // Once claimed, the part is finished whatever the stopping token says: cancelling here would undo a claim that is done.
+        foreach (var campaign in await db.Campaigns.Where(c => starting.Contains(c.Id) && c.Status == CampaignStatus.Queued).ToListAsync(CancellationToken.None))
         {
             CampaignStateMachine.Move(campaign, CampaignStatus.Running, now);
             touched.Add((campaign.OrganisationId, campaign.Id));
         }
-        await db.SaveChangesAsync(ct);
+        await db.SaveChangesAsync(CancellationToken.None);
+        await transaction.CommitAsync(CancellationToken.None);
         return claimed;
     }
 

@@ -26,9 +26,11 @@ public sealed class ChannelGateways
         foreach (var channel in ChannelNames.All.Where(c => c != Channel.Sms))
         {
             var settings = options.Value.For(channel);
-            var provider = Build(channel, settings, services);
-            _lanes[channel] = new GatewayLane(settings.Provider, provider, settings.MessagesPerSecond, settings.Circuit, clock, logger,
+            var (name, provider) = Build(channel, settings, services);
+            _lanes[channel] = new GatewayLane(name, provider, settings.MessagesPerSecond, settings.Circuit, clock, logger,
                 () => notifier.Publish(GatewayNotifier.Installation), channel);
+            logger.LogInformation("{Channel} sends through {Provider}, at most {Rate} a second", channel.ToDisplayName(), name,
+                settings.MessagesPerSecond > 0 ? settings.MessagesPerSecond : "any number");
         }
     }
 
@@ -47,14 +49,30 @@ public sealed class ChannelGateways
     /// <summary>The channels that have a lane.</summary>
     public IEnumerable<Channel> Channels => ChannelNames.All.Where(c => For(c) is not null);
 
-    // Each channel's real provider is chosen here by its configured name; anything else is the simulator.
-    private static IMessageProvider Build(Channel channel, ChannelProviderOptions settings, IServiceProvider services) =>
-        (channel, settings.Provider) switch
+    // Each channel's real provider is chosen here by its configured name, in any case; a name that is neither it nor the
+    // simulator stops the start-up, rather than sending nothing while charging for messages "delivered" by a simulator.
+    private static (string Name, IMessageProvider Provider) Build(Channel channel, ChannelProviderOptions settings, IServiceProvider services)
+    {
+        var real = channel switch
         {
-            (Channel.Email, EmailOptions.Smtp) => services.GetRequiredService<SmtpEmailProvider>(),
-            (Channel.Telegram, TelegramOptions.BotApi) => ActivatorUtilities.CreateInstance<TelegramBotProvider>(services, settings),
-            (Channel.Slack, SlackOptions.WebApi) => ActivatorUtilities.CreateInstance<SlackWebApiProvider>(services, settings),
-            (Channel.WhatsApp, WhatsAppOptions.CloudApi) => ActivatorUtilities.CreateInstance<WhatsAppCloudProvider>(services, settings),
-            _ => SimulatedSmsProvider.ForChannel(channel, services),
+            Channel.Email => EmailOptions.Smtp,
+            Channel.Telegram => TelegramOptions.BotApi,
+            Channel.Slack => SlackOptions.WebApi,
+            _ => WhatsAppOptions.CloudApi,
         };
+        var name = settings.Provider?.Trim() ?? "";
+        if (name.Length == 0 || string.Equals(name, ChannelProviderOptions.Simulated, StringComparison.OrdinalIgnoreCase))
+            return (ChannelProviderOptions.Simulated, SimulatedSmsProvider.ForChannel(channel, services));
+        if (!string.Equals(name, real, StringComparison.OrdinalIgnoreCase))
+            throw new InvalidOperationException(
+                $"{ChannelsOptions.SectionName}:{channel}:Provider is '{name}', which is not a {channel.ToDisplayName()} provider: set it to {ChannelProviderOptions.Simulated} or {real}.");
+        IMessageProvider provider = channel switch
+        {
+            Channel.Email => services.GetRequiredService<SmtpEmailProvider>(),
+            Channel.Telegram => ActivatorUtilities.CreateInstance<TelegramBotProvider>(services, settings),
+            Channel.Slack => ActivatorUtilities.CreateInstance<SlackWebApiProvider>(services, settings),
+            _ => ActivatorUtilities.CreateInstance<WhatsAppCloudProvider>(services, settings),
+        };
+        return (real, provider);
+    }
 }

@@ -67,6 +67,15 @@ public static class ProviderHttp
     }
 
     /// <summary>A refused or unresolvable connection certainly sent nothing; a connection that broke mid-answer may have.</summary>
+    /// <summary>
+    /// What a 5xx answer means. Only 503 says the service did not take the request (unavailable: nothing is charged, the
+    /// lane backs off); any other (500, 502, 504) may have come after the provider took the message, so it is an outcome
+    /// we cannot know, and a message of a provider without idempotency keys is never handed over again blindly.
+    /// </summary>
+    public static Exception ServerError(string provider, int code, string answer) => code == 503
+        ? new ProviderUnavailableException($"{provider} could not take the message ({code} {answer}).")
+        : new InvalidOperationException($"{provider} answered {code} {answer}; the message may have been taken.");
+
     public static bool NeverConnected(HttpRequestException e) =>
         e.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError
         || e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused or SocketError.HostNotFound or SocketError.NetworkUnreachable };

@@ -90,6 +90,8 @@ public sealed partial class SenderIdService(
         var normalized = name.ToUpperInvariant();
         if (await db.SenderIds.AnyAsync(s => s.OrganisationId == organisationId && s.Channel == request.Channel && s.NormalizedName == normalized, ct))
             throw DomainException.Validation("name", $"{OriginNoun(request.Channel)} '{name}' is already registered.");
+        if (providerRef is not null && await db.SenderIds.AnyAsync(s => s.Channel == request.Channel && s.ProviderRef == providerRef, ct))
+            throw DomainException.Validation("providerRef", $"Phone-number ID {providerRef} is already registered, here or by another organisation on this installation: check it in Meta's WhatsApp Manager.");
         var approvedAtOnce = request.Channel is Channel.Telegram or Channel.Slack;
         string? token = null;
         var sender = new SenderId
@@ -123,9 +125,11 @@ public sealed partial class SenderIdService(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var sender = await db.SenderIds.SingleOrDefaultAsync(s => s.OrganisationId == organisationId && s.Id == id, ct)
             ?? throw DomainException.NotFound("Sender ID");
-        if (sender.Channel != Channel.Email || sender.VerificationTokenHash is null)
+        // A rejected e-mail sender may be tried again: it waits for a new link, as a new one would.
+        if (sender.Channel != Channel.Email || (sender.VerificationTokenHash is null && sender.Status != SenderIdStatus.Rejected))
             throw new DomainException("not_awaiting_verification", $"'{sender.Name}' is not waiting for a verification link.");
         (var token, sender.VerificationTokenHash, sender.VerificationSentAt) = NewToken(clock.GetUtcNow().UtcDateTime);
+        sender.Status = SenderIdStatus.Pending;
         await db.SaveChangesAsync(ct);
         var view = ToView(sender);
         await verification.SendAsync(view, token, ct);

@@ -216,3 +216,23 @@ public sealed class ChannelDispatchTests
         Assert.Equal(2, sms.Queued.Count);
     }
 }
+
+/// <summary>Which provider each channel sends through, as its settings name it.</summary>
+public sealed class ChannelGatewaysTests
+{
+    [Fact]
+    public async Task A_provider_name_is_read_in_any_case_and_an_unknown_one_stops_the_start()
+    {
+        await using (var services = await TestServices.StartAsync(new() { ["Channels:Telegram:Provider"] = "botapi", ["Channels:Slack:Provider"] = "simulated" }))
+        {
+            var gateways = services.Get<ChannelGateways>();
+            Assert.Equal(("BotApi", "Simulated", "Simulated"), (gateways.For(Channel.Telegram)!.ProviderName, gateways.For(Channel.Slack)!.ProviderName, gateways.For(Channel.Email)!.ProviderName));
+        }
+        await using var wrong = await TestServices.StartAsync(new() { ["Channels:Email:Provider"] = "Smtpp" });
+
+        var refused = Assert.Throws<InvalidOperationException>(() => wrong.Get<ChannelGateways>());
+
+        Assert.Contains("Channels:Email:Provider is 'Smtpp'", refused.Message);
+        Assert.Contains("Simulated or Smtp", refused.Message);
+    }
+}

@@ -45,6 +45,8 @@ public sealed class ChannelSendTests
         { "template not registered", "template" },
         { "template with the wrong parameters", "template" },
         { "body and template", "template" },
+        { "empty template parameter", "template" },
+        { "subject on a template", "subject" },
         { "Telegram body too long", "message" },
         { "e-mail without a subject", "subject" },
         { "subject on SMS", "subject" },
@@ -78,6 +80,8 @@ public sealed class ChannelSendTests
             "template on SMS" => new SendRequest { OrganisationId = org, Template = template, AddressBookIds = [phones] },
             "template not registered" => new SendRequest { OrganisationId = org, Channel = Channel.WhatsApp, Template = template with { Name = "promo_june" }, AddressBookIds = [phones] },
             "template with the wrong parameters" => new SendRequest { OrganisationId = org, Channel = Channel.WhatsApp, Template = template with { Parameters = ["Wanjiku"] }, AddressBookIds = [phones] },
+            "empty template parameter" => new SendRequest { OrganisationId = org, Channel = Channel.WhatsApp, Template = template with { Parameters = ["Wanjiku", " "] }, AddressBookIds = [phones] },
+            "subject on a template" => new SendRequest { OrganisationId = org, Channel = Channel.WhatsApp, Subject = "Hi", Template = template, AddressBookIds = [phones] },
             "body and template" => new SendRequest { OrganisationId = org, Channel = Channel.WhatsApp, Message = "Hi", Template = template, AddressBookIds = [phones] },
             "Telegram body too long" => new SendRequest { OrganisationId = org, Channel = Channel.Telegram, Message = new string('a', 4_097), AddressBookIds = [everyone] },
             "e-mail without a subject" => new SendRequest { OrganisationId = org, Channel = Channel.Email, Message = "Hello", AddressBookIds = [everyone] },
@@ -144,5 +148,39 @@ public sealed class ChannelSendTests
         Assert.Equal((0.10m, 100m, null), (email.CostPerRecipient, email.TotalCost, email.MessageProblem));
         Assert.EndsWith(" Wanjiku", email.Body);
         Assert.Contains("at most 4,096 characters", telegram.MessageProblem);
+    }
+
+    [Fact]
+    public async Task A_recipient_whose_template_parameter_personalises_to_nothing_gets_none_and_costs_nothing()
+    {
+        await using var services = await TestServices.StartAsync();
+        var org = await services.CreateOrganisationAsync(credit: 10m);
+        await OriginAsync(services, org, Channel.WhatsApp, "0712345678", providerRef: "106540352242922");
+        await services.Get<WhatsAppTemplates>().AddAsync(org, "order_update", "en", "Hi {{1}}, order {{2}} is on its way.");
+        var book = await BookAsync(services, org, "Customers",
+            new ContactInput("0712000001", "Wanjiku", null, new Dictionary<string, string> { ["order"] = "A-17" }),
+            new ContactInput("0733000002", "Otieno", null));
+
+        var result = await services.Get<CampaignService>().SendToAddressBooksAsync(new SendRequest
+        {
+            OrganisationId = org, Channel = Channel.WhatsApp, AddressBookIds = [book], Template = new WhatsAppTemplate("order_update", "en", ["{first_name}", "{order}"]),
+        });
+
+        Assert.Equal(["254712000001"], result.Queued.Select(q => q.Mobile));
+        Assert.Equal(("254733000002", "empty_message"), (result.Errors.Single().Mobile, result.Errors.Single().Error));
+        Assert.Equal(0.80m, result.Cost);
+    }
+
+    [Fact]
+    public async Task An_sms_body_that_looks_like_a_template_is_sent_as_written()
+    {
+        await using var services = await TestServices.StartAsync();
+        var org = await services.CreateOrganisationAsync(credit: 10m);
+        var body = new WhatsAppTemplate("order_update", "en", ["x"]).ToBody();
+
+        var result = await services.Get<CampaignService>().SendBulkAsync(new SendRequest { OrganisationId = org, Message = body, Numbers = ["0712000001"] });
+
+        await using var db = services.NewDb();
+        Assert.Equal(body, (await db.Messages.SingleAsync(m => m.CampaignId == result.CampaignId)).Body);
     }
 }

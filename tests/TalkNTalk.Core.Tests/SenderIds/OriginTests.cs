@@ -160,4 +160,38 @@ public sealed class OriginTests
         var sms = (await senders.ListAsync(org)).Single(s => s.Channel == Channel.Sms);
         Assert.Equal("secret", (await Assert.ThrowsAsync<DomainException>(() => senders.ReplaceSecretAsync(org, sms.Id, renewed))).Field);
     }
+
+    [Fact]
+    public async Task A_phone_number_id_another_organisation_registered_is_refused()
+    {
+        var (services, _) = await StartAsync();
+        await using var _s = services;
+        var acme = await services.CreateOrganisationAsync();
+        var other = await services.CreateOrganisationAsync("Baraka Sacco", sender: "BARAKA");
+        var senders = services.Get<SenderIdService>();
+        await senders.RegisterAsync(acme, new OriginRequest(Channel.WhatsApp, "0712345678", ProviderRef: "106540352242922"));
+
+        var refused = await Assert.ThrowsAsync<DomainException>(() =>
+            senders.RegisterAsync(other, new OriginRequest(Channel.WhatsApp, "0733345678", ProviderRef: "106540352242922")));
+
+        Assert.Equal("providerRef", refused.Field);
+        Assert.DoesNotContain(await senders.ListAsync(other), s => s.Channel == Channel.WhatsApp);
+    }
+
+    [Fact]
+    public async Task A_rejected_email_sender_can_be_sent_a_new_link_and_verified()
+    {
+        var (services, links) = await StartAsync();
+        await using var _s = services;
+        var org = await services.CreateOrganisationAsync();
+        var senders = services.Get<SenderIdService>();
+        var registered = await senders.RegisterAsync(org, new OriginRequest(Channel.Email, "news@acme.co.ke"));
+        await senders.RejectAsync(org, registered.Id, "admin@acme.co.ke");
+
+        var again = await senders.ResendVerificationAsync(org, registered.Id);
+        var verified = await senders.VerifyAsync(registered.Id, links.Sent.Last().Token);
+
+        Assert.Equal((SenderIdStatus.Pending, true), (again.Status, again.AwaitingVerification));
+        Assert.Equal(SenderIdStatus.Approved, verified.Status);
+    }
 }

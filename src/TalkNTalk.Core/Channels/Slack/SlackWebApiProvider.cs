@@ -13,7 +13,7 @@ namespace TalkNTalk.Core.Channels.Slack;
 /// nothing can be sent, the provider is unavailable; <c>ratelimited</c> or HTTP 429 with <c>Retry-After</c>: slow down;
 /// <c>internal_error</c>/<c>fatal_error</c> ("some aspect of the operation may have succeeded"): perhaps taken; any
 /// other error (<c>channel_not_found</c>, <c>user_not_found</c>, <c>is_archived</c>, <c>msg_too_long</c> …): this
-/// message is refused, its error the code. 5xx and a refused connection: not taken.
+/// message is refused, its error the code. 503 and a refused connection: not taken; another 5xx: perhaps taken (ProviderHttp.ServerError).
 /// </summary>
 public sealed class SlackWebApiProvider(SlackOptions options, IHttpClientFactory http) : IMessageProvider
 {
@@ -58,7 +58,7 @@ public sealed class SlackWebApiProvider(SlackOptions options, IHttpClientFactory
         if (answer.Code == 429)
             throw new ProviderThrottledException($"Slack asked us to slow down ({answer.Short}).", answer.RetryAfter ?? TimeSpan.FromSeconds(1));
         if (answer.Code >= 500)
-            throw new ProviderUnavailableException($"Slack could not take the message ({answer.Code} {answer.Short}).");
+            throw ProviderHttp.ServerError("Slack", answer.Code, answer.Short);
         if (answer.Code is 401 or 403 or 404)
             throw new ProviderUnavailableException($"Slack refused the request ({answer.Code} {answer.Short}): check Channels:Slack:BaseUrl and BotToken.");
         if (answer.Code != 200 || answer.Json() is not { } root || !root.TryGetProperty("ok", out var ok) || ok.ValueKind is not (JsonValueKind.True or JsonValueKind.False))

@@ -14,7 +14,7 @@ namespace TalkNTalk.Core.Channels.Telegram;
 /// blocked by the user": refused with <see cref="ChannelRules.TelegramBlocked"/> (the address leaves the channel); other
 /// 400/403 ("chat not found", "bot can't initiate conversation with a user"): this message is refused. 429: slow down
 /// for <c>parameters.retry_after</c>. 401 or 404 (a token Telegram does not know): refused as <see cref="BotTokenRejected"/>,
-/// since the lane serves every organisation's bots. 5xx and a refused connection: not taken. A timeout or an answer that cannot be read: perhaps taken.
+/// since the lane serves every organisation's bots. 503 and a refused connection: not taken; another 5xx: perhaps taken. A timeout or an answer that cannot be read: perhaps taken.
 /// </summary>
 public sealed class TelegramBotProvider(TelegramOptions options, OriginSecrets origins, IHttpClientFactory http) : IMessageProvider
 {
@@ -66,7 +66,7 @@ public sealed class TelegramBotProvider(TelegramOptions options, OriginSecrets o
                 return new SubmitResult(SubmitOutcome.Failed, ErrorCode: BotTokenRejected,
                     ErrorDetail: $"Telegram does not know the token of bot {request.SenderId} ({answer.Code} {description}): it may have been revoked in BotFather; register the bot again with its current token under Admin › Sender IDs.");
             case >= 500:
-                throw new ProviderUnavailableException($"Telegram could not take the message ({answer.Code} {description}).");
+                throw ProviderHttp.ServerError("Telegram", answer.Code, description);
             case 400 or 403:
                 return new SubmitResult(SubmitOutcome.Failed, ErrorCode: ErrorCode(answer.Code, description), ErrorDetail: $"Telegram refused the message: {description}");
             case >= 400 and < 500:

@@ -16,7 +16,7 @@ namespace TalkNTalk.Core.Channels.WhatsApp;
 /// <c>{"error": {"code", "message", "error_data": {"details"}}}</c>, read by its code (<see cref="Classify"/>): a refusal of
 /// this message (131026 undeliverable, 131047 re-engagement, 131050 marketing opt-out, 132xxx template errors, 100 invalid
 /// parameter …) fails it with the code as its error; 130429/80007/4 or HTTP 429: slow down; 190 (the token) and other
-/// account-wide codes, 5xx and a refused connection: not taken. A timeout or an answer that cannot be read: perhaps taken.
+/// account-wide codes, 503 and a refused connection: not taken; another 5xx: perhaps taken. A timeout or an answer that cannot be read: perhaps taken.
 /// </summary>
 public sealed class WhatsAppCloudProvider(WhatsAppOptions options, OriginSecrets origins, IHttpClientFactory http) : IMessageProvider
 {
@@ -96,8 +96,10 @@ public sealed class WhatsAppCloudProvider(WhatsAppOptions options, OriginSecrets
             return Refusal(answer, error, code);
         if (answer.Code == 429)
             throw new ProviderThrottledException($"WhatsApp asked us to slow down ({answer.Short}).", answer.RetryAfter ?? TimeSpan.FromSeconds(1));
-        if (answer.Code is 401 or 403 || answer.Code >= 500)
-            throw new ProviderUnavailableException($"WhatsApp could not take the message ({answer.Code} {answer.Short}).");
+        if (answer.Code >= 500)
+            throw ProviderHttp.ServerError("WhatsApp", answer.Code, answer.Short);
+        if (answer.Code is 401 or 403)
+            throw new ProviderUnavailableException($"WhatsApp refused the request ({answer.Code} {answer.Short}): check Channels:WhatsApp:AccessToken.");
         if (answer.Code == 200 && json?.NodeOf("messages") is { ValueKind: JsonValueKind.Array } messages && messages.GetArrayLength() > 0
             && messages[0].TextOf("id") is { Length: > 0 } id)
             return new SubmitResult(SubmitOutcome.Accepted, id);

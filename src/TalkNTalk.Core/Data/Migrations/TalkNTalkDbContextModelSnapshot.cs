@@ -432,6 +432,8 @@ namespace TalkNTalk.Core.Data.Migrations
 
                     b.HasIndex("OrganisationId", "CreatedAt");
 
+                    b.HasIndex("Status", "Channel");
+
                     b.HasIndex("Status", "ScheduledAt");
 
                     b.ToTable("campaigns", (string)null);
@@ -823,6 +825,10 @@ namespace TalkNTalk.Core.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("Channel", "ProviderRef")
+                        .IsUnique()
+                        .HasFilter("ProviderRef IS NOT NULL");
 
                     b.HasIndex("OrganisationId", "Channel", "NormalizedName")
                         .IsUnique();

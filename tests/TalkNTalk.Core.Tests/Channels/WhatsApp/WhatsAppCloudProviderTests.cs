@@ -155,17 +155,26 @@ public sealed class WhatsAppCloudProviderTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(500, null)]
     [InlineData(503, null)]
     [InlineData(500, 131000L)]
     [InlineData(400, 131042L)]
-    public async Task A_server_or_account_wide_error_was_not_taken(int status, long? code)
+    public async Task Unavailable_or_account_wide_error_was_not_taken(int status, long? code)
     {
         _meta.Answer = _ => code is { } c ? Error(status, c, "Something went wrong", "Message failed to send.") : new PeerAnswer(status, "<html>Service Unavailable</html>");
 
         var e = await Assert.ThrowsAsync<ProviderUnavailableException>(() => Provider().SubmitAsync(Request(), default));
 
         Assert.IsNotType<ProviderThrottledException>(e);
+    }
+
+    [Theory]
+    [InlineData(500)]
+    [InlineData(504)]
+    public async Task A_server_error_without_an_answer_may_have_come_after_the_message_was_taken(int status)
+    {
+        _meta.Answer = _ => new PeerAnswer(status, "<html>Gateway Timeout</html>");
+        var e = await Assert.ThrowsAnyAsync<Exception>(() => Provider().SubmitAsync(Request(), default));
+        Assert.IsNotAssignableFrom<ProviderUnavailableException>(e);
     }
 
     [Fact]
