@@ -30,8 +30,22 @@ public sealed class OriginSecrets(IDataProtectionProvider protection, IDbContext
             .Where(s => s.OrganisationId == organisationId && s.Channel == channel && s.NormalizedName == key.Item3)
             .Select(s => new { s.Name, s.ProviderRef, s.Secret })
             .SingleOrDefaultAsync(ct);
-        var origin = row is null ? null : new Origin(row.Name, row.ProviderRef, row.Secret is null ? null : Reveal(row.Secret));
+        var origin = row is null ? null : new Origin(row.Name, row.ProviderRef, row.Secret is null ? null : TryReveal(row.Secret));
         return _cache[key] = origin;
+    }
+
+    // A secret the key ring can no longer read (the keys beside the database were lost or replaced) is as good as none:
+    // the provider refuses that origin's messages, rather than the channel's lane counting it as the provider failing.
+    private string? TryReveal(string protectedSecret)
+    {
+        try
+        {
+            return Reveal(protectedSecret);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Forgets what was cached of an origin that changed.</summary>

@@ -194,4 +194,19 @@ public sealed class OriginTests
         Assert.Equal((SenderIdStatus.Pending, true), (again.Status, again.AwaitingVerification));
         Assert.Equal(SenderIdStatus.Approved, verified.Status);
     }
+
+    [Fact]
+    public async Task A_token_the_key_ring_cannot_read_is_as_good_as_none()
+    {
+        var (services, _) = await StartAsync();
+        await using var _s = services;
+        var org = await services.CreateOrganisationAsync();
+        var bot = await services.Get<SenderIdService>().RegisterAsync(org, new OriginRequest(Channel.Telegram, "@AcmeKenyaBot", Secret: Channels.ChannelTestKit.BotToken));
+        await using (var db = services.NewDb())
+            await db.SenderIds.Where(s => s.Id == bot.Id).ExecuteUpdateAsync(s => s.SetProperty(x => x.Secret, "CfDJ8-written-under-another-key-ring"));
+
+        var origin = await services.Get<OriginSecrets>().FindAsync(org, Channel.Telegram, "@AcmeKenyaBot");
+
+        Assert.Equal(("@AcmeKenyaBot", null), (origin!.Name, origin.Secret));
+    }
 }

@@ -33,7 +33,7 @@ public sealed class TelegramBotProvider(TelegramOptions options, OriginSecrets o
         var origin = await origins.FindAsync(request.OrganisationId, Channel.Telegram, request.SenderId, ct);
         if (origin?.Secret is not { Length: > 0 } token)
             return new SubmitResult(SubmitOutcome.Failed, ErrorCode: "unknown_origin",
-                ErrorDetail: $"Telegram bot {request.SenderId} is not registered with a token: register it under Admin › Sender IDs.");
+                ErrorDetail: $"Telegram bot {request.SenderId} has no token this server can read: give it its token again (Replace token) under Admin › Sender IDs.");
         // A chat id is a number (ChannelAddress keeps only digits and a group's minus); Telegram also takes "@channel" names.
         object chatId = long.TryParse(request.Address, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var id) ? id : request.Address;
         using var message = new HttpRequestMessage(HttpMethod.Post, $"{options.BaseUrl.TrimEnd('/')}/bot{token}/sendMessage")
