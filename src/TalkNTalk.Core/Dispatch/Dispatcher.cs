@@ -510,6 +510,10 @@ public sealed class Dispatcher(
             ? Sql.Command(connection, "UPDATE messages SET Status = 'Delivered', DeliveredAt = $at, UpdatedAt = $at WHERE Id = $id AND Status = 'Sent'")
             : null;
         Sql.Set(handBack, "$now", Sql.Text(now));
+        // A message the provider will take later (a limit of its sender or recipient) waits, queued and uncharged.
+        await using var defer = Sql.Command(connection,
+            "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, ScheduledAt = $until, ErrorCode = $code, ErrorDetail = $detail, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')");
+        Sql.Set(defer, "$now", Sql.Text(now));
 
         var money = new CampaignMoney();
         var noCredit = new HashSet<Guid>();
@@ -524,6 +528,16 @@ public sealed class Dispatcher(
                 continue;
             }
             var result = outcome.Result;
+            if (result.Outcome == SubmitOutcome.Deferred)
+            {
+                Sql.Set(defer, "$until", Sql.Text(outcome.At + (result.RetryAfter ?? TimeSpan.FromSeconds(1))));
+                Sql.Set(defer, "$code", result.ErrorCode);
+                Sql.Set(defer, "$detail", result.ErrorDetail);
+                Sql.Set(defer, "$id", Sql.Text(message.Id));
+                await defer.ExecuteNonQueryAsync(ct);
+                touched.Add(key);
+                continue;
+            }
             var status = result.Outcome switch
             {
                 SubmitOutcome.Accepted => MessageStatus.Sent,

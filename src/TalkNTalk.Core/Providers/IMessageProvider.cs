@@ -24,9 +24,16 @@ public enum SubmitOutcome
     NoCredit,
     /// <summary>The provider may or may not have taken it (an answer lost after sending): it waits for its delivery report.</summary>
     Unknown,
+    /// <summary>
+    /// The provider did not take it because of a limit of this sender or recipient (WhatsApp's pair rate limit), not of the
+    /// channel: this message waits, queued and uncharged, for <see cref="SubmitResult.RetryAfter"/>, and the lane goes on.
+    /// </summary>
+    Deferred,
 }
 
-public sealed record SubmitResult(SubmitOutcome Outcome, string? ProviderMessageId = null, string? ErrorCode = null, string? ErrorDetail = null);
+/// <param name="RetryAfter">With <see cref="SubmitOutcome.Deferred"/>: how long the message waits before it is handed over again.</param>
+public sealed record SubmitResult(SubmitOutcome Outcome, string? ProviderMessageId = null, string? ErrorCode = null, string? ErrorDetail = null,
+    TimeSpan? RetryAfter = null);
 
 /// <summary>
 /// What the handset's network said about a submitted message. Providers name the message by their own id, by ours

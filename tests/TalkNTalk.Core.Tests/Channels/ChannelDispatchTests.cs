@@ -186,6 +186,44 @@ public sealed class ChannelDispatchTests
     }
 
     [Fact]
+    public async Task A_message_the_provider_defers_waits_queued_and_uncharged_while_the_rest_go_on()
+    {
+        await using var services = await TestServices.StartAsync(Settings);
+        var org = await services.CreateOrganisationAsync(credit: 10m);
+        await OriginAsync(services, org, Channel.WhatsApp, "0712345678", providerRef: "106540352242922");
+        var book = await BookAsync(services, org, "Customers", new ContactInput("0712000001", "Wanjiku", null), new ContactInput("0712000002", "Otieno", null));
+        var deferredOnce = 0;
+        var whatsapp = new RecordingProvider(r => r.Address == "254712000001" && Interlocked.Increment(ref deferredOnce) == 1
+            ? new SubmitResult(SubmitOutcome.Deferred, ErrorCode: "131056", ErrorDetail: "pair rate limit", RetryAfter: TimeSpan.FromSeconds(30))
+            : new SubmitResult(SubmitOutcome.Accepted, $"wamid.{r.Address}"));
+        var dispatcher = DispatcherTests.NewDispatcher(services, ChannelGateways.Fixed(services.Get<SmsGateway>(), Lane(Channel.WhatsApp, whatsapp, services)));
+        await services.Get<CampaignService>().SendToAddressBooksAsync(new SendRequest { OrganisationId = org, Channel = Channel.WhatsApp, Message = "Your order is ready", AddressBookIds = [book] });
+
+        await DispatcherTests.RunUntilIdleAsync(dispatcher);
+
+        await using (var db = services.NewDb())
+        {
+            var waiting = await db.Messages.SingleAsync(m => m.Address == "254712000001");
+            Assert.Equal((MessageStatus.Queued, "131056"), (waiting.Status, waiting.ErrorCode));
+            Assert.Equal(services.Clock.GetUtcNow().UtcDateTime.AddSeconds(30), waiting.ScheduledAt!.Value, TimeSpan.FromSeconds(1));
+            Assert.Equal(MessageStatus.Sent, (await db.Messages.SingleAsync(m => m.Address == "254712000002")).Status);
+            var wallet = await db.Wallets.SingleAsync();
+            Assert.Equal((8.40m, 0.80m), (wallet.Available, wallet.Reserved)); // one charged, one still reserved
+            Assert.Equal(CampaignStatus.Running, (await db.Campaigns.SingleAsync()).Status);
+        }
+
+        services.Clock.Advance(TimeSpan.FromSeconds(31));
+        await DispatcherTests.RunUntilIdleAsync(dispatcher);
+
+        await using var after = services.NewDb();
+        var sent = await after.Messages.SingleAsync(m => m.Address == "254712000001");
+        Assert.Equal((MessageStatus.Sent, null), (sent.Status, sent.ErrorCode));
+        Assert.Equal(3, whatsapp.Requests.Count);
+        Assert.Equal((8.40m, 0m), ((await after.Wallets.SingleAsync()).Available, (await after.Wallets.SingleAsync()).Reserved));
+        Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
+    }
+
+    [Fact]
     public async Task A_WhatsApp_marketing_opt_out_report_keeps_the_number_off_WhatsApp_only()
     {
         await using var services = await TestServices.StartAsync(Settings);

@@ -74,17 +74,20 @@ public sealed class WhatsAppCloudProvider(WhatsAppOptions options, OriginSecrets
     }
 
     /// <summary>What an error code of the Cloud API means for the message that met it.</summary>
-    internal enum ErrorKind { Refused, Throttled, Unavailable }
+    internal enum ErrorKind { Refused, Throttled, Deferred, Unavailable }
 
     /// <summary>
-    /// Throughput limits (4 app calls, 80007 account, 130429 number, 131048 spam limit, 131056 pair limit): slow down.
+    /// Throughput limits of the app or account (4 app calls, 80007 account, 130429 number's throughput): slow the lane down.
+    /// A limit of one business number or one recipient (131048 the number's spam limit, 131056 the pair limit): only that
+    /// message waits (deferred), so one organisation's limit does not hold up the others'.
     /// The token, the permissions, the account's standing or payment, Meta's own trouble (0–3, 10, 190, 200–299, 368,
     /// 131000, 131005, 131016, 131031, 131042, 131045): nothing can go, whichever the message. Anything else concerns this
     /// message or its origin (131026, 131047, 131049, 131050, 100, 132xxx templates, 133xxx an unregistered number …).
     /// </summary>
     internal static ErrorKind Classify(long code) => code switch
     {
-        4 or 80007 or 130429 or 131048 or 131056 => ErrorKind.Throttled,
+        4 or 80007 or 130429 => ErrorKind.Throttled,
+        131048 or 131056 => ErrorKind.Deferred,
         >= 0 and <= 3 or 10 or 190 or >= 200 and <= 299 or 368 or 131000 or 131005 or 131016 or 131031 or 131042 or 131045 => ErrorKind.Unavailable,
         _ => ErrorKind.Refused,
     };
@@ -118,9 +121,11 @@ public sealed class WhatsAppCloudProvider(WhatsAppOptions options, OriginSecrets
         switch (Classify(code))
         {
             case ErrorKind.Throttled:
-                // The spam limit lasts while the number's quality is low: a second's wait would only meet it again.
-                var wait = answer.RetryAfter ?? TimeSpan.FromSeconds(code == 131048 ? 60 : 1);
-                throw new ProviderThrottledException($"WhatsApp asked us to slow down ({codeText} {text}).", wait);
+                throw new ProviderThrottledException($"WhatsApp asked us to slow down ({codeText} {text}).", answer.RetryAfter ?? TimeSpan.FromSeconds(1));
+            case ErrorKind.Deferred:
+                // The spam limit lasts while the number's quality is low: a few seconds' wait would only meet it again.
+                return new SubmitResult(SubmitOutcome.Deferred, ErrorCode: codeText, ErrorDetail: $"WhatsApp will take this message later ({codeText} {text}).",
+                    RetryAfter: answer.RetryAfter ?? TimeSpan.FromSeconds(code == 131048 ? 60 : 6));
             case ErrorKind.Unavailable:
                 throw new ProviderUnavailableException(code == 190
                     ? $"WhatsApp refused the access token ({codeText} {text}): put a valid system user token in Channels:WhatsApp:AccessToken."

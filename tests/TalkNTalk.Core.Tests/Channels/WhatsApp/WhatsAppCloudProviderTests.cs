@@ -133,6 +133,18 @@ public sealed class WhatsAppCloudProviderTests : IAsyncLifetime
         Assert.Contains(code.ToString(), e.Message);
     }
 
+    [Theory]
+    [InlineData(131056, 6)]
+    [InlineData(131048, 60)]
+    public async Task A_limit_of_one_number_or_recipient_defers_that_message_only(long code, int seconds)
+    {
+        _meta.Answer = _ => Error(400, code, "(#131056) (Business Account, Consumer Account) pair rate limit hit", "Too many messages to this number.");
+
+        var result = await Provider().SubmitAsync(Request(), default);
+
+        Assert.Equal((SubmitOutcome.Deferred, code.ToString(), TimeSpan.FromSeconds(seconds)), (result.Outcome, result.ErrorCode, result.RetryAfter));
+    }
+
     [Fact]
     public async Task Http_429_without_a_Graph_error_slows_down_too()
     {
@@ -212,8 +224,9 @@ public sealed class WhatsAppCloudProviderTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData(131056, "Throttled")]
-    [InlineData(131048, "Throttled")]
+    [InlineData(131056, "Deferred")]
+    [InlineData(131048, "Deferred")]
+    [InlineData(130429, "Throttled")]
     [InlineData(0, "Unavailable")]
     [InlineData(10, "Unavailable")]
     [InlineData(200, "Unavailable")]
@@ -225,13 +238,4 @@ public sealed class WhatsAppCloudProviderTests : IAsyncLifetime
     public void Codes_are_classified_as_Meta_documents_them(long code, string kind) =>
         Assert.Equal(kind, WhatsAppCloudProvider.Classify(code).ToString());
 
-    [Fact]
-    public async Task The_spam_limit_waits_a_minute_when_Meta_names_no_wait()
-    {
-        _meta.Answer = _ => Error(400, 131048, "Spam rate limit hit", "Message failed to send because there are restrictions on how many messages can be sent from this phone number.");
-
-        var e = await Assert.ThrowsAsync<ProviderThrottledException>(() => Provider().SubmitAsync(Request(), default));
-
-        Assert.Equal(TimeSpan.FromMinutes(1), e.RetryAfter);
-    }
 }
