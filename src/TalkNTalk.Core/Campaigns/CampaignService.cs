@@ -123,7 +123,7 @@ public sealed partial class CampaignService(
             throw DomainException.Validation("recipients", errors.Count > 0
                 ? $"No valid recipients: {errors.Count:N0} number{(errors.Count == 1 ? " was" : "s were")} invalid or opted out."
                 : withoutAddress > 0
-                    ? $"No one to send to: none of the active contacts of the chosen list{(groupNames.Count == 1 ? "" : "s")} has {Article(channel.AddressName())} {channel.AddressName()} ({withoutAddress:N0} have none)."
+                    ? $"No one to send to: none of the active contacts of the chosen list{(groupNames.Count == 1 ? "" : "s")} has {channel.AddressWithArticle()} ({withoutAddress:N0} have none)."
                     : "No recipients: choose address books with active contacts, or enter numbers.");
         var drafts = DraftAll(recipients, message, channel, sender, sending.Value, errors, isTemplate: request.Template is not null);
         if (drafts.Count == 0 && !partial)
@@ -176,8 +176,6 @@ public sealed partial class CampaignService(
             throw DomainException.Validation("subject", $"Only e-mail has a subject: remove it for {channel.ToDisplayName()}.");
         return message;
     }
-
-    private static string Article(string noun) => noun.Length > 0 && "aeiou".Contains(char.ToLowerInvariant(noun[0])) ? "an" : "a";
 
     private sealed record Prepared(string Message, SenderId Sender, List<Draft> Drafts, List<RecipientError> Errors, List<string> GroupNames);
 

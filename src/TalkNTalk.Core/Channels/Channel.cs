@@ -53,6 +53,12 @@ public static class ChannelNames
         _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
     };
 
+    /// <summary>A noun of the product's wording with its article: "an e-mail address", "a Telegram bot".</summary>
+    public static string WithArticle(string noun) => (noun.Length > 0 && "aeiouAEIOU".Contains(noun[0]) ? "an " : "a ") + noun;
+
+    /// <summary>The channel's address with its article: "a mobile number", "an e-mail address", "a Telegram chat id".</summary>
+    public static string AddressWithArticle(this Channel channel) => WithArticle(channel.AddressName());
+
     /// <summary>An address as people read it: a number as +254 712 345 678, any other address as stored.</summary>
     public static string DisplayAddress(this Channel channel, string address) =>
         channel.UsesMobile() && PhoneNumber.TryParse(address, out var phone, out _) ? phone.Display : address;

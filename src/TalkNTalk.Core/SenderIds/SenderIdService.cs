@@ -143,15 +143,13 @@ public sealed partial class SenderIdService(
         var sender = await db.SenderIds.SingleOrDefaultAsync(s => s.OrganisationId == organisationId && s.Id == id, ct)
             ?? throw DomainException.NotFound("Sender ID");
         if (sender.Channel != Channel.Telegram)
-            throw DomainException.Validation("secret", $"Only a Telegram bot has a token; '{sender.Name}' is {Article(OriginNoun(sender.Channel))} {OriginNoun(sender.Channel).ToLowerInvariant()}.");
+            throw DomainException.Validation("secret", $"Only a Telegram bot has a token; '{sender.Name}' is {ChannelNames.WithArticle(OriginNoun(sender.Channel).ToLowerInvariant())}.");
         var (_, _, token) = ValidateOrigin(new OriginRequest(Channel.Telegram, sender.Name, Secret: secret));
         sender.Secret = secrets.Protect(token!);
         await db.SaveChangesAsync(ct);
         secrets.Forget(organisationId, sender.Channel, sender.Name);
         return ToView(sender);
     }
-
-    private static string Article(string noun) => "aeiouAEIOU".Contains(noun[0]) ? "an" : "a";
 
     /// <summary>How long a verification link works.</summary>
     public static readonly TimeSpan VerificationLifetime = TimeSpan.FromDays(3);

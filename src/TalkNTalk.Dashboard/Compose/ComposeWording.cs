@@ -22,7 +22,7 @@ public sealed class ComposeWording(SendQuote quote, string window, Func<DateTime
         : quote.RecipientsProblem is not null ? "Send is off until there are fewer numbers (see above)."
         : draftProblem is not null ? draftProblem
         : string.IsNullOrWhiteSpace(message) ? "Write the message to send."
-        : recipients == 0 ? (channel.UsesMobile() ? "Choose address books or enter numbers to send to." : "Choose address books whose contacts have " + WithArticle(channel) + ".")
+        : recipients == 0 ? (channel.UsesMobile() ? "Choose address books or enter numbers to send to." : "Choose address books whose contacts have " + channel.AddressWithArticle() + ".")
         : null;
 
     /// <summary>When the send goes, as the confirm says it.</summary>
@@ -38,9 +38,5 @@ public sealed class ComposeWording(SendQuote quote, string window, Func<DateTime
     /// <summary>Who on the chosen books the channel reaches: "1,204 of 1,248 contacts have an e-mail address".</summary>
     public static string Reach(Channel channel, ChannelReach reach) =>
         reach.Contacts == 0 ? "The chosen address books have no contacts yet"
-        : $"{reach.WithAddress:N0} of {reach.Contacts:N0} contact{(reach.Contacts == 1 ? "" : "s")} {(reach.WithAddress == 1 ? "has" : "have")} {WithArticle(channel)}";
-
-    /// <summary>The channel's address with its article: "a mobile number", "an e-mail address", "a Telegram chat id".</summary>
-    public static string WithArticle(Channel channel) =>
-        (channel == Channel.Email ? "an " : "a ") + channel.AddressName();
+        : $"{reach.WithAddress:N0} of {reach.Contacts:N0} contact{(reach.Contacts == 1 ? "" : "s")} {(reach.WithAddress == 1 ? "has" : "have")} {channel.AddressWithArticle()}";
 }

@@ -12,7 +12,7 @@ public static class OriginWording
     /// <summary>The register form's title: "Register a sender ID", "Add a WhatsApp number", …</summary>
     public static string FormTitle(Channel channel) => channel == Channel.Sms
         ? "Register a sender ID"
-        : $"Add {Article(channel)} {SenderIdService.OriginNoun(channel).ToLowerInvariantKeepingBrands()}";
+        : "Add " + ChannelNames.WithArticle(SenderIdService.OriginNoun(channel).ToLowerInvariantKeepingBrands());
 
     /// <summary>The list's title: "Your sender IDs", "Your WhatsApp numbers", …</summary>
     public static string ListTitle(Channel channel) => $"Your {Plural(channel)}";
@@ -59,8 +59,6 @@ public static class OriginWording
     private static string Plural(Channel channel) => channel == Channel.Sms
         ? "sender IDs"
         : SenderIdService.OriginNoun(channel).ToLowerInvariantKeepingBrands() + "s";
-
-    private static string Article(Channel channel) => channel == Channel.Email ? "an" : "a";
 
     // "WhatsApp number" stays "WhatsApp number", "E-mail sender" becomes "e-mail sender".
     private static string ToLowerInvariantKeepingBrands(this string noun) =>
