@@ -2,7 +2,7 @@
 # Runs every test of the solution: unit, API and real-browser tests.
 # Installs what is missing first, with apt-get: Debian's Chromium (driven by Playwright), curl, PHP's CLI with its curl
 # extension and Python's requests for the API's documented examples, and Kannel with its test fakesmsc for the SMS
-# gateway tests (Node.js is expected on the machine).
+# gateway tests, and PostgreSQL, on which the Core suite runs a second time (Node.js is expected on the machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +17,7 @@ php -r 'exit(function_exists("curl_init") ? 0 : 1);' >/dev/null 2>&1 || missing+
 /usr/bin/python3 -c "import requests" >/dev/null 2>&1 || missing+=(python3-requests)
 { [ -x /usr/sbin/bearerbox ] && [ -x /usr/sbin/smsbox ]; } || missing+=(kannel)
 [ -x /usr/lib/kannel/test/fakesmsc ] || missing+=(kannel-extras)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
     echo "Installing Debian packages the tests need: ${missing[*]}"
     sudo_cmd=""
@@ -30,12 +31,22 @@ dotnet build TalkNTalk.Dashboard.sln -warnaserror -nologo -clp:ErrorsOnly
 # The model and the migrations agree: a model change without its generated migration fails here.
 dotnet tool restore >/dev/null
 dotnet ef migrations has-pending-model-changes --project src/TalkNTalk.Core --no-build
+dotnet ef migrations has-pending-model-changes --project src/TalkNTalk.Migrations.Postgres --no-build
+
+# A throw-away PostgreSQL cluster on a free loopback port, stopped and deleted however the run ends.
+pgdir=$(mktemp -d /tmp/talkntalk-pg.XXXXXX)
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; scripts/postgres.sh stop "$pgdir"' EXIT
+postgres=$(scripts/postgres.sh start "$pgdir")
 set +e
 dotnet test TalkNTalk.Dashboard.sln --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# The whole Core suite again, on PostgreSQL: each test in a database of its own (TestDatabase).
+echo "Core tests on PostgreSQL ($postgres)"
+TALKNTALK_TEST_POSTGRES="$postgres" dotnet test tests/TalkNTalk.Core.Tests --no-build -nologo "$@" 2>&1 | tee -a "$log"
+pg_status=${PIPESTATUS[0]}
+[ "$status" -eq 0 ] && status=$pg_status
 set -e
 
 # One closing line over all test projects, e.g. "tests: 312 passed, 0 failed".

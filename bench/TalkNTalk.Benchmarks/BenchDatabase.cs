@@ -34,7 +34,7 @@ public sealed class BenchDatabase : IAsyncDisposable
     public static IDbContextFactory<TalkNTalkDbContext> FactoryFor(string path)
     {
         var options = new DbContextOptionsBuilder<TalkNTalkDbContext>();
-        CoreServiceCollectionExtensions.ConfigureDb(options, Core.Data.DatabaseOptions.ConnectionStringFor(path));
+        CoreServiceCollectionExtensions.ConfigureDb(options, Core.Data.DatabaseOptions.Sqlite(path));
         return new PooledDbContextFactory<TalkNTalkDbContext>(options.Options);
     }
 

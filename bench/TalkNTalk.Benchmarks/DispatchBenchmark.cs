@@ -107,7 +107,7 @@ public sealed class BenchServices : IAsyncDisposable
             ["Dispatch:MaxConcurrency"] = "256",
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddTalkNTalkCore(configuration, Path.Combine(folder, "bench.db"));
+        services.AddTalkNTalkCore(configuration, Core.Data.DatabaseOptions.Sqlite(Path.Combine(folder, "bench.db")));
         var provider = services.BuildServiceProvider();
         await DatabaseInitializer.MigrateAsync(provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>());
         await provider.GetRequiredService<OrganisationSetup>().BootstrapAsync(new BootstrapOptions

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -25,12 +26,14 @@ namespace TalkNTalk.Core;
 public static class CoreServiceCollectionExtensions
 {
     /// <summary>Registers the database, Identity's stores and every application service of Core.</summary>
-    /// <param name="databasePath">Absolute or working-directory-relative path of the SQLite file.</param>
-    public static IServiceCollection AddTalkNTalkCore(this IServiceCollection services, IConfiguration configuration, string databasePath)
+    /// <param name="database">The engine and where it is (a SQLite path absolute or relative to the working directory).</param>
+    public static IServiceCollection AddTalkNTalkCore(this IServiceCollection services, IConfiguration configuration, DatabaseOptions database)
     {
-        var connectionString = DatabaseOptions.ConnectionStringFor(databasePath);
+        // Read now, so a missing connection string stops the start with what to set.
+        var connectionString = database.ConnectionStringToOpen;
+        services.AddSingleton(database);
         // Pooled: the dispatcher and the callbacks open a context per operation, thousands a second at full speed.
-        services.AddPooledDbContextFactory<TalkNTalkDbContext>(options => ConfigureDb(options, connectionString));
+        services.AddPooledDbContextFactory<TalkNTalkDbContext>(options => ConfigureDb(options, database.Provider, connectionString));
 
         services.AddIdentityCore<AppUser>(options =>
             {
@@ -92,9 +95,10 @@ public static class CoreServiceCollectionExtensions
         services.AddTalkNTalkEmail();
         services.AddSingleton<Channels.WhatsApp.WhatsAppTemplates>();
         services.AddSingleton<GatewaySettingsService>();
-        var keys = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(databasePath))!, "keys");
+        services.AddSingleton<InstallationSecrets>();
+        var legacyKeys = DatabaseInitializer.LegacyKeyFolder(database);
         services.AddSingleton(sp => new SmsCallbacks(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<SmsOptions>>(),
-            sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(keys, "sms-callback.key")));
+            sp.GetRequiredService<InstallationSecrets>(), legacyKeys is null ? null : Path.Combine(legacyKeys, "sms-callback.key")));
         // Never retried here: a retry could hand the same SMS to a gateway that does not de-duplicate. No per-request
         // log either (thousands a second): the gateway lane records failures, and the page shows them.
         services.AddHttpClient(Providers.Kannel.KannelSmsProvider.HttpClientName).RemoveAllLoggers();
@@ -106,15 +110,34 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         services.AddTalkNTalkWebhooks(configuration);
-        // Keys live beside the database, so sign-in cookies and webhook secrets survive a restart.
+        // The key ring lives in the database, so sign-in cookies and webhook secrets survive a restart and every
+        // instance on one database reads what another wrote.
         services.AddDataProtection()
             .SetApplicationName("TalkNTalk.Dashboard")
-            .PersistKeysToFileSystem(new DirectoryInfo(keys));
+            .PersistKeysToDbContext<TalkNTalkDbContext>();
         return services;
     }
 
     /// <summary>The one place the EF options are set, shared by the app, tests and benchmarks.</summary>
-    public static void ConfigureDb(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseSqlite(connectionString)
-            .AddInterceptors(new SqlitePragmas(), new ContactSearch.Interceptor());
+    public static void ConfigureDb(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
+    {
+        switch (provider)
+        {
+            case DatabaseProvider.Sqlite:
+                options.UseSqlite(connectionString)
+                    .AddInterceptors(new SqlitePragmas(), new ContactSearch.Interceptor());
+                break;
+            case DatabaseProvider.Postgres:
+                options.UseNpgsql(connectionString, npgsql => npgsql.MigrationsAssembly(PostgresMigrationsAssembly));
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider '{provider}' is not one of Sqlite, Postgres.");
+        }
+    }
+
+    public static void ConfigureDb(DbContextOptionsBuilder options, DatabaseOptions database) =>
+        ConfigureDb(options, database.Provider, database.ConnectionStringToOpen);
+
+    /// <summary>PostgreSQL's migrations, generated for it, in their own assembly (SQLite's are in Core).</summary>
+    public const string PostgresMigrationsAssembly = "TalkNTalk.Migrations.Postgres";
 }

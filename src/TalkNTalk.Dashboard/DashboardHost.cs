@@ -49,8 +49,7 @@ public static class DashboardHost
 
     public static IServiceCollection AddTalkNTalkDashboard(this IServiceCollection services, IConfiguration configuration, IWebHostEnvironment environment)
     {
-        var databasePath = ResolveDatabasePath(configuration, environment);
-        services.AddTalkNTalkCore(configuration, databasePath);
+        services.AddTalkNTalkCore(configuration, ResolveDatabase(configuration, environment));
 
         // Kestrel names itself in a Server header unless told not to; nobody needs to know.
         services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(kestrel => kestrel.AddServerHeader = false);
@@ -160,9 +159,12 @@ public static class DashboardHost
         return app;
     }
 
-    private static string ResolveDatabasePath(IConfiguration configuration, IWebHostEnvironment environment)
+    /// <summary>Section <c>Database</c>, with a relative SQLite path made absolute against the content root.</summary>
+    private static DatabaseOptions ResolveDatabase(IConfiguration configuration, IWebHostEnvironment environment)
     {
-        var path = configuration.GetSection("Database").Get<DatabaseOptions>()?.Path ?? new DatabaseOptions().Path;
-        return Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(environment.ContentRootPath, path));
+        var database = configuration.GetSection(DatabaseOptions.SectionName).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        if (!Path.IsPathRooted(database.Path))
+            database.Path = Path.GetFullPath(Path.Combine(environment.ContentRootPath, database.Path));
+        return database;
     }
 }

@@ -121,7 +121,7 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
     /// </summary>
     internal static async Task InsertOptOutAsync(TalkNTalkDbContext db, Guid organisationId, Channel channel, string address, OptOutReason reason, DateTime now, CancellationToken ct) =>
         await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO opt_outs (OrganisationId, Channel, Address, Reason, CreatedAt) VALUES ({Sql.Text(organisationId)}, {channel.ToString()}, {address}, {reason.ToString()}, {Sql.Text(now)})
+            INSERT INTO opt_outs (OrganisationId, Channel, Address, Reason, CreatedAt) VALUES ({organisationId}, {channel.ToString()}, {address}, {reason.ToString()}, {now})
             ON CONFLICT (OrganisationId, Channel, Address) DO NOTHING
             """, ct);
 

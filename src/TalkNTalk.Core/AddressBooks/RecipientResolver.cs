@@ -49,8 +49,8 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         {
             // The rows of the book without an address on the channel are counted, not read.
             await using var command = Command(connection, withDetails
-                ? $"SELECT {column}, Network, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = $book AND Status = 'Active' AND {column} IS NOT NULL"
-                : $"SELECT {column}, Network, NULL, NULL, NULL FROM contacts WHERE AddressBookId = $book AND Status = 'Active' AND {column} IS NOT NULL", book);
+                ? $"SELECT {column}, Network, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = @book AND Status = 'Active' AND {column} IS NOT NULL"
+                : $"SELECT {column}, Network, NULL, NULL, NULL FROM contacts WHERE AddressBookId = @book AND Status = 'Active' AND {column} IS NOT NULL", book);
             await using (var reader = await command.ExecuteReaderAsync(ct))
             {
                 while (await reader.ReadAsync(ct))
@@ -68,9 +68,9 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
                             reader.IsDBNull(4) ? null : reader.GetString(4)));
                 }
             }
-            await using var optedOutRows = Command(connection, $"SELECT COUNT(*) FROM contacts WHERE AddressBookId = $book AND Status = 'OptedOut' AND {column} IS NOT NULL", book);
+            await using var optedOutRows = Command(connection, $"SELECT COUNT(*) FROM contacts WHERE AddressBookId = @book AND Status = 'OptedOut' AND {column} IS NOT NULL", book);
             var bookOptedOut = Convert.ToInt32(await optedOutRows.ExecuteScalarAsync(ct));
-            await using var withoutRows = Command(connection, $"SELECT COUNT(*) FROM contacts WHERE AddressBookId = $book AND {column} IS NULL", book);
+            await using var withoutRows = Command(connection, $"SELECT COUNT(*) FROM contacts WHERE AddressBookId = @book AND {column} IS NULL", book);
             var bookWithout = Convert.ToInt32(await withoutRows.ExecuteScalarAsync(ct));
             rows += bookOptedOut + bookWithout;
             excluded += bookOptedOut;
@@ -92,7 +92,7 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         foreach (var book in books)
         {
             // For numbers, answered from the (book, status, mobile, network) index alone.
-            await using var command = Command(connection, $"SELECT {column} FROM contacts WHERE AddressBookId = $book AND Status = 'Active' AND {column} IS NOT NULL", book);
+            await using var command = Command(connection, $"SELECT {column} FROM contacts WHERE AddressBookId = @book AND Status = 'Active' AND {column} IS NOT NULL", book);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -118,10 +118,10 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         var optedOut = new HashSet<string>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
         var column = ContactAddressColumns.Of(channel);
-        command.CommandText = $"SELECT DISTINCT {column} FROM contacts WHERE OrganisationId = $org AND Status = 'OptedOut' AND {column} IS NOT NULL "
-            + "UNION SELECT Address FROM opt_outs WHERE OrganisationId = $org AND Channel = $channel";
-        Sql.Add(command, "$org", Sql.Text(organisationId));
-        Sql.Add(command, "$channel", channel.ToString());
+        command.CommandText = $"SELECT DISTINCT {column} FROM contacts WHERE OrganisationId = @org AND Status = 'OptedOut' AND {column} IS NOT NULL "
+            + "UNION SELECT Address FROM opt_outs WHERE OrganisationId = @org AND Channel = @channel";
+        Sql.Add(command, "@org", organisationId);
+        Sql.Add(command, "@channel", channel.ToString());
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             optedOut.Add(reader.GetString(0));
@@ -141,7 +141,7 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        Sql.Add(command, "$book", Sql.Text(book));
+        Sql.Add(command, "@book", book);
         return command;
     }
 

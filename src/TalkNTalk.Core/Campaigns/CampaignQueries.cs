@@ -150,9 +150,9 @@ public sealed class CampaignQueries(
     {
         await db.Database.OpenConnectionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = $"SELECT substr({column}, 1, $length), COUNT(*) FROM messages WHERE CampaignId = $campaign AND {column} IS NOT NULL AND {condition} GROUP BY 1";
-        Sql.Add(command, "$length", length);
-        Sql.Add(command, "$campaign", Sql.Text(campaignId));
+        command.CommandText = $"SELECT substr({column}, 1, @length), COUNT(*) FROM messages WHERE CampaignId = @campaign AND {column} IS NOT NULL AND {condition} GROUP BY 1";
+        Sql.Add(command, "@length", length);
+        Sql.Add(command, "@campaign", campaignId);
         var buckets = new Dictionary<string, int>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))

@@ -422,29 +422,29 @@ public sealed partial class CampaignService(
         var connection = db.Database.GetDbConnection();
         await using var insert = Sql.Command(connection, """
             INSERT INTO messages (Id, OrganisationId, CampaignId, Channel, Address, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source, ScheduledAt, CreatedAt, UpdatedAt)
-            VALUES ($id, $org, $campaign, $channel, $address, $network, $sender, $body, $segments, $encoding, $cost, 'Queued', $source, $scheduled, $now, $now)
+            VALUES (@id, @org, @campaign, @channel, @address, @network, @sender, @body, @segments, @encoding, @cost, 'Queued', @source, @scheduled, @now, @now)
             """);
         insert.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         insert.Prepare();
         var lastRowId = await MessageIndex.LastRowIdAsync(connection, insert.Transaction, ct);
-        Sql.Set(insert, "$org", Sql.Text(campaign.OrganisationId));
-        Sql.Set(insert, "$campaign", Sql.Text(campaign.Id));
-        Sql.Set(insert, "$channel", campaign.Channel.ToString());
-        Sql.Set(insert, "$sender", campaign.SenderId);
-        Sql.Set(insert, "$source", campaign.Source.ToString());
-        Sql.Set(insert, "$scheduled", campaign.ScheduledAt is { } due ? Sql.Text(due) : null);
-        Sql.Set(insert, "$now", Sql.Text(now));
+        Sql.Set(insert, "@org", campaign.OrganisationId);
+        Sql.Set(insert, "@campaign", campaign.Id);
+        Sql.Set(insert, "@channel", campaign.Channel.ToString());
+        Sql.Set(insert, "@sender", campaign.SenderId);
+        Sql.Set(insert, "@source", campaign.Source.ToString());
+        Sql.Set(insert, "@scheduled", campaign.ScheduledAt is { } due ? due : null);
+        Sql.Set(insert, "@now", now);
         var queued = new List<QueuedMessage>(drafts.Count);
         foreach (var draft in drafts)
         {
             var id = Guid.CreateVersion7();
-            Sql.Set(insert, "$id", Sql.Text(id));
-            Sql.Set(insert, "$address", draft.Recipient.Address);
-            Sql.Set(insert, "$network", draft.Recipient.Network.ToString());
-            Sql.Set(insert, "$body", draft.Body);
-            Sql.Set(insert, "$segments", draft.Analysis.Segments);
-            Sql.Set(insert, "$encoding", draft.Analysis.Encoding.ToString());
-            Sql.Set(insert, "$cost", Sql.Text(draft.Cost));
+            Sql.Set(insert, "@id", id);
+            Sql.Set(insert, "@address", draft.Recipient.Address);
+            Sql.Set(insert, "@network", draft.Recipient.Network.ToString());
+            Sql.Set(insert, "@body", draft.Body);
+            Sql.Set(insert, "@segments", draft.Analysis.Segments);
+            Sql.Set(insert, "@encoding", draft.Analysis.Encoding.ToString());
+            Sql.Set(insert, "@cost", draft.Cost);
             // Synchronous on purpose: SQLite answers in-process, and a task per row costs a tenth of the send.
             insert.ExecuteNonQuery();
             queued.Add(new QueuedMessage(id, draft.Recipient.Address));

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -16,11 +17,16 @@ using TalkNTalk.Core.Webhooks;
 namespace TalkNTalk.Core.Data;
 
 /// <summary>
-/// The one database. Kept provider-neutral (no SQLite-only column types) so PostgreSQL stays a provider switch.
-/// Schema changes go through hand-written migrations in <c>Data/Migrations</c>; a test keeps them equal to this model.
+/// The one database, on SQLite or PostgreSQL (<see cref="DatabaseProvider"/>): the same model on both, with what differs
+/// on PostgreSQL in <see cref="PostgresModel"/>. Each engine has its own generated migrations: SQLite's in
+/// <c>Data/Migrations</c>, PostgreSQL's in the TalkNTalk.Migrations.Postgres project.
 /// </summary>
-public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> options) : IdentityDbContext<AppUser>(options)
+public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> options) : IdentityDbContext<AppUser>(options), IDataProtectionKeyContext
 {
+    /// <summary>The Data Protection key ring every instance shares (sign-in cookies, webhook secrets, bot tokens).</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+    public DbSet<InstallationSecret> InstallationSecrets => Set<InstallationSecret>();
+
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<UserSession> UserSessions => Set<UserSession>();
@@ -308,5 +314,17 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             r.Property(x => x.ErrorCode).HasMaxLength(64);
             r.Property(x => x.Network).HasConversion<string>().HasMaxLength(16);
         });
+
+        builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        builder.Entity<InstallationSecret>(x =>
+        {
+            x.ToTable("installation_secrets");
+            x.HasKey(s => s.Name);
+            x.Property(s => s.Name).HasMaxLength(InstallationSecret.MaxNameLength);
+        });
+
+        if (Database.ProviderName == PostgresModel.ProviderName)
+            PostgresModel.Apply(builder);
     }
 }

@@ -91,17 +91,17 @@ public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> d
         await using var transaction = await db.Database.BeginTransactionAsync();
         await using var insert = Sql.Command(db.Database.GetDbConnection(), """
             INSERT INTO delivery_inbox (MessageId, ProviderMessageId, Delivered, ErrorCode, Network, At, ReceivedAt, Attempts)
-            VALUES ($message, $provider, $delivered, $code, $network, $at, $received, 0)
+            VALUES (@message, @provider, @delivered, @code, @network, @at, @received, 0)
             """);
-        insert.Parameters["$received"].Value = Sql.Text(now);
+        Sql.Set(insert, "@received", now);
         foreach (var receipt in batch.SelectMany(p => p.Receipts))
         {
-            insert.Parameters["$message"].Value = receipt.MessageId is { } id ? Sql.Text(id) : DBNull.Value;
-            insert.Parameters["$provider"].Value = (object?)receipt.ProviderMessageId ?? DBNull.Value;
-            insert.Parameters["$delivered"].Value = receipt.Delivered ? 1 : 0;
-            insert.Parameters["$code"].Value = (object?)receipt.ErrorCode ?? DBNull.Value;
-            insert.Parameters["$network"].Value = receipt.Network is { } network ? network.ToString() : DBNull.Value;
-            insert.Parameters["$at"].Value = Sql.Text(receipt.At);
+            Sql.Set(insert, "@message", receipt.MessageId is { } id ? id : null);
+            insert.Parameters["@provider"].Value = (object?)receipt.ProviderMessageId ?? DBNull.Value;
+            insert.Parameters["@delivered"].Value = receipt.Delivered ? 1 : 0;
+            insert.Parameters["@code"].Value = (object?)receipt.ErrorCode ?? DBNull.Value;
+            insert.Parameters["@network"].Value = receipt.Network is { } network ? network.ToString() : DBNull.Value;
+            Sql.Set(insert, "@at", receipt.At);
             await insert.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();

@@ -369,31 +369,31 @@ public sealed class Dispatcher(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
-        command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = $now, Status = 'Submitting', UpdatedAt = $now" : "UPDATE messages SET ClaimedAt = $now") + """
+        command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = @now, Status = 'Submitting', UpdatedAt = @now" : "UPDATE messages SET ClaimedAt = @now") + """
 
             WHERE Id IN (
                 SELECT m.Id FROM campaigns c CROSS JOIN messages m
-                WHERE c.Status IN ('Queued', 'Running') AND c.Channel = $channel
-                  AND ($window = 1 OR c.SenderCategory <> 'Promotional')
-                  AND m.CampaignId = c.Id AND m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < $stale)
-                  AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= $now)
-                LIMIT $limit)
+                WHERE c.Status IN ('Queued', 'Running') AND c.Channel = @channel
+                  AND (@window = 1 OR c.SenderCategory <> 'Promotional')
+                  AND m.CampaignId = c.Id AND m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < @stale)
+                  AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= @now)
+                LIMIT @limit)
             RETURNING Id, CampaignId, OrganisationId, Address, SenderId, Body, Segments, Cost
             """;
-        Sql.Add(command, "$now", Sql.Text(now));
-        Sql.Add(command, "$limit", Math.Max(1, limit));
-        Sql.Add(command, "$channel", channel.ToString());
+        Sql.Add(command, "@now", now);
+        Sql.Add(command, "@limit", Math.Max(1, limit));
+        Sql.Add(command, "@channel", channel.ToString());
         // A message claimed by a part still in flight is not claimed again; a claim older than the lease is abandoned.
-        Sql.Add(command, "$stale", Sql.Text(now - CampaignCancellation.ClaimLease));
+        Sql.Add(command, "@stale", now - CampaignCancellation.ClaimLease);
         // A promotional campaign still running when the window closes waits, unsent, for the next opening.
-        Sql.Add(command, "$window", PromotionalWindow.IsOpen(now, sending.Value) ? 1 : 0);
+        Sql.Add(command, "@window", PromotionalWindow.IsOpen(now, sending.Value) ? 1 : 0);
         var claimed = new List<Claimed>();
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(CancellationToken.None))
-                claimed.Add(new Claimed(Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)), Guid.Parse(reader.GetString(2)),
+                claimed.Add(new Claimed(Sql.ReadGuid(reader, 0), Sql.ReadGuid(reader, 1), Sql.ReadGuid(reader, 2),
                     reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetInt32(6),
-                    decimal.Parse(reader.GetString(7), CultureInfo.InvariantCulture), channel));
+                    Sql.ReadDecimal(reader, 7), channel));
         }
         var starting = claimed.Select(c => c.CampaignId).Distinct().ToList();
         // An e-mail's subject is its campaign's.
@@ -496,24 +496,24 @@ public sealed class Dispatcher(
         // Two forms: ProviderMessageId is indexed, and SQLite rewrites an index entry for every column a SET names, even
         // to the same value, so the form without it serves providers that give no id of their own (Kannel).
         DbCommand Update(bool withProviderId) => Sql.Command(connection, $"""
-            UPDATE messages SET Status = $status{(withProviderId ? ", ProviderMessageId = $provider" : "")}, ErrorCode = $code, ErrorDetail = $detail,
-                SentAt = $sent, ClaimedAt = NULL, UpdatedAt = $at
-            WHERE Id = $id AND Status IN ('Queued', 'Submitting')
+            UPDATE messages SET Status = @status{(withProviderId ? ", ProviderMessageId = @provider" : "")}, ErrorCode = @code, ErrorDetail = @detail,
+                SentAt = @sent, ClaimedAt = NULL, UpdatedAt = @at
+            WHERE Id = @id AND Status IN ('Queued', 'Submitting')
             """);
         await using var update = Update(withProviderId: false);
         await using var updateWithProviderId = Update(withProviderId: true);
-        await using var handBack = Sql.Command(connection, "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')");
+        await using var handBack = Sql.Command(connection, "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, UpdatedAt = @now WHERE Id = @id AND Status IN ('Queued', 'Submitting')");
         // Where acceptance is delivery (Telegram, Slack, e-mail) a message taken is sent and delivered in the same
         // transaction: two status changes, so the webhooks and counts see both.
         var deliveredOnAcceptance = ChannelRules.DeliveredOnAcceptance(channel);
         await using var deliver = deliveredOnAcceptance
-            ? Sql.Command(connection, "UPDATE messages SET Status = 'Delivered', DeliveredAt = $at, UpdatedAt = $at WHERE Id = $id AND Status = 'Sent'")
+            ? Sql.Command(connection, "UPDATE messages SET Status = 'Delivered', DeliveredAt = @at, UpdatedAt = @at WHERE Id = @id AND Status = 'Sent'")
             : null;
-        Sql.Set(handBack, "$now", Sql.Text(now));
+        Sql.Set(handBack, "@now", now);
         // A message the provider will take later (a limit of its sender or recipient) waits, queued and uncharged.
         await using var defer = Sql.Command(connection,
-            "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, ScheduledAt = $until, ErrorCode = $code, ErrorDetail = $detail, UpdatedAt = $now WHERE Id = $id AND Status IN ('Queued', 'Submitting')");
-        Sql.Set(defer, "$now", Sql.Text(now));
+            "UPDATE messages SET Status = 'Queued', ClaimedAt = NULL, ScheduledAt = @until, ErrorCode = @code, ErrorDetail = @detail, UpdatedAt = @now WHERE Id = @id AND Status IN ('Queued', 'Submitting')");
+        Sql.Set(defer, "@now", now);
 
         var money = new CampaignMoney();
         var noCredit = new HashSet<Guid>();
@@ -522,7 +522,7 @@ public sealed class Dispatcher(
             var key = (message.OrganisationId, message.CampaignId);
             if (!outcomes.TryGetValue(message.Id, out var outcome))
             {
-                Sql.Set(handBack, "$id", Sql.Text(message.Id));
+                Sql.Set(handBack, "@id", message.Id);
                 await handBack.ExecuteNonQueryAsync(ct);
                 touched.Add(key);
                 continue;
@@ -530,10 +530,10 @@ public sealed class Dispatcher(
             var result = outcome.Result;
             if (result.Outcome == SubmitOutcome.Deferred)
             {
-                Sql.Set(defer, "$until", Sql.Text(outcome.At + (result.RetryAfter ?? TimeSpan.FromSeconds(1))));
-                Sql.Set(defer, "$code", result.ErrorCode);
-                Sql.Set(defer, "$detail", result.ErrorDetail);
-                Sql.Set(defer, "$id", Sql.Text(message.Id));
+                Sql.Set(defer, "@until", outcome.At + (result.RetryAfter ?? TimeSpan.FromSeconds(1)));
+                Sql.Set(defer, "@code", result.ErrorCode);
+                Sql.Set(defer, "@detail", result.ErrorDetail);
+                Sql.Set(defer, "@id", message.Id);
                 await defer.ExecuteNonQueryAsync(ct);
                 touched.Add(key);
                 continue;
@@ -547,19 +547,19 @@ public sealed class Dispatcher(
             };
             var recording = result.ProviderMessageId is null ? update : updateWithProviderId;
             if (recording == updateWithProviderId)
-                Sql.Set(recording, "$provider", result.ProviderMessageId);
-            Sql.Set(recording, "$status", status.ToString());
-            Sql.Set(recording, "$code", result.ErrorCode);
-            Sql.Set(recording, "$detail", result.ErrorDetail);
-            Sql.Set(recording, "$sent", status == MessageStatus.Sent ? Sql.Text(outcome.At) : null);
-            Sql.Set(recording, "$at", Sql.Text(outcome.At));
-            Sql.Set(recording, "$id", Sql.Text(message.Id));
+                Sql.Set(recording, "@provider", result.ProviderMessageId);
+            Sql.Set(recording, "@status", status.ToString());
+            Sql.Set(recording, "@code", result.ErrorCode);
+            Sql.Set(recording, "@detail", result.ErrorDetail);
+            Sql.Set(recording, "@sent", status == MessageStatus.Sent ? outcome.At : null);
+            Sql.Set(recording, "@at", outcome.At);
+            Sql.Set(recording, "@id", message.Id);
             if (await recording.ExecuteNonQueryAsync(ct) == 0)
                 continue; // already settled, e.g. by a delivery report that overtook the answer
             if (status == MessageStatus.Sent && deliver is not null)
             {
-                Sql.Set(deliver, "$at", Sql.Text(outcome.At));
-                Sql.Set(deliver, "$id", Sql.Text(message.Id));
+                Sql.Set(deliver, "@at", outcome.At);
+                Sql.Set(deliver, "@id", message.Id);
                 await deliver.ExecuteNonQueryAsync(ct);
             }
             if (status == MessageStatus.Sent)

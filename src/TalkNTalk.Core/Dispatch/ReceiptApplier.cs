@@ -35,25 +35,25 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
             return 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var sent = new Statement(connection, """
-            UPDATE messages SET Status = $status, DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, coalesce(SentAt, $at)) END,
-                ErrorCode = $code{1}, UpdatedAt = max($at, coalesce(SentAt, $at))
+            UPDATE messages SET Status = @status, DeliveredAt = CASE WHEN @delivered = 1 THEN max(@at, coalesce(SentAt, @at)) END,
+                ErrorCode = @code{1}, UpdatedAt = max(@at, coalesce(SentAt, @at))
             WHERE {0} AND +Status = 'Sent'
             RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
         await using var unknown = new Statement(connection, """
-            UPDATE messages SET Status = $status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN $delivered = 1 THEN max($at, UpdatedAt) END,
-                ErrorCode = $code{1}, UpdatedAt = max($at, UpdatedAt)
+            UPDATE messages SET Status = @status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN @delivered = 1 THEN max(@at, UpdatedAt) END,
+                ErrorCode = @code{1}, UpdatedAt = max(@at, UpdatedAt)
             WHERE {0} AND +Status = 'Unknown'
             RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
         // Only a non-delivery runs this: an e-mail was recorded delivered when the relay took it, and bounced since.
         await using var bounced = new Statement(connection, """
-            UPDATE messages SET Status = $status, DeliveredAt = NULL, ErrorCode = $code, UpdatedAt = max($at, UpdatedAt)
-            WHERE {0} AND +Status = 'Delivered' AND Channel = 'Email' AND $delivered = 0
+            UPDATE messages SET Status = @status, DeliveredAt = NULL, ErrorCode = @code, UpdatedAt = max(@at, UpdatedAt)
+            WHERE {0} AND +Status = 'Delivered' AND Channel = 'Email' AND @delivered = 0
             RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
         await using var status = new Statement(connection, "SELECT Status FROM messages WHERE {0}");
-        await using var retry = Sql.Command(connection, "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = $retry WHERE Id = $id");
+        await using var retry = Sql.Command(connection, "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = @retry WHERE Id = @id");
 
         var money = new CampaignMoney();
         var done = new List<long>(due.Count);
@@ -64,8 +64,8 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
                           || (!receipt.Delivered && await RunAsync(db, bounced.For(receipt), receipt, touched, money: null, ct));
             if (!applied && receipt.Attempts < MaxAttempts && await IsAwaitingAnswerAsync(status.For(receipt), receipt, ct))
             {
-                Sql.Set(retry, "$id", receipt.Id);
-                Sql.Set(retry, "$retry", Sql.Text(now.AddSeconds(2 << receipt.Attempts)));
+                Sql.Set(retry, "@id", receipt.Id);
+                Sql.Set(retry, "@retry", now.AddSeconds(2 << receipt.Attempts));
                 await retry.ExecuteNonQueryAsync(ct);
                 continue;
             }
@@ -76,8 +76,8 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         // Applied and dropped reports go in one statement, not one per report.
         await using (var delete = connection.CreateCommand())
         {
-            delete.CommandText = "DELETE FROM delivery_inbox WHERE Id IN (SELECT value FROM json_each($ids))";
-            Sql.Add(delete, "$ids", System.Text.Json.JsonSerializer.Serialize(done));
+            delete.CommandText = "DELETE FROM delivery_inbox WHERE Id IN (SELECT value FROM json_each(@ids))";
+            Sql.Add(delete, "@ids", System.Text.Json.JsonSerializer.Serialize(done));
             await delete.ExecuteNonQueryAsync(ct);
         }
         await money.ApplyAsync(db, now, ct);
@@ -91,15 +91,15 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         await using var read = connection.CreateCommand();
         read.CommandText = """
             SELECT Id, MessageId, ProviderMessageId, Delivered, ErrorCode, At, Attempts, Network FROM delivery_inbox
-            WHERE RetryAt IS NULL OR RetryAt <= $now ORDER BY Id LIMIT $max
+            WHERE RetryAt IS NULL OR RetryAt <= @now ORDER BY Id LIMIT @max
             """;
-        Sql.Add(read, "$now", Sql.Text(now));
-        Sql.Add(read, "$max", max);
+        Sql.Add(read, "@now", now);
+        Sql.Add(read, "@max", max);
         var due = new List<Due>();
         await using var reader = await read.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            due.Add(new Due(reader.GetInt64(0), reader.IsDBNull(1) ? null : Guid.Parse(reader.GetString(1)), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3) == 1, reader.IsDBNull(4) ? null : reader.GetString(4), Sql.ParseTime(reader.GetString(5)), reader.GetInt32(6),
+            due.Add(new Due(reader.GetInt64(0), Sql.ReadNullableGuid(reader, 1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.GetInt64(3) == 1, reader.IsDBNull(4) ? null : reader.GetString(4), Sql.ReadTime(reader, 5), reader.GetInt32(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7)));
         return due;
     }
@@ -107,17 +107,17 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
     private static async Task<bool> RunAsync(TalkNTalkDbContext db, DbCommand update, Due receipt, HashSet<(Guid, Guid)> touched, CampaignMoney? money, CancellationToken ct)
     {
         Bind(update, receipt);
-        Sql.Set(update, "$status", (receipt.Delivered ? MessageStatus.Delivered : MessageStatus.Undelivered).ToString());
-        Sql.Set(update, "$delivered", receipt.Delivered ? 1 : 0);
-        Sql.Set(update, "$code", receipt.ErrorCode);
-        Sql.Set(update, "$at", Sql.Text(receipt.At));
-        if (receipt.Network is not null && update.Parameters.Contains("$network"))
-            Sql.Set(update, "$network", receipt.Network);
+        Sql.Set(update, "@status", (receipt.Delivered ? MessageStatus.Delivered : MessageStatus.Undelivered).ToString());
+        Sql.Set(update, "@delivered", receipt.Delivered ? 1 : 0);
+        Sql.Set(update, "@code", receipt.ErrorCode);
+        Sql.Set(update, "@at", receipt.At);
+        if (receipt.Network is not null && update.Parameters.Contains("@network"))
+            Sql.Set(update, "@network", receipt.Network);
         await using var reader = await update.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
             return false;
-        var (organisation, campaign) = (Guid.Parse(reader.GetString(0)), Guid.Parse(reader.GetString(1)));
-        money?.Charge(organisation, campaign, decimal.Parse(reader.GetString(2), CultureInfo.InvariantCulture));
+        var (organisation, campaign) = (Sql.ReadGuid(reader, 0), Sql.ReadGuid(reader, 1));
+        money?.Charge(organisation, campaign, Sql.ReadDecimal(reader, 2));
         var (channel, address) = (Enum.Parse<Channel>(reader.GetString(3)), reader.GetString(4));
         await reader.DisposeAsync();
         touched.Add((organisation, campaign));
@@ -135,7 +135,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
     }
 
     private static void Bind(DbCommand command, Due receipt) =>
-        Sql.Set(command, "$key", receipt.MessageId is { } id ? Sql.Text(id) : receipt.ProviderMessageId);
+        Sql.Set(command, "@key", receipt.MessageId is { } id ? id : receipt.ProviderMessageId);
 
     // A statement in up to four forms, each prepared on first use: by our message id (the primary key) or by the
     // provider's id (its index); with the report's network or without it. Network is indexed, and SQLite rewrites an
@@ -150,8 +150,8 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         {
             var (byMessageId, withNetwork) = (receipt.ByMessageId, _setsNetwork && receipt.Network is not null);
             ref var form = ref _forms[(byMessageId ? 2 : 0) + (withNetwork ? 1 : 0)];
-            return form ??= Sql.Command(connection, string.Format(CultureInfo.InvariantCulture, sql, byMessageId ? "Id = $key" : "ProviderMessageId = $key",
-                withNetwork ? ", Network = $network" : ""));
+            return form ??= Sql.Command(connection, string.Format(CultureInfo.InvariantCulture, sql, byMessageId ? "Id = @key" : "ProviderMessageId = @key",
+                withNetwork ? ", Network = @network" : ""));
         }
 
         public async ValueTask DisposeAsync()

@@ -32,16 +32,16 @@ public static class MessageIndex
 
     public static async Task AddCampaignAsync(DbConnection connection, DbTransaction? transaction, Guid campaignId, long lastRowIdBefore, CancellationToken ct = default)
     {
-        const string newRows = "rowid > $after AND CampaignId = $campaign";
+        const string newRows = "rowid > @after AND CampaignId = @campaign";
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = $"""
-            DELETE FROM message_stats WHERE CampaignId = $campaign;
+            DELETE FROM message_stats WHERE CampaignId = @campaign;
             {MessageStatsSql.Rebuild(newRows)}
             INSERT INTO message_search (rowid, Address) SELECT rowid, Address FROM messages WHERE {newRows};
             """;
-        Sql.Add(command, "$campaign", Sql.Text(campaignId));
-        Sql.Add(command, "$after", lastRowIdBefore);
+        Sql.Add(command, "@campaign", campaignId);
+        Sql.Add(command, "@after", lastRowIdBefore);
         await command.ExecuteNonQueryAsync(ct);
     }
 }

@@ -71,11 +71,11 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         var order = Order(filter);
         command.CommandText = $"""
             SELECT {Columns} FROM messages
-            WHERE rowid IN (SELECT messages.rowid FROM {from} WHERE {where} ORDER BY {order} LIMIT $take OFFSET $skip)
+            WHERE rowid IN (SELECT messages.rowid FROM {from} WHERE {where} ORDER BY {order} LIMIT @take OFFSET @skip)
             ORDER BY {order};
             """;
-        Sql.Add(command, "$take", Math.Clamp(take, 1, MaxPageSize));
-        Sql.Add(command, "$skip", skip);
+        Sql.Add(command, "@take", Math.Clamp(take, 1, MaxPageSize));
+        Sql.Add(command, "@skip", skip);
         return (await ReadAllAsync(command, ct), total);
     }
 
@@ -130,9 +130,9 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var connection = await OpenAsync(db, ct);
         await using var command = connection.CreateCommand();
-        var names = ids.Take(MaxPageSize).Select((id, i) => Sql.Add(command, $"$id{i}", Sql.Text(id)).ParameterName);
-        command.CommandText = $"SELECT {Columns} FROM messages WHERE Id IN ({string.Join(", ", names)}) AND OrganisationId = $org;";
-        Sql.Add(command, "$org", Sql.Text(organisationId));
+        var names = ids.Take(MaxPageSize).Select((id, i) => Sql.Add(command, $"@id{i}", id).ParameterName);
+        command.CommandText = $"SELECT {Columns} FROM messages WHERE Id IN ({string.Join(", ", names)}) AND OrganisationId = @org;";
+        Sql.Add(command, "@org", organisationId);
         return await ReadAllAsync(command, ct);
     }
 
@@ -159,8 +159,8 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     // which answers totals when no number is searched. Null when nothing can match.
     private static (string From, string Where)? Where(DbCommand command, Guid organisationId, MessageFilter filter)
     {
-        var clauses = new List<string> { "OrganisationId = $org" };
-        Sql.Add(command, "$org", Sql.Text(organisationId));
+        var clauses = new List<string> { "OrganisationId = @org" };
+        Sql.Add(command, "@org", organisationId);
         void Add(string clause, string name, object value)
         {
             clauses.Add(clause);
@@ -168,35 +168,35 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         }
 
         if (filter.Status is { } status)
-            Add("Status = $status", "$status", status.ToString());
+            Add("Status = @status", "@status", status.ToString());
         if (filter.Network is { } network)
-            Add("Network = $network", "$network", network.ToString());
+            Add("Network = @network", "@network", network.ToString());
         if (filter.Channel is { } channel)
-            Add("Channel = $channel", "$channel", channel.ToString());
+            Add("Channel = @channel", "@channel", channel.ToString());
         if (filter.Source is { } source)
-            Add("Source = $source", "$source", source.ToString());
+            Add("Source = @source", "@source", source.ToString());
         if (filter.CampaignId is { } campaign)
-            Add("CampaignId = $campaign", "$campaign", Sql.Text(campaign));
+            Add("CampaignId = @campaign", "@campaign", campaign);
         if (filter.CreatedFrom is { } from)
-            Add("CreatedAt >= $from", "$from", Sql.Text(from));
+            Add("CreatedAt >= @from", "@from", from);
         if (filter.CreatedTo is { } to)
-            Add("CreatedAt < $to", "$to", Sql.Text(to));
+            Add("CreatedAt < @to", "@to", to);
         if (!string.IsNullOrWhiteSpace(filter.SenderId))
         {
             // Stored as registered; the spellings in use come from the small stats table, so the index still serves.
-            Add("SenderId IN (SELECT DISTINCT SenderId FROM message_stats WHERE OrganisationId = $org AND upper(SenderId) = $sender)",
-                "$sender", filter.SenderId.Trim().ToUpperInvariant());
+            Add("SenderId IN (SELECT DISTINCT SenderId FROM message_stats WHERE OrganisationId = @org AND upper(SenderId) = @sender)",
+                "@sender", filter.SenderId.Trim().ToUpperInvariant());
         }
         if (string.IsNullOrWhiteSpace(filter.Address))
             return ($"{Messages} INDEXED BY {IndexFor(filter)}", string.Join(" AND ", clauses));
 
         if (SearchTerm(filter) is not { } term)
             return null;
-        Add("messages.Address LIKE $like ESCAPE '\\'", "$like", Like.Contains(term.Text));
+        Add("messages.Address LIKE @like ESCAPE '\\'", "@like", Like.Contains(term.Text));
         if (term.Trigrams.Length < 3)
             return (Messages, string.Join(" AND ", clauses)); // too short for trigrams, and matches most addresses anyway
         // The trigram index finds the few rows first; only those are read and checked against the other filters.
-        Add("message_search MATCH $address", "$address", $"\"{term.Trigrams.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
+        Add("message_search MATCH @address", "@address", $"\"{term.Trigrams.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
         return ("message_search CROSS JOIN messages ON messages.rowid = message_search.rowid", string.Join(" AND ", clauses));
     }
 
@@ -251,12 +251,12 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     }
 
     private static MessageView Read(DbDataReader r) => new(
-        Guid.Parse(r.GetString(0)), Guid.Parse(r.GetString(1)), Enum.Parse<Channel>(r.GetString(2)), r.GetString(3), Enum.Parse<Network>(r.GetString(4)),
-        r.GetString(5), r.GetString(6), r.GetInt32(7), decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture), Enum.Parse<MessageStatus>(r.GetString(9)),
+        Sql.ReadGuid(r, 0), Sql.ReadGuid(r, 1), Enum.Parse<Channel>(r.GetString(2)), r.GetString(3), Enum.Parse<Network>(r.GetString(4)),
+        r.GetString(5), r.GetString(6), r.GetInt32(7), Sql.ReadDecimal(r, 8), Enum.Parse<MessageStatus>(r.GetString(9)),
         Enum.Parse<MessageSource>(r.GetString(10)), Text(r, 11), Text(r, 12), Time(r, 13), Time(r, 14)!.Value, Time(r, 15)!.Value, Time(r, 16), Time(r, 17),
         Enum.Parse<SmsEncoding>(r.GetString(18)), Text(r, 19));
 
     private static string? Text(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
-    private static DateTime? Time(DbDataReader r, int i) => r.IsDBNull(i) ? null : Sql.ParseTime(r.GetString(i));
+    private static DateTime? Time(DbDataReader r, int i) => Sql.ReadNullableTime(r, i);
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.DataProtection;
+using TalkNTalk.Core.Data;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 
@@ -9,18 +9,20 @@ namespace TalkNTalk.Core.Providers;
 /// <summary>
 /// The addresses providers call back with delivery reports, and the tokens that authenticate them. A token is an
 /// HMAC-SHA256 of what it is for (a message id for Kannel, whose report URL is per message; the provider's name for
-/// Africa's Talking, whose callback URL is set once in its dashboard) under a random key kept beside the database,
-/// encrypted with Data Protection. Nobody can forge a report without the key, and one message's URL opens no other.
+/// Africa's Talking, whose callback URL is set once in its dashboard) under a random key every instance shares
+/// (<see cref="InstallationSecrets"/>). Nobody can forge a report without the key, and one message's URL opens no other.
 /// </summary>
 public sealed class SmsCallbacks
 {
-    private readonly byte[] _key;
+    private readonly Lazy<byte[]> _key;
     private string? _baseUrl;
 
-    public SmsCallbacks(IOptions<SmsOptions> options, IDataProtectionProvider protection, string keyFile)
+    /// <param name="legacyKeyFile">Where releases on one machine kept the key (beside the SQLite file), taken over once.</param>
+    public SmsCallbacks(IOptions<SmsOptions> options, InstallationSecrets secrets, string? legacyKeyFile = null)
     {
         _baseUrl = Trim(options.Value.CallbackBaseUrl);
-        _key = LoadOrCreateKey(protection.CreateProtector("TalkNTalk.SmsCallbacks"), keyFile);
+        // Read on first use, after start-up has migrated the database.
+        _key = new Lazy<byte[]>(() => secrets.GetOrCreate("sms-callback", legacyKeyFile, "TalkNTalk.SmsCallbacks"));
     }
 
     /// <summary>This app's address as the provider reaches it, without a trailing slash.</summary>
@@ -34,7 +36,7 @@ public sealed class SmsCallbacks
     public bool BaseUrlUnset => _baseUrl is null;
 
     public string Token(string purpose) =>
-        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(purpose)), 0, 18);
+        WebEncoders.Base64UrlEncode(HMACSHA256.HashData(_key.Value, Encoding.UTF8.GetBytes(purpose)), 0, 18);
 
     public bool Verify(string purpose, string? token) =>
         token is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Token(purpose)), Encoding.ASCII.GetBytes(token));
@@ -53,24 +55,4 @@ public sealed class SmsCallbacks
     public string AfricasTalkingReportUrl => $"{BaseUrl}{PathPrefix}/africastalking/{Token(AfricasTalkingPurpose)}";
 
     private static string? Trim(string? url) => string.IsNullOrWhiteSpace(url) ? null : url.Trim().TrimEnd('/');
-
-    private static byte[] LoadOrCreateKey(IDataProtector protector, string keyFile)
-    {
-        if (File.Exists(keyFile))
-            return protector.Unprotect(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()));
-        var key = RandomNumberGenerator.GetBytes(32);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(keyFile))!);
-        var temporary = keyFile + ".tmp";
-        File.WriteAllText(temporary, Convert.ToBase64String(protector.Protect(key)));
-        try
-        {
-            File.Move(temporary, keyFile, overwrite: false);
-            return key;
-        }
-        catch (IOException) when (File.Exists(keyFile))
-        {
-            File.Delete(temporary); // another process wrote it first: use that one
-            return protector.Unprotect(Convert.FromBase64String(File.ReadAllText(keyFile).Trim()));
-        }
-    }
 }

@@ -322,41 +322,41 @@ public sealed class WebhookWorker(
         await db.Database.OpenConnectionAsync(ct);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var update = Sql.Command(db.Database.GetDbConnection(), """
-            UPDATE webhook_deliveries SET Status = $status, Attempts = Attempts + 1, NextAttemptAt = $next, LastAttemptAt = $now,
-                ResponseStatus = $code, ResponseMs = $ms, LastError = $error
-            WHERE Id = $id
+            UPDATE webhook_deliveries SET Status = @status, Attempts = Attempts + 1, NextAttemptAt = @next, LastAttemptAt = @now,
+                ResponseStatus = @code, ResponseMs = @ms, LastError = @error
+            WHERE Id = @id
             """);
-        Sql.Set(update, "$now", Sql.Text(now));
+        Sql.Set(update, "@now", now);
         // Held back, not attempted: the attempt count and the last answer stay as they were.
         await using var hold = db.Database.GetDbConnection().CreateCommand();
         // Only if nobody changed the row since it was read (a re-send asks for now).
         hold.CommandText = """
-            UPDATE webhook_deliveries SET NextAttemptAt = $next, LastError = coalesce(LastError, $error)
-            WHERE Id = $id AND Status = 'Pending' AND NextAttemptAt IS $was
+            UPDATE webhook_deliveries SET NextAttemptAt = @next, LastError = coalesce(LastError, @error)
+            WHERE Id = @id AND Status = 'Pending' AND NextAttemptAt IS @was
             """;
-        Sql.Add(hold, "$next");
-        Sql.Add(hold, "$id");
-        Sql.Add(hold, "$was");
-        Sql.Add(hold, "$error", HeldBackNote);
+        Sql.Add(hold, "@next");
+        Sql.Add(hold, "@id");
+        Sql.Add(hold, "@was");
+        Sql.Add(hold, "@error", HeldBackNote);
         for (var i = 0; i < due.Count; i++)
         {
             var (delivery, outcome) = (due[i], outcomes[i]);
             if (outcome.Result == Result.HeldBack)
             {
-                Sql.Set(hold, "$next", Sql.Text(outcome.NextAttemptAt!.Value));
-                Sql.Set(hold, "$id", delivery.Id);
-                Sql.Set(hold, "$was", delivery.DueAt is { } was ? Sql.Text(was) : null);
+                Sql.Set(hold, "@next", outcome.NextAttemptAt!.Value);
+                Sql.Set(hold, "@id", delivery.Id);
+                Sql.Set(hold, "@was", delivery.DueAt is { } was ? was : null);
                 await hold.ExecuteNonQueryAsync(ct);
                 continue;
             }
             var retry = outcome.Result == Result.Retry && outcome.NextAttemptAt is not null; // see AttemptAsync
             var status = outcome.Result == Result.Succeeded ? WebhookDeliveryStatus.Succeeded : retry ? WebhookDeliveryStatus.Pending : WebhookDeliveryStatus.Failed;
-            Sql.Set(update, "$status", status.ToString());
-            Sql.Set(update, "$next", retry ? Sql.Text(outcome.NextAttemptAt!.Value) : null);
-            Sql.Set(update, "$code", outcome.ResponseStatus);
-            Sql.Set(update, "$ms", outcome.ResponseMs);
-            Sql.Set(update, "$error", outcome.Error);
-            Sql.Set(update, "$id", delivery.Id);
+            Sql.Set(update, "@status", status.ToString());
+            Sql.Set(update, "@next", retry ? outcome.NextAttemptAt!.Value : null);
+            Sql.Set(update, "@code", outcome.ResponseStatus);
+            Sql.Set(update, "@ms", outcome.ResponseMs);
+            Sql.Set(update, "@error", outcome.Error);
+            Sql.Set(update, "@id", delivery.Id);
             await update.ExecuteNonQueryAsync(ct);
         }
         await CountFailuresAsync(db, due, outcomes, now, ct);

@@ -1,3 +1,4 @@
+using TalkNTalk.Core.Tests.Infrastructure;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -35,7 +36,7 @@ public sealed class MigrationDriftTests : IDisposable
         }
     }
 
-    [Fact]
+    [SqliteFact]
     public void Migrations_build_the_same_schema_as_the_model()
     {
         var migratedPath = Path.Combine(_folder, "migrated.db");
@@ -60,7 +61,7 @@ public sealed class MigrationDriftTests : IDisposable
         Assert.True(missing.Count == 0 && extra.Count == 0, DiffMessage(missing, extra));
     }
 
-    [Fact]
+    [SqliteFact]
     public void Down_removes_every_table()
     {
         var path = Path.Combine(_folder, "down.db");
@@ -74,7 +75,7 @@ public sealed class MigrationDriftTests : IDisposable
         Assert.DoesNotContain(ReadSchema(path), line => line.StartsWith("table ", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [SqliteFact]
     public void Messages_sent_before_the_explorer_migration_are_counted_and_searchable_after_it()
     {
         var path = Path.Combine(_folder, "upgrade.db");
@@ -108,7 +109,7 @@ public sealed class MigrationDriftTests : IDisposable
             string.Join(", ", Query(connection, "SELECT Network, Status, Messages FROM message_stats WHERE Network = 'Airtel' ORDER BY Status;", r => $"{r.GetString(0)} {r.GetString(1)} {r.GetInt64(2)}")));
     }
 
-    [Fact]
+    [SqliteFact]
     public async Task MigrateAsync_switches_the_file_to_wal_and_connections_enforce_foreign_keys()
     {
         // A folder that does not exist yet: the initializer creates it.
@@ -130,7 +131,7 @@ public sealed class MigrationDriftTests : IDisposable
     private static DbContextOptions<TalkNTalkDbContext> Options(string path)
     {
         var builder = new DbContextOptionsBuilder<TalkNTalkDbContext>();
-        CoreServiceCollectionExtensions.ConfigureDb(builder, DatabaseOptions.ConnectionStringFor(path));
+        CoreServiceCollectionExtensions.ConfigureDb(builder, DatabaseOptions.Sqlite(path));
         return builder.Options;
     }
 

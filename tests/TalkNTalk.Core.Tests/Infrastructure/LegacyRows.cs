@@ -71,46 +71,46 @@ internal static class LegacyRows
         await using (var insert = Sql.Command(connection, """
             INSERT INTO campaigns (Id, OrganisationId, Name, Message, SenderId, SenderCategory, Status, Source, RecipientsCount, SentCount,
                 DeliveredCount, FailedCount, EstimatedCost, ActualCost, CreatedBy, CreatedAt, StartedAt)
-            VALUES ($id, $org, 'Statements', $body, 'ACMEKE', 'Transactional', 'Running', 'Web', $count, 0, 0, 0, $cost, '0', 'admin@acme.co.ke', $now, $now);
+            VALUES (@id, @org, 'Statements', @body, 'ACMEKE', 'Transactional', 'Running', 'Web', @count, 0, 0, 0, @cost, '0', 'admin@acme.co.ke', @now, @now);
             """))
         {
             insert.Transaction = transaction;
-            Sql.Set(insert, "$id", Sql.Text(campaign));
-            Sql.Set(insert, "$org", Sql.Text(organisationId));
-            Sql.Set(insert, "$body", body);
-            Sql.Set(insert, "$count", mobiles.Count);
-            Sql.Set(insert, "$cost", Sql.Text((decimal)mobiles.Count));
-            Sql.Set(insert, "$now", now);
+            Sql.Set(insert, "@id", Sql.Text(campaign));
+            Sql.Set(insert, "@org", Sql.Text(organisationId));
+            Sql.Set(insert, "@body", body);
+            Sql.Set(insert, "@count", mobiles.Count);
+            Sql.Set(insert, "@cost", Sql.Text((decimal)mobiles.Count));
+            Sql.Set(insert, "@now", now);
             await insert.ExecuteNonQueryAsync();
         }
         await using (var insert = Sql.Command(connection, """
             INSERT INTO messages (Id, OrganisationId, CampaignId, Mobile, Network, SenderId, Body, Segments, Encoding, Cost, Status, Source, CreatedAt, UpdatedAt)
-            VALUES ($id, $org, $campaign, $mobile, $network, 'ACMEKE', $body, 1, 'Gsm7', '1', 'Queued', 'Web', $now, $now);
+            VALUES (@id, @org, @campaign, @mobile, @network, 'ACMEKE', @body, 1, 'Gsm7', '1', 'Queued', 'Web', @now, @now);
             """))
         {
             insert.Transaction = transaction;
-            Sql.Set(insert, "$org", Sql.Text(organisationId));
-            Sql.Set(insert, "$campaign", Sql.Text(campaign));
-            Sql.Set(insert, "$body", body);
-            Sql.Set(insert, "$now", now);
+            Sql.Set(insert, "@org", Sql.Text(organisationId));
+            Sql.Set(insert, "@campaign", Sql.Text(campaign));
+            Sql.Set(insert, "@body", body);
+            Sql.Set(insert, "@now", now);
             foreach (var mobile in mobiles)
             {
                 ids.Add(Guid.CreateVersion7());
-                Sql.Set(insert, "$id", Sql.Text(ids[^1]));
-                Sql.Set(insert, "$mobile", mobile);
-                Sql.Set(insert, "$network", KenyanNetworks.Detect(mobile).ToString());
+                Sql.Set(insert, "@id", Sql.Text(ids[^1]));
+                Sql.Set(insert, "@mobile", mobile);
+                Sql.Set(insert, "@network", KenyanNetworks.Detect(mobile).ToString());
                 await insert.ExecuteNonQueryAsync();
             }
         }
         await using (var index = Sql.Command(connection, """
             INSERT INTO message_stats (CampaignId, Status, Network, OrganisationId, CreatedAt, SenderId, Source, Messages, CostCents)
             SELECT CampaignId, Status, Network, MIN(OrganisationId), MIN(CreatedAt), MIN(SenderId), MIN(Source), COUNT(*), SUM(CAST(round(Cost * 100) AS INTEGER))
-            FROM messages WHERE CampaignId = $campaign GROUP BY CampaignId, Status, Network;
-            INSERT INTO message_search (rowid, Mobile) SELECT rowid, Mobile FROM messages WHERE CampaignId = $campaign;
+            FROM messages WHERE CampaignId = @campaign GROUP BY CampaignId, Status, Network;
+            INSERT INTO message_search (rowid, Mobile) SELECT rowid, Mobile FROM messages WHERE CampaignId = @campaign;
             """))
         {
             index.Transaction = transaction;
-            Sql.Set(index, "$campaign", Sql.Text(campaign));
+            Sql.Set(index, "@campaign", Sql.Text(campaign));
             await index.ExecuteNonQueryAsync();
         }
         await transaction.CommitAsync();

@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
@@ -9,7 +8,7 @@ using TalkNTalk.Core.Organisations;
 
 namespace TalkNTalk.Core.Tests.Infrastructure;
 
-/// <summary>Core's services exactly as the app registers them, over a real, migrated SQLite file in a temp folder.</summary>
+/// <summary>Core's services exactly as the app registers them, over a real, migrated database of its own (<see cref="TestDatabase"/>).</summary>
 public sealed class TestServices : IAsyncDisposable
 {
     private readonly string _folder;
@@ -17,11 +16,15 @@ public sealed class TestServices : IAsyncDisposable
 
     public ManualClock Clock { get; }
 
-    private TestServices(string folder, ServiceProvider provider, ManualClock clock)
+    /// <summary>The database these services use (SQLite, or PostgreSQL under <see cref="TestDatabase.IsPostgres"/>).</summary>
+    public DatabaseOptions Database { get; }
+
+    private TestServices(string folder, ServiceProvider provider, ManualClock clock, DatabaseOptions database)
     {
         _folder = folder;
         _provider = provider;
         Clock = clock;
+        Database = database;
     }
 
     /// <param name="migration">Stop at this migration instead of the latest: a database as an earlier release left it.</param>
@@ -32,9 +35,13 @@ public sealed class TestServices : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("talkntalk-core-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddTalkNTalkCore(configuration, Path.Combine(folder, "talkntalk.db"));
+        var database = await TestDatabase.CreateAsync(folder, migrated: migration is null);
+        services.AddTalkNTalkCore(configuration, database);
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero));
         services.AddSingleton<TimeProvider>(clock);
+        // A database as an earlier release left it predates the key ring's table (its keys were files then).
+        if (migration is not null)
+            services.AddSingleton<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>(new Microsoft.AspNetCore.DataProtection.EphemeralDataProtectionProvider());
         configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
         if (migration is null)
@@ -42,10 +49,11 @@ public sealed class TestServices : IAsyncDisposable
         else
         {
             await using var db = await provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            if (db.Database.IsSqlite())
+                await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
             await db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migration);
         }
-        return new TestServices(folder, provider, clock);
+        return new TestServices(folder, provider, clock, database);
     }
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
@@ -75,7 +83,7 @@ public sealed class TestServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _provider.DisposeAsync();
-        SqliteConnection.ClearAllPools();
+        await TestDatabase.DropAsync(Database);
         try
         {
             Directory.Delete(_folder, recursive: true);

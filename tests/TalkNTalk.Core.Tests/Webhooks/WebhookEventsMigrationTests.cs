@@ -11,7 +11,7 @@ public sealed class WebhookEventsMigrationTests
 {
     private const string BeforeEventsV2 = "20261202043412_UserSessions";
 
-    [Fact]
+    [SqliteFact]
     public async Task Endpoints_subscribed_to_failures_keep_receiving_undelivered_messages_and_none_gets_cancellations_unasked()
     {
         await using var services = await TestServices.StartAsync(new(WebhookScenario.Settings), BeforeEventsV2);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Webhooks;
+using TalkNTalk.Core.Tests.Infrastructure;
 
 namespace TalkNTalk.Core.Tests.Webhooks;
 
@@ -51,7 +52,9 @@ public sealed class WebhookOutboxTests
         var before = (await scenario.DeliveriesAsync()).Count;
 
         await using var db = scenario.Services.NewDb();
-        var triggers = await db.Database.SqlQueryRaw<string>("SELECT name AS Value FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trg_messages_webhooks_%'").ToListAsync();
+        var triggers = await db.Database.SqlQueryRaw<string>(TestDatabase.IsPostgres
+            ? "SELECT tgname::text AS \"Value\" FROM pg_trigger WHERE tgname LIKE 'trg_messages_webhooks_%'"
+            : "SELECT name AS Value FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'trg_messages_webhooks_%'").ToListAsync();
         Assert.Equal(["trg_messages_webhooks_status"], triggers);
         // Writing a status that does not change, or one that is not an event, queues nothing.
         await db.Messages.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, m => m.Status));

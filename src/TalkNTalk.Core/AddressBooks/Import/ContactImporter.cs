@@ -171,20 +171,20 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
         public static async Task<Upserter> StartAsync(DbConnection connection, Guid organisationId, Guid addressBookId, DateTime now, CancellationToken ct)
         {
             var existing = await LoadExistingAsync(connection, addressBookId, ct);
-            var stamp = Sql.Text(now);
+            var stamp = now;
             var insert = Prepare(connection, """
                 INSERT INTO contacts (OrganisationId, AddressBookId, Mobile, Network, Email, TelegramChatId, SlackUserId, FirstName, LastName, CustomFields, Status, CreatedAt, UpdatedAt)
-                VALUES ($org, $book, $mobile, $network, $email, $telegram, $slack, $first, $last, $fields, 'Active', $now, $now)
+                VALUES (@org, @book, @mobile, @network, @email, @telegram, @slack, @first, @last, @fields, 'Active', @now, @now)
                 RETURNING Id
-                """, "$org", "$book", "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now");
+                """, "@org", "@book", "@mobile", "@network", "@email", "@telegram", "@slack", "@first", "@last", "@fields", "@now");
             var update = Prepare(connection, """
-                UPDATE contacts SET Mobile = $mobile, Network = $network, Email = $email, TelegramChatId = $telegram, SlackUserId = $slack,
-                    FirstName = $first, LastName = $last, CustomFields = $fields, UpdatedAt = $now WHERE Id = $id
-                """, "$mobile", "$network", "$email", "$telegram", "$slack", "$first", "$last", "$fields", "$now", "$id");
-            insert.Parameters["$org"].Value = Sql.Text(organisationId);
-            insert.Parameters["$book"].Value = Sql.Text(addressBookId);
-            insert.Parameters["$now"].Value = stamp;
-            update.Parameters["$now"].Value = stamp;
+                UPDATE contacts SET Mobile = @mobile, Network = @network, Email = @email, TelegramChatId = @telegram, SlackUserId = @slack,
+                    FirstName = @first, LastName = @last, CustomFields = @fields, UpdatedAt = @now WHERE Id = @id
+                """, "@mobile", "@network", "@email", "@telegram", "@slack", "@first", "@last", "@fields", "@now", "@id");
+            Sql.Set(insert, "@org", organisationId);
+            Sql.Set(insert, "@book", addressBookId);
+            insert.Parameters["@now"].Value = stamp;
+            update.Parameters["@now"].Value = stamp;
             return new Upserter(existing, insert, update);
         }
 
@@ -211,10 +211,10 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                     return new UpsertOutcome(UpsertKind.Unchanged, current.Id);
                 }
                 SetAddresses(_update, merged.Addresses);
-                Sql.Set(_update, "$first", merged.FirstName);
-                Sql.Set(_update, "$last", merged.LastName);
-                Sql.Set(_update, "$fields", merged.CustomFields);
-                _update.Parameters["$id"].Value = current.Id;
+                Sql.Set(_update, "@first", merged.FirstName);
+                Sql.Set(_update, "@last", merged.LastName);
+                Sql.Set(_update, "@fields", merged.CustomFields);
+                _update.Parameters["@id"].Value = current.Id;
                 await _update.ExecuteNonQueryAsync(ct);
                 Updated++;
                 // A later row may find the same contact by another of its addresses: it merges into what is stored now.
@@ -223,9 +223,9 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
                 return new UpsertOutcome(UpsertKind.Updated, current.Id);
             }
             SetAddresses(_insert, addresses);
-            Sql.Set(_insert, "$first", first);
-            Sql.Set(_insert, "$last", last);
-            Sql.Set(_insert, "$fields", ContactFields.Serialize(fields));
+            Sql.Set(_insert, "@first", first);
+            Sql.Set(_insert, "@last", last);
+            Sql.Set(_insert, "@fields", ContactFields.Serialize(fields));
             var id = Convert.ToInt64(await _insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
             Imported++;
             return new UpsertOutcome(UpsertKind.Created, id);
@@ -311,8 +311,8 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
     {
         var existing = new Dictionary<string, ExistingContact>(StringComparer.Ordinal);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT Id, Mobile, Network, Email, TelegramChatId, SlackUserId, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = $book";
-        Sql.Add(command, "$book", Sql.Text(addressBookId));
+        command.CommandText = "SELECT Id, Mobile, Network, Email, TelegramChatId, SlackUserId, FirstName, LastName, CustomFields FROM contacts WHERE AddressBookId = @book";
+        Sql.Add(command, "@book", addressBookId);
         await using var reader = await command.ExecuteReaderAsync(ct);
         string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
         while (await reader.ReadAsync(ct))
@@ -357,11 +357,11 @@ public sealed class ContactImporter(IDbContextFactory<TalkNTalkDbContext> dbFact
 
     private static void SetAddresses(DbCommand command, RowAddresses addresses)
     {
-        Sql.Set(command, "$mobile", addresses.Mobile);
-        Sql.Set(command, "$network", addresses.Network.ToString());
-        Sql.Set(command, "$email", addresses.Email);
-        Sql.Set(command, "$telegram", addresses.TelegramChatId);
-        Sql.Set(command, "$slack", addresses.SlackUserId);
+        Sql.Set(command, "@mobile", addresses.Mobile);
+        Sql.Set(command, "@network", addresses.Network.ToString());
+        Sql.Set(command, "@email", addresses.Email);
+        Sql.Set(command, "@telegram", addresses.TelegramChatId);
+        Sql.Set(command, "@slack", addresses.SlackUserId);
     }
 
     private sealed class RowProblem(string value, string message) : Exception(message)
