@@ -61,7 +61,7 @@ public sealed partial class CampaignService(
         var dueAt = DueAt(sender.Category, scheduled, now, options);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == request.OrganisationId, ct);
+        var wallet = await WalletRows.ForUpdate(db, request.OrganisationId).SingleAsync(ct);
         var cost = drafts.Sum(d => d.Cost);
         if (cost > wallet.Available)
         {

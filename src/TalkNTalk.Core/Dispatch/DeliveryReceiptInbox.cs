@@ -97,10 +97,10 @@ public sealed class DeliveryReceiptInbox(IDbContextFactory<TalkNTalkDbContext> d
         foreach (var receipt in batch.SelectMany(p => p.Receipts))
         {
             Sql.Set(insert, "@message", receipt.MessageId is { } id ? id : null);
-            insert.Parameters["@provider"].Value = (object?)receipt.ProviderMessageId ?? DBNull.Value;
-            insert.Parameters["@delivered"].Value = receipt.Delivered ? 1 : 0;
-            insert.Parameters["@code"].Value = (object?)receipt.ErrorCode ?? DBNull.Value;
-            insert.Parameters["@network"].Value = receipt.Network is { } network ? network.ToString() : DBNull.Value;
+            Sql.Set(insert, "@provider", receipt.ProviderMessageId);
+            Sql.Set(insert, "@delivered", receipt.Delivered);
+            Sql.Set(insert, "@code", receipt.ErrorCode);
+            Sql.Set(insert, "@network", receipt.Network?.ToString());
             Sql.Set(insert, "@at", receipt.At);
             await insert.ExecuteNonQueryAsync();
         }

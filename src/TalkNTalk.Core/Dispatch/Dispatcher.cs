@@ -369,7 +369,8 @@ public sealed class Dispatcher(
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
-        command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = @now, Status = 'Submitting', UpdatedAt = @now" : "UPDATE messages SET ClaimedAt = @now") + """
+        // On PostgreSQL the claimed rows are locked and rows another instance is claiming are passed over (ClaimRows).
+        command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = @now, Status = 'Submitting', UpdatedAt = @now" : "UPDATE messages SET ClaimedAt = @now") + $"""
 
             WHERE Id IN (
                 SELECT m.Id FROM campaigns c CROSS JOIN messages m
@@ -377,7 +378,7 @@ public sealed class Dispatcher(
                   AND (@window = 1 OR c.SenderCategory <> 'Promotional')
                   AND m.CampaignId = c.Id AND m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < @stale)
                   AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= @now)
-                LIMIT @limit)
+                LIMIT @limit {SqlDialect.Of(command.Connection!).ClaimRows("m")})
             RETURNING Id, CampaignId, OrganisationId, Address, SenderId, Body, Segments, Cost
             """;
         Sql.Add(command, "@now", now);

@@ -34,25 +34,27 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         if (due.Count == 0)
             return 0;
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        await using var sent = new Statement(connection, """
-            UPDATE messages SET Status = @status, DeliveredAt = CASE WHEN @delivered = 1 THEN max(@at, coalesce(SentAt, @at)) END,
-                ErrorCode = @code{1}, UpdatedAt = max(@at, coalesce(SentAt, @at))
-            WHERE {0} AND +Status = 'Sent'
+        var sql = SqlDialect.Of(connection);
+        var status = sql.Unindexed("Status");
+        await using var sent = new Statement(connection, $$"""
+            UPDATE messages SET Status = @status, DeliveredAt = CASE WHEN @delivered = 1 THEN {{sql.Greatest("@at", "coalesce(SentAt, @at)")}} END,
+                ErrorCode = @code{1}, UpdatedAt = {{sql.Greatest("@at", "coalesce(SentAt, @at)")}}
+            WHERE {0} AND {{status}} = 'Sent'
             RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
-        await using var unknown = new Statement(connection, """
-            UPDATE messages SET Status = @status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN @delivered = 1 THEN max(@at, UpdatedAt) END,
-                ErrorCode = @code{1}, UpdatedAt = max(@at, UpdatedAt)
-            WHERE {0} AND +Status = 'Unknown'
+        await using var unknown = new Statement(connection, $$"""
+            UPDATE messages SET Status = @status, SentAt = coalesce(SentAt, UpdatedAt), DeliveredAt = CASE WHEN @delivered = 1 THEN {{sql.Greatest("@at", "UpdatedAt")}} END,
+                ErrorCode = @code{1}, UpdatedAt = {{sql.Greatest("@at", "UpdatedAt")}}
+            WHERE {0} AND {{status}} = 'Unknown'
             RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
         // Only a non-delivery runs this: an e-mail was recorded delivered when the relay took it, and bounced since.
-        await using var bounced = new Statement(connection, """
-            UPDATE messages SET Status = @status, DeliveredAt = NULL, ErrorCode = @code, UpdatedAt = max(@at, UpdatedAt)
-            WHERE {0} AND +Status = 'Delivered' AND Channel = 'Email' AND @delivered = 0
+        await using var bounced = new Statement(connection, $$"""
+            UPDATE messages SET Status = @status, DeliveredAt = NULL, ErrorCode = @code, UpdatedAt = {{sql.Greatest("@at", "UpdatedAt")}}
+            WHERE {0} AND {{status}} = 'Delivered' AND Channel = 'Email' AND @delivered = 0
             RETURNING OrganisationId, CampaignId, Cost, Channel, Address
             """);
-        await using var status = new Statement(connection, "SELECT Status FROM messages WHERE {0}");
+        await using var current = new Statement(connection, "SELECT Status FROM messages WHERE {0}");
         await using var retry = Sql.Command(connection, "UPDATE delivery_inbox SET Attempts = Attempts + 1, RetryAt = @retry WHERE Id = @id");
 
         var money = new CampaignMoney();
@@ -62,7 +64,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
             var applied = await RunAsync(db, sent.For(receipt), receipt, touched, money: null, ct)
                           || await RunAsync(db, unknown.For(receipt), receipt, touched, money, ct)
                           || (!receipt.Delivered && await RunAsync(db, bounced.For(receipt), receipt, touched, money: null, ct));
-            if (!applied && receipt.Attempts < MaxAttempts && await IsAwaitingAnswerAsync(status.For(receipt), receipt, ct))
+            if (!applied && receipt.Attempts < MaxAttempts && await IsAwaitingAnswerAsync(current.For(receipt), receipt, ct))
             {
                 Sql.Set(retry, "@id", receipt.Id);
                 Sql.Set(retry, "@retry", now.AddSeconds(2 << receipt.Attempts));
@@ -76,8 +78,8 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         // Applied and dropped reports go in one statement, not one per report.
         await using (var delete = connection.CreateCommand())
         {
-            delete.CommandText = "DELETE FROM delivery_inbox WHERE Id IN (SELECT value FROM json_each(@ids))";
-            Sql.Add(delete, "@ids", System.Text.Json.JsonSerializer.Serialize(done));
+            delete.CommandText = $"DELETE FROM delivery_inbox WHERE {sql.InIdList("Id", "@ids")}";
+            Sql.Add(delete, "@ids", sql.IdList(done));
             await delete.ExecuteNonQueryAsync(ct);
         }
         await money.ApplyAsync(db, now, ct);
@@ -99,7 +101,7 @@ internal sealed class ReceiptApplier(IDbContextFactory<TalkNTalkDbContext> dbFac
         await using var reader = await read.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
             due.Add(new Due(reader.GetInt64(0), Sql.ReadNullableGuid(reader, 1), reader.IsDBNull(2) ? null : reader.GetString(2),
-                reader.GetInt64(3) == 1, reader.IsDBNull(4) ? null : reader.GetString(4), Sql.ReadTime(reader, 5), reader.GetInt32(6),
+                reader.GetBoolean(3), reader.IsDBNull(4) ? null : reader.GetString(4), Sql.ReadTime(reader, 5), reader.GetInt32(6),
                 reader.IsDBNull(7) ? null : reader.GetString(7)));
         return due;
     }

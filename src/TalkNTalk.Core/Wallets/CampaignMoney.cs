@@ -32,7 +32,7 @@ public sealed class CampaignMoney
     {
         foreach (var organisation in _sums.GroupBy(s => s.Key.Organisation))
         {
-            var wallet = await db.Wallets.SingleAsync(w => w.OrganisationId == organisation.Key, ct);
+            var wallet = await WalletRows.ForUpdate(db, organisation.Key).SingleAsync(ct);
             foreach (var ((_, campaign), (charge, refund)) in organisation)
             {
                 if (charge > 0)

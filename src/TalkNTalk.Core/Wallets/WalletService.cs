@@ -44,7 +44,8 @@ public sealed class WalletService(IDbContextFactory<TalkNTalkDbContext> dbFactor
         for (var attempt = 1; ; attempt++)
         {
             await using var db = await dbFactory.CreateDbContextAsync(ct);
-            var wallet = await db.Wallets.SingleOrDefaultAsync(w => w.OrganisationId == organisationId, ct)
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
+            var wallet = await WalletRows.ForUpdate(db, organisationId).SingleOrDefaultAsync(ct)
                 ?? throw DomainException.NotFound("Wallet");
             var entry = wallet.TopUp(amount, note, actor, clock.GetUtcNow().UtcDateTime);
             entry.Reference = reference;
@@ -52,6 +53,7 @@ public sealed class WalletService(IDbContextFactory<TalkNTalkDbContext> dbFactor
             try
             {
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
             }
             catch (DbUpdateConcurrencyException) when (attempt < MaxAttempts)
             {
@@ -92,18 +94,7 @@ public sealed class WalletService(IDbContextFactory<TalkNTalkDbContext> dbFactor
     {
         var zoneId = await db.Organisations.AsNoTracking().Where(o => o.Id == organisationId).Select(o => o.TimeZoneId).SingleOrDefaultAsync(ct);
         // The zone's offset today places each entry on its local day (exact for Nairobi and every zone without daylight saving).
-        var offset = $"{(int)OrganisationTime.Zone(zoneId).GetUtcOffset(DateTime.UtcNow).TotalMinutes:+0;-0} minutes";
-        var organisation = organisationId.ToString().ToUpperInvariant();
-        // SQLite takes the bare columns (balances, note, time) from the row with MAX(Id): the group's newest entry.
-        return db.Database.SqlQuery<LedgerRow>($"""
-            SELECT MAX("Id") AS "Id", "Kind", "Reference", "Note", "Actor", "CreatedAt", "AvailableAfter", "ReservedAfter",
-                   COUNT(*) AS "Entries", SUM(CAST(ROUND("Amount" * 100) AS INTEGER)) AS "Cents"
-            FROM "wallet_ledger"
-            WHERE "OrganisationId" = {organisation}
-            GROUP BY CASE WHEN "Reference" LIKE 'campaign:%' AND "Kind" <> 'TopUp'
-                          THEN "Reference" || '|' || "Kind" || '|' || date("CreatedAt", {offset})
-                          ELSE 'id:' || "Id" END
-            """);
+        return LedgerSql.Grouped(db, organisationId, (int)OrganisationTime.Zone(zoneId).GetUtcOffset(DateTime.UtcNow).TotalMinutes);
     }
 
     private static async Task<IReadOnlyDictionary<Guid, string>> CampaignNamesAsync(TalkNTalkDbContext db, Guid organisationId, IEnumerable<LedgerRow> rows, CancellationToken ct)
@@ -115,7 +106,7 @@ public sealed class WalletService(IDbContextFactory<TalkNTalkDbContext> dbFactor
             .Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
     }
 
-    private sealed class LedgerRow
+    internal sealed class LedgerRow
     {
         public long Id { get; init; }
         public string Kind { get; init; } = "";

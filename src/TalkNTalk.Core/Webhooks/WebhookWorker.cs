@@ -330,9 +330,9 @@ public sealed class WebhookWorker(
         // Held back, not attempted: the attempt count and the last answer stay as they were.
         await using var hold = db.Database.GetDbConnection().CreateCommand();
         // Only if nobody changed the row since it was read (a re-send asks for now).
-        hold.CommandText = """
+        hold.CommandText = $"""
             UPDATE webhook_deliveries SET NextAttemptAt = @next, LastError = coalesce(LastError, @error)
-            WHERE Id = @id AND Status = 'Pending' AND NextAttemptAt IS @was
+            WHERE Id = @id AND Status = 'Pending' AND {SqlDialect.Of(hold.Connection!).NullSafeEquals("NextAttemptAt", "@was")}
             """;
         Sql.Add(hold, "@next");
         Sql.Add(hold, "@id");
