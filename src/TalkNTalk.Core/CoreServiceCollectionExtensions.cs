@@ -51,6 +51,7 @@ public static class CoreServiceCollectionExtensions
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<WriteTurns>();
+        services.AddSingleton<DatabaseReadiness>();
         services.Configure<PricingOptions>(configuration.GetSection("Pricing"));
         services.Configure<BootstrapOptions>(configuration.GetSection("Bootstrap"));
         services.AddSingleton<MessagePricing>();

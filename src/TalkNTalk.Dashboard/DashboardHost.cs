@@ -14,6 +14,8 @@ using TalkNTalk.Dashboard.Shell;
 using TalkNTalk.Dashboard.Gateway;
 using TalkNTalk.Dashboard.Wallets;
 
+using TalkNTalk.Dashboard.Health;
+
 namespace TalkNTalk.Dashboard;
 
 /// <summary>Builds the web host: services in one place, the request pipeline in another.</summary>
@@ -103,7 +105,7 @@ public static class DashboardHost
         services.AddSingleton<ApiRouteTable>();
         services.AddOpenApi("v1", options => options.ShouldInclude = description => description.RelativePath?.StartsWith("v1/", StringComparison.Ordinal) == true);
         services.AddAntiforgery(antiforgery => antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest);
-        services.AddHealthChecks();
+        services.AddTalkNTalkHealthChecks();
         services.AddHostedService<StartupTasks>();
         services.AddSingleton<ImportReportStore>();
         services.AddSingleton<ExportProgressStore>();
@@ -118,6 +120,8 @@ public static class DashboardHost
         // First, so everything after sees the real scheme and client address.
         if (app.Services.GetRequiredService<ProxySettings>().Enabled)
             app.UseForwardedHeaders();
+        // Nothing but /healthz is served before the database is ready.
+        app.UseMiddleware<StartupGate>();
         // Routing next: the gateways' callbacks short-circuit here, with the client's real address but none of the rest.
         app.UseRouting();
         app.UseMiddleware<SecurityHeaders>();
@@ -146,7 +150,7 @@ public static class DashboardHost
         app.UseAntiforgery();
 
         app.MapStaticAssets();
-        app.MapHealthChecks("/healthz");
+        app.MapTalkNTalkHealth();
         app.MapAccountEndpoints();
         app.MapAddressBookDownloads();
         app.MapWalletDownloads();

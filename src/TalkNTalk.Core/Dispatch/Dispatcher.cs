@@ -42,6 +42,7 @@ public sealed class Dispatcher(
     CampaignNotifier campaignChanges,
     OrganisationCampaignsNotifier organisationChanges,
     WalletNotifier walletChanges,
+    DatabaseReadiness readiness,
     ILogger<Dispatcher> logger) : BackgroundService
 {
     private readonly ReceiptApplier _receipts = new(dbFactory, clock, logger);
@@ -69,6 +70,7 @@ public sealed class Dispatcher(
     {
         try
         {
+            await readiness.WaitAsync(stoppingToken);
             await RecoverAsync(stoppingToken);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -11,9 +11,16 @@ namespace TalkNTalk.Core.Providers;
 /// At start, has the simulator send the delivery reports it owed when the last process stopped, as a real network
 /// would once we are back: the simulator lives in our process, so its timers die with it.
 /// </summary>
-public sealed class SimulatedProviderRecovery(IDbContextFactory<TalkNTalkDbContext> dbFactory, ChannelGateways gateways, ILogger<SimulatedProviderRecovery> logger) : IHostedService
+public sealed class SimulatedProviderRecovery(IDbContextFactory<TalkNTalkDbContext> dbFactory, ChannelGateways gateways, DatabaseReadiness readiness,
+    ILogger<SimulatedProviderRecovery> logger) : BackgroundService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
+    {
+        await readiness.WaitAsync(cancellationToken);
+        await ResendOwedReportsAsync(cancellationToken);
+    }
+
+    public async Task ResendOwedReportsAsync(CancellationToken cancellationToken)
     {
         foreach (var channel in gateways.Channels)
         {
@@ -29,6 +36,4 @@ public sealed class SimulatedProviderRecovery(IDbContextFactory<TalkNTalkDbConte
                 logger.LogInformation("The simulated {Channel} provider sent again the {Count} delivery report(s) it owed", channel.ToDisplayName(), sent);
         }
     }
-
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -32,6 +32,7 @@ public sealed class WebhookWorker(
     WriteTurns turns,
     WebhookEndpointHolds holds,
     TimeProvider clock,
+    DatabaseReadiness readiness,
     ILogger<WebhookWorker> logger) : BackgroundService
 {
     public const string HttpClientName = "webhooks";
@@ -40,6 +41,14 @@ public sealed class WebhookWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await readiness.WaitAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -147,7 +156,9 @@ public sealed class WebhookWorker(
 
     // New outbox rows (from the trigger: never attempted, no NextAttemptAt) are read in id order after this cursor, so
     // that inserting them costs no index. Ids only grow: one writer at a time, and the newest row is never deleted
-    // (WebhookDeliveryIds). After a restart the cursor starts again before the oldest new row still waiting.
+    // (WebhookDeliveryIds). After a restart the cursor starts again before the oldest new row still waiting. On
+    // PostgreSQL, where transactions commit out of id order, the trigger makes a new row due at once instead, and the
+    // retries' query (NextAttemptAt's index) finds it.
     private long? _cursor;
 
     private async Task<(List<Due> Due, Dictionary<Guid, Target> Targets, long Cursor)> TakeDueAsync(CancellationToken ct)

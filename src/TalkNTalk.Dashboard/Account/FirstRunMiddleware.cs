@@ -11,13 +11,19 @@ public sealed class FirstRunMiddleware(RequestDelegate next, OrganisationSetup s
     {
         var path = context.Request.Path;
         var isSetup = path.Equals(SetupPath, StringComparison.OrdinalIgnoreCase);
+        // Only pages ask the database (so /healthz still answers when it is down).
+        if (!isSetup && !IsPage(path))
+        {
+            await next(context);
+            return;
+        }
         var complete = await setup.IsCompleteAsync(context.RequestAborted);
         if (isSetup && complete)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        if (!complete && !isSetup && IsPage(path))
+        if (!complete && !isSetup)
         {
             context.Response.Redirect(SetupPath);
             return;

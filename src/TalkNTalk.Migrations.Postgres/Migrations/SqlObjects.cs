@@ -4,7 +4,8 @@ namespace TalkNTalk.Migrations.Postgres.Migrations;
 /// PostgreSQL's twins of what SQLite's migrations create in raw SQL, because EF does not model them: the trigram index
 /// the message explorer's number search uses (SQLite: an FTS5 trigram table), the trigger that keeps
 /// <c>message_stats</c> in step with each status change, and the webhook outbox's trigger. Same rules, same
-/// transaction as the change that fires them.
+/// transaction as the change that fires them. One difference: a new delivery is due at once (NextAttemptAt set), because
+/// here transactions commit out of id order and WebhookWorker's id cursor alone could pass over a row committed late.
 /// </summary>
 internal static class SqlObjects
 {
@@ -39,7 +40,7 @@ internal static class SqlObjects
                 CASE NEW.channel WHEN 'Sms' THEN 'sms.' WHEN 'WhatsApp' THEN 'whatsapp.' WHEN 'Telegram' THEN 'telegram.' WHEN 'Email' THEN 'email.' ELSE 'slack.' END
                 || CASE NEW.status WHEN 'Sent' THEN 'sent' WHEN 'Delivered' THEN 'delivered' WHEN 'Undelivered' THEN 'undelivered'
                     WHEN 'Cancelled' THEN 'cancelled' ELSE 'failed' END,
-                NEW.id, NEW.status, NEW.updatedat, 'Pending', 0, NULL
+                NEW.id, NEW.status, NEW.updatedat, 'Pending', 0, NEW.updatedat
             FROM webhook_endpoints e
             WHERE e.organisationid = NEW.organisationid AND e.enabled
               AND (e.events & ((CASE NEW.status WHEN 'Sent' THEN 1 WHEN 'Delivered' THEN 2 WHEN 'Undelivered' THEN 8 WHEN 'Cancelled' THEN 16 ELSE 4 END)

@@ -204,7 +204,7 @@ public sealed class DispatchSafetyTests
         var first = await FirstSentAsync(services);
         await services.Get<IDeliveryReceiptSink>().PostAsync([new DeliveryReceipt(null, true, null, services.Clock.GetUtcNow().UtcDateTime, first)]);
         await new SimulatedProviderRecovery(services.Get<IDbContextFactory<TalkNTalk.Core.Data.TalkNTalkDbContext>>(), services.Get<ChannelGateways>(),
-            Microsoft.Extensions.Logging.Abstractions.NullLogger<SimulatedProviderRecovery>.Instance).StartAsync(default);
+            services.Get<TalkNTalk.Core.Data.DatabaseReadiness>(), Microsoft.Extensions.Logging.Abstractions.NullLogger<SimulatedProviderRecovery>.Instance).ResendOwedReportsAsync(default);
         var restarted = NewDispatcher(services, services.Get<SimulatedSmsProvider>());
         await restarted.RecoverAsync();
         await RunUntilIdleAsync(restarted);

@@ -205,7 +205,7 @@ public sealed class DispatcherTests
     internal static Dispatcher NewDispatcher(TestServices services, ChannelGateways gateways) => new(
         services.Get<IDbContextFactory<TalkNTalkDbContext>>(), gateways, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
         services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
-        services.Get<WalletNotifier>(), NullLogger<Dispatcher>.Instance);
+        services.Get<WalletNotifier>(), services.Get<DatabaseReadiness>(), NullLogger<Dispatcher>.Instance);
 
     /// <summary>Passes submissions to the real provider; after a number of them the process "dies": nothing answers again.</summary>
     internal sealed class DieAfter(IMessageProvider inner, int count) : IMessageProvider

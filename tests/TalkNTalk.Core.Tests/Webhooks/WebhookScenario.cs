@@ -39,7 +39,8 @@ public sealed class WebhookScenario : IAsyncDisposable
 
     /// <summary>A worker as a new process would start it: nothing in memory, everything from the database.</summary>
     public WebhookWorker NewWorker() => new(Services.Get<IDbContextFactory<TalkNTalkDbContext>>(), Services.Get<IHttpClientFactory>(), Services.Get<WebhookSecrets>(),
-        Services.Get<IOptions<WebhookOptions>>(), Services.Get<WebhookNotifier>(), Services.Get<DispatchActivity>(), Services.Get<WriteTurns>(), new WebhookEndpointHolds(), Services.Clock, NullLogger<WebhookWorker>.Instance);
+        Services.Get<IOptions<WebhookOptions>>(), Services.Get<WebhookNotifier>(), Services.Get<DispatchActivity>(), Services.Get<WriteTurns>(), new WebhookEndpointHolds(), Services.Clock,
+        Services.Get<DatabaseReadiness>(), NullLogger<WebhookWorker>.Instance);
 
     public static async Task<WebhookScenario> StartAsync(WebhookEvents events = WebhookEvents.All, Dictionary<string, string?>? settings = null)
     {
