@@ -16,6 +16,8 @@ public sealed class TestServices : IAsyncDisposable
 
     public ManualClock Clock { get; }
 
+    private bool _ownsDatabase;
+
     /// <summary>The database these services use (SQLite, or PostgreSQL under <see cref="TestDatabase.IsPostgres"/>).</summary>
     public DatabaseOptions Database { get; }
 
@@ -29,13 +31,15 @@ public sealed class TestServices : IAsyncDisposable
 
     /// <param name="migration">Stop at this migration instead of the latest: a database as an earlier release left it.</param>
     /// <param name="configure">Replaces services after Core's own (a recording stand-in for a door to the outside).</param>
+    /// <param name="sharing">Another instance's services whose database these share (two app instances on one
+    /// PostgreSQL): the database is neither created nor dropped by these.</param>
     public static async Task<TestServices> StartAsync(Dictionary<string, string?>? settings = null, string? migration = null,
-        Action<IServiceCollection>? configure = null)
+        Action<IServiceCollection>? configure = null, TestServices? sharing = null)
     {
         var folder = Directory.CreateTempSubdirectory("talkntalk-core-").FullName;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection().AddLogging();
-        var database = await TestDatabase.CreateAsync(folder, migrated: migration is null);
+        var database = sharing?.Database ?? await TestDatabase.CreateAsync(folder, migrated: migration is null);
         services.AddTalkNTalkCore(configuration, database);
         var clock = new ManualClock(new DateTimeOffset(2026, 11, 25, 6, 0, 0, TimeSpan.Zero));
         services.AddSingleton<TimeProvider>(clock);
@@ -53,7 +57,7 @@ public sealed class TestServices : IAsyncDisposable
                 await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
             await db.GetInfrastructure().GetRequiredService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>().MigrateAsync(migration);
         }
-        return new TestServices(folder, provider, clock, database);
+        return new TestServices(folder, provider, clock, database) { _ownsDatabase = sharing is null };
     }
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
@@ -83,7 +87,8 @@ public sealed class TestServices : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _provider.DisposeAsync();
-        await TestDatabase.DropAsync(Database);
+        if (_ownsDatabase)
+            await TestDatabase.DropAsync(Database);
         try
         {
             Directory.Delete(_folder, recursive: true);
