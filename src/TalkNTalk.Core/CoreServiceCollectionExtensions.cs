@@ -107,6 +107,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHttpClient(Channels.Telegram.TelegramBotProvider.HttpClientName).RemoveAllLoggers();
         services.AddHttpClient(Channels.Slack.SlackWebApiProvider.HttpClientName).RemoveAllLoggers();
         services.AddHttpClient(Channels.WhatsApp.WhatsAppCloudProvider.HttpClientName).RemoveAllLoggers();
+        services.Configure<Instances.InstanceOptions>(configuration.GetSection("Instances"));
+        services.AddSingleton<Instances.InstanceRegistry>();
         services.AddSingleton<Dispatcher>();
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());

@@ -26,6 +26,8 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
     /// <summary>The Data Protection key ring every instance shares (sign-in cookies, webhook secrets, bot tokens).</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
     public DbSet<InstallationSecret> InstallationSecrets => Set<InstallationSecret>();
+    public DbSet<Instances.AppInstance> AppInstances => Set<Instances.AppInstance>();
+    public DbSet<RateLimits.RateLimitHit> RateLimitHits => Set<RateLimits.RateLimitHit>();
 
     public DbSet<Organisation> Organisations => Set<Organisation>();
     public DbSet<Membership> Memberships => Set<Membership>();
@@ -316,6 +318,20 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
         });
 
         builder.Entity<DataProtectionKey>().ToTable("data_protection_keys");
+
+        builder.Entity<Instances.AppInstance>(x =>
+        {
+            x.ToTable("app_instances");
+            x.Property(i => i.Id).ValueGeneratedNever();
+            x.Property(i => i.Name).HasMaxLength(Instances.AppInstance.MaxNameLength);
+        });
+
+        builder.Entity<RateLimits.RateLimitHit>(x =>
+        {
+            x.ToTable("rate_limit_hits");
+            x.Property(h => h.Key).HasMaxLength(RateLimits.RateLimitHit.MaxKeyLength);
+            x.HasIndex(h => new { h.Key, h.At });
+        });
 
         builder.Entity<InstallationSecret>(x =>
         {

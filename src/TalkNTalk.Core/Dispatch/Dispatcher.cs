@@ -43,6 +43,7 @@ public sealed class Dispatcher(
     OrganisationCampaignsNotifier organisationChanges,
     WalletNotifier walletChanges,
     DatabaseReadiness readiness,
+    Instances.InstanceRegistry instances,
     ILogger<Dispatcher> logger) : BackgroundService
 {
     private readonly ReceiptApplier _receipts = new(dbFactory, clock, logger);
@@ -71,13 +72,27 @@ public sealed class Dispatcher(
         try
         {
             await readiness.WaitAsync(stoppingToken);
-            await RecoverAsync(stoppingToken);
+            // The database may be away for a moment (PostgreSQL restarting): nothing is claimed before this succeeds.
+            while (true)
+            {
+                try
+                {
+                    await RecoverAsync(stoppingToken);
+                    break;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Dispatcher start-up could not reach the database; retrying in 5 s");
+                    await Task.Delay(TimeSpan.FromSeconds(5), clock, stoppingToken);
+                }
+            }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             return;
         }
-        await Task.WhenAll(gateways.Channels.Select(c => SendLoopAsync(_lanes[c], stoppingToken)).Append(SettleLoopAsync(stoppingToken)));
+        await Task.WhenAll(gateways.Channels.Select(c => SendLoopAsync(_lanes[c], stoppingToken))
+            .Append(SettleLoopAsync(stoppingToken)).Append(InstanceLoopAsync(stoppingToken)));
         // The parts still in flight answer (or the grace runs out) and are recorded before the host goes.
         foreach (var lane in _lanes.Values)
         {
@@ -88,7 +103,39 @@ public sealed class Dispatcher(
             }
             catch (OperationCanceledException) when (_hardStop.IsCancellationRequested)
             {
-                // the grace ran out: the next process finds those messages where they were
+                // the grace ran out: the next instance finds those messages where they were
+            }
+        }
+        // Queued messages claimed and never handed over go back at once, and the others stop waiting for this instance.
+        try
+        {
+            await instances.LeaveAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not leave the instance list; another instance takes over after the lease");
+        }
+    }
+
+    // This instance's heartbeat, and the takeover of instances that stopped beating, for as long as the host runs.
+    private async Task InstanceLoopAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(instances.Heartbeat, clock, stoppingToken);
+                await instances.BeatAsync(stoppingToken);
+                if (await instances.TakeOverAsync(atStart: false, stoppingToken) is > 0 and var stranded)
+                    logger.LogWarning("{Count} message(s) were being handed to their provider by an instance that died: their outcome is unknown until their delivery reports arrive", stranded);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The instance heartbeat could not reach the database; retrying");
             }
         }
     }
@@ -172,19 +219,15 @@ public sealed class Dispatcher(
     /// </summary>
     public async Task RecoverAsync(CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         using var turn = await turns.TakeAsync(ct);
+        await instances.BeatAsync(ct);
+        var stranded = await instances.TakeOverAsync(atStart: true, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var stranded = await db.Messages.Where(m => m.Status == MessageStatus.Submitting)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Unknown).SetProperty(m => m.ClaimedAt, (DateTime?)null).SetProperty(m => m.UpdatedAt, now), ct);
-        // A queued message claimed by the last process was never handed over: it may be claimed again at once.
-        await db.Messages.Where(m => m.Status == MessageStatus.Queued && m.ClaimedAt != null)
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedAt, (DateTime?)null), ct);
-        // A report that waited for its message's answer waits no longer: that answer went with the last process, and
-        // the report is what settles the message now.
+        // A report that waited for its message's answer waits no longer: that answer may have gone with a dead instance,
+        // and the report is what settles the message now (one still awaited simply waits again).
         await db.DeliveryInbox.Where(r => r.RetryAt != null).ExecuteUpdateAsync(s => s.SetProperty(r => r.RetryAt, (DateTime?)null), ct);
         if (stranded > 0)
-            logger.LogWarning("{Count} message(s) were being handed to their provider when the last process stopped: their outcome is unknown until their delivery reports arrive", stranded);
+            logger.LogWarning("{Count} message(s) were being handed to their provider when their instance stopped: their outcome is unknown until their delivery reports arrive", stranded);
     }
 
     /// <summary>
@@ -372,19 +415,22 @@ public sealed class Dispatcher(
         await using var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
         // On PostgreSQL the claimed rows are locked and rows another instance is claiming are passed over (ClaimRows).
-        command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = @now, Status = 'Submitting', UpdatedAt = @now" : "UPDATE messages SET ClaimedAt = @now") + $"""
+        // A claim of an instance that is gone (its row taken away by InstanceRegistry.TakeOverAsync) is free again.
+        command.CommandText = (markSubmitting ? "UPDATE messages SET ClaimedAt = @now, ClaimedBy = @me, Status = 'Submitting', UpdatedAt = @now" : "UPDATE messages SET ClaimedAt = @now, ClaimedBy = @me") + $"""
 
             WHERE Id IN (
                 SELECT m.Id FROM campaigns c CROSS JOIN messages m
                 WHERE c.Status IN ('Queued', 'Running') AND c.Channel = @channel
                   AND (@window = 1 OR c.SenderCategory <> 'Promotional')
-                  AND m.CampaignId = c.Id AND m.Status = 'Queued' AND (m.ClaimedAt IS NULL OR m.ClaimedAt < @stale)
+                  AND m.CampaignId = c.Id AND m.Status = 'Queued'
+                  AND (m.ClaimedAt IS NULL OR m.ClaimedAt < @stale OR (m.ClaimedBy <> @me AND m.ClaimedBy NOT IN (SELECT Id FROM app_instances)))
                   AND (m.ScheduledAt IS NULL OR m.ScheduledAt <= @now)
                 LIMIT @limit {SqlDialect.Of(command.Connection!).ClaimRows("m")})
             RETURNING Id, CampaignId, OrganisationId, Address, SenderId, Body, Segments, Cost
             """;
         Sql.Add(command, "@now", now);
         Sql.Add(command, "@limit", Math.Max(1, limit));
+        Sql.Add(command, "@me", instances.Id);
         Sql.Add(command, "@channel", channel.ToString());
         // A message claimed by a part still in flight is not claimed again; a claim older than the lease is abandoned.
         Sql.Add(command, "@stale", now - CampaignCancellation.ClaimLease);

@@ -76,6 +76,9 @@ public sealed class OutboundMessage
     /// <summary>Set when the dispatcher takes the message for submission; a restart finds unfinished claims here.</summary>
     public DateTime? ClaimedAt { get; set; }
 
+    /// <summary>The app instance (<see cref="Instances.AppInstance"/>) whose dispatcher claimed it; with ClaimedAt.</summary>
+    public Guid? ClaimedBy { get; set; }
+
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public DateTime? SentAt { get; set; }

@@ -697,6 +697,32 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                     b.ToTable("delivery_inbox", (string)null);
                 });
 
+            modelBuilder.Entity("TalkNTalk.Core.Instances.AppInstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("name");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("seenat");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("startedat");
+
+                    b.HasKey("Id")
+                        .HasName("pk_app_instances");
+
+                    b.ToTable("app_instances", (string)null);
+                });
+
             modelBuilder.Entity("TalkNTalk.Core.Messages.MessageStat", b =>
                 {
                     b.Property<Guid>("CampaignId")
@@ -791,6 +817,10 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                     b.Property<DateTime?>("ClaimedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("claimedat");
+
+                    b.Property<Guid?>("ClaimedBy")
+                        .HasColumnType("uuid")
+                        .HasColumnName("claimedby");
 
                     b.Property<decimal>("Cost")
                         .HasPrecision(18, 2)
@@ -1003,6 +1033,34 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                         .HasName("pk_sms_gateway_settings");
 
                     b.ToTable("sms_gateway_settings", (string)null);
+                });
+
+            modelBuilder.Entity("TalkNTalk.Core.RateLimits.RateLimitHit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.HasKey("Id")
+                        .HasName("pk_rate_limit_hits");
+
+                    b.HasIndex("Key", "At")
+                        .HasDatabaseName("ix_rate_limit_hits_key_at");
+
+                    b.ToTable("rate_limit_hits", (string)null);
                 });
 
             modelBuilder.Entity("TalkNTalk.Core.SenderIds.SenderId", b =>

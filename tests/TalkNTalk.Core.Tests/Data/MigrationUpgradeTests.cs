@@ -18,7 +18,7 @@ namespace TalkNTalk.Core.Tests.Data;
 public sealed class MigrationUpgradeTests
 {
     private const string LastHandWrittenMigration = "20261125060000_Webhooks";
-    private static readonly string[] TablesAddedSince = ["delivery_inbox", "user_sessions", "sms_gateway_settings", "opt_outs", "whatsapp_templates", "data_protection_keys", "installation_secrets"];
+    private static readonly string[] TablesAddedSince = ["delivery_inbox", "user_sessions", "sms_gateway_settings", "opt_outs", "whatsapp_templates", "data_protection_keys", "installation_secrets", "app_instances", "rate_limit_hits"];
 
     // Columns renamed since then (the row keeps its value under the new name) and added since then (with the value
     // every old row must get).
@@ -38,6 +38,7 @@ public sealed class MigrationUpgradeTests
         [("sender_ids", "Channel")] = "Sms",
         [("sender_ids", "ProviderRef")] = "NULL",
         [("sender_ids", "Secret")] = "NULL",
+        [("messages", "ClaimedBy")] = "NULL",
         [("sender_ids", "VerificationTokenHash")] = "NULL",
         [("sender_ids", "VerificationSentAt")] = "NULL",
     };

@@ -205,7 +205,12 @@ public sealed class DispatcherTests
     internal static Dispatcher NewDispatcher(TestServices services, ChannelGateways gateways) => new(
         services.Get<IDbContextFactory<TalkNTalkDbContext>>(), gateways, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
         services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
-        services.Get<WalletNotifier>(), services.Get<DatabaseReadiness>(), NullLogger<Dispatcher>.Instance);
+        services.Get<WalletNotifier>(), services.Get<DatabaseReadiness>(), NewInstance(services), NullLogger<Dispatcher>.Instance);
+
+    /// <summary>A new process is a new instance: what an earlier dispatcher claimed is not its own.</summary>
+    internal static TalkNTalk.Core.Instances.InstanceRegistry NewInstance(TestServices services) => new(
+        services.Get<IDbContextFactory<TalkNTalkDbContext>>(), services.Clock, services.Get<IOptions<TalkNTalk.Core.Instances.InstanceOptions>>(),
+        NullLogger<TalkNTalk.Core.Instances.InstanceRegistry>.Instance);
 
     /// <summary>Passes submissions to the real provider; after a number of them the process "dies": nothing answers again.</summary>
     internal sealed class DieAfter(IMessageProvider inner, int count) : IMessageProvider

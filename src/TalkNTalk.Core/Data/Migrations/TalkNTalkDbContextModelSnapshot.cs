@@ -546,6 +546,27 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.ToTable("delivery_inbox", (string)null);
                 });
 
+            modelBuilder.Entity("TalkNTalk.Core.Instances.AppInstance", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("SeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("app_instances", (string)null);
+                });
+
             modelBuilder.Entity("TalkNTalk.Core.Messages.MessageStat", b =>
                 {
                     b.Property<Guid>("CampaignId")
@@ -621,6 +642,9 @@ namespace TalkNTalk.Core.Data.Migrations
                         .HasDefaultValue("Sms");
 
                     b.Property<DateTime?>("ClaimedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("ClaimedBy")
                         .HasColumnType("TEXT");
 
                     b.Property<decimal>("Cost")
@@ -790,6 +814,27 @@ namespace TalkNTalk.Core.Data.Migrations
                     b.HasKey("Id");
 
                     b.ToTable("sms_gateway_settings", (string)null);
+                });
+
+            modelBuilder.Entity("TalkNTalk.Core.RateLimits.RateLimitHit", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Key", "At");
+
+                    b.ToTable("rate_limit_hits", (string)null);
                 });
 
             modelBuilder.Entity("TalkNTalk.Core.SenderIds.SenderId", b =>

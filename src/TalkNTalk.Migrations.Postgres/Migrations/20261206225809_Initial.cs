@@ -13,6 +13,20 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
         protected override void Up(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.CreateTable(
+                name: "app_instances",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    name = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    startedat = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    seenat = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_app_instances", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "aspnetroles",
                 columns: table => new
                 {
@@ -134,6 +148,20 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_organisations", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "rate_limit_hits",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_rate_limit_hits", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -633,6 +661,7 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                     errordetail = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
                     scheduledat = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     claimedat = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
+                    claimedby = table.Column<Guid>(type: "uuid", nullable: true),
                     createdat = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     updatedat = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     sentat = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -820,6 +849,11 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_rate_limit_hits_key_at",
+                table: "rate_limit_hits",
+                columns: new[] { "key", "at" });
+
+            migrationBuilder.CreateIndex(
                 name: "ix_sender_ids_channel_providerref",
                 table: "sender_ids",
                 columns: new[] { "channel", "providerref" },
@@ -879,6 +913,9 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                 name: "api_keys");
 
             migrationBuilder.DropTable(
+                name: "app_instances");
+
+            migrationBuilder.DropTable(
                 name: "aspnetroleclaims");
 
             migrationBuilder.DropTable(
@@ -916,6 +953,9 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "opt_outs");
+
+            migrationBuilder.DropTable(
+                name: "rate_limit_hits");
 
             migrationBuilder.DropTable(
                 name: "sender_ids");
