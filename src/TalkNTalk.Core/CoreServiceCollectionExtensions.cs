@@ -136,6 +136,7 @@ public static class CoreServiceCollectionExtensions
             default:
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not one of Sqlite, Postgres.");
         }
+        LikeTranslation.AddTo(options);
     }
 
     public static void ConfigureDb(DbContextOptionsBuilder options, DatabaseOptions database) =>

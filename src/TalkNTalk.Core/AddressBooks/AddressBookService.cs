@@ -15,7 +15,7 @@ public sealed class AddressBookService(IDbContextFactory<TalkNTalkDbContext> dbF
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var query = db.AddressBooks.AsNoTracking().Where(b => b.OrganisationId == organisationId);
         if (!string.IsNullOrWhiteSpace(search))
-            query = query.Where(b => EF.Functions.Like(b.NormalizedName, Like.Contains(search.Trim().ToUpperInvariant()), Like.Escape));
+            query = query.Where(b => Like.Matches(b.NormalizedName, Like.Contains(search.Trim().ToUpperInvariant())));
         var total = await query.CountAsync(ct);
         var books = await query.OrderBy(b => b.NormalizedName).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 500)).ToListAsync(ct);
         var counts = await CountsAsync(db, books.Select(b => b.Id).ToList(), ct);

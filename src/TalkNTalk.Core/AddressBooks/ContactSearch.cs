@@ -8,9 +8,11 @@ namespace TalkNTalk.Core.AddressBooks;
 
 /// <summary>
 /// The text a contact search matches: names both ways round and custom field values, folded to lower case without
-/// accents, so "jose" finds "José" and "westlands" finds a contact whose branch is Westlands. SQLite has no accent
-/// folding of its own: <see cref="Interceptor"/> registers <c>tnt_contact_text</c> on every connection, a
-/// deterministic C# function evaluated in the same scan the LIKE search did before, with no extra column to keep in step.
+/// accents, so "jose" finds "José" and "westlands" finds a contact whose branch is Westlands. Queries call
+/// <see cref="Text"/>, mapped to the database function <c>tnt_contact_text</c>: SQLite has no accent folding of its own,
+/// so <see cref="Interceptor"/> registers this C# method under that name on every connection, a deterministic function
+/// evaluated in the same scan as the search, with no extra column to keep in step; PostgreSQL has the same function in
+/// SQL (TalkNTalk.Migrations.Postgres, <c>SqlObjects</c>).
 /// </summary>
 public static class ContactSearch
 {
@@ -27,7 +29,7 @@ public static class ContactSearch
         return folded.ToString().Normalize(NormalizationForm.FormC);
     }
 
-    /// <summary>"first last", "last first" and each custom field value, one per line, folded.</summary>
+    /// <summary>"first last", "last first" and each custom field value, one per line, folded. In a query, the database's <c>tnt_contact_text</c>.</summary>
     public static string Text(string? firstName, string? lastName, string? customFields)
     {
         var text = new StringBuilder();

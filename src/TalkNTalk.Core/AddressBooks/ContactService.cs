@@ -306,15 +306,16 @@ public sealed class ContactService(IDbContextFactory<TalkNTalkDbContext> dbFacto
             contacts = db.Contacts;
         else if (!search.Any(char.IsLetter) && !search.Contains('@') && PhoneNumber.DigitsForSearch(search) is { } digits)
         {
+            var number = Like.Contains(digits);
             var chat = Like.Contains(search.Replace(" ", "", StringComparison.Ordinal));
-            contacts = db.Contacts.Where(c => EF.Functions.Like(c.Mobile, Like.Contains(digits), Like.Escape) || EF.Functions.Like(c.TelegramChatId, chat, Like.Escape));
+            contacts = db.Contacts.Where(c => Like.Matches(c.Mobile, number) || Like.Matches(c.TelegramChatId, chat));
         }
         else
         {
-            var pattern = Like.Contains(ContactSearch.Fold(search));
+            var text = Like.Contains(ContactSearch.Fold(search));
             var address = Like.Contains(search);
-            contacts = db.Contacts.FromSql(
-                $"SELECT * FROM contacts WHERE tnt_contact_text(FirstName, LastName, CustomFields) LIKE {pattern} ESCAPE '\\' OR Email LIKE {address} ESCAPE '\\' OR SlackUserId LIKE {address} ESCAPE '\\'");
+            contacts = db.Contacts.Where(c => Like.Matches(ContactSearch.Text(c.FirstName, c.LastName, c.CustomFields), text)
+                || Like.Matches(c.Email, address) || Like.Matches(c.SlackUserId, address));
         }
         contacts = contacts.AsNoTracking().Where(c => c.AddressBookId == addressBookId);
         if (query.Status is { } status)

@@ -35,11 +35,7 @@ public sealed class RecipientResolver(IDbContextFactory<TalkNTalkDbContext> dbFa
         var connection = db.Database.GetDbConnection();
         var optedOut = await OptedOutAsync(connection, organisationId, channel, ct);
         var column = ContactAddressColumns.Of(channel);
-        await using (var cache = connection.CreateCommand())
-        {
-            cache.CommandText = "PRAGMA cache_size = -65536";
-            await cache.ExecuteNonQueryAsync(ct);
-        }
+        await SqlitePragmas.UseLargeCacheAsync(connection, ct);
 
         // Books in the order given, rows as the index yields them: the first row of a number wins.
         var seen = new HashSet<string>(StringComparer.Ordinal);

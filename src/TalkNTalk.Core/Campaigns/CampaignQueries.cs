@@ -65,7 +65,7 @@ public sealed class CampaignQueries(
         if (filter.To is { } to)
             query = query.Where(c => c.CreatedAt < to);
         if (!string.IsNullOrWhiteSpace(filter.Search))
-            query = query.Where(c => EF.Functions.Like(c.Name, Like.Contains(filter.Search.Trim()), Like.Escape));
+            query = query.Where(c => Like.Matches(c.Name, Like.Contains(filter.Search.Trim())));
         var total = await query.CountAsync(ct);
         var campaigns = await query.OrderByDescending(c => c.CreatedAt).Skip(Math.Max(0, skip)).Take(Math.Clamp(take, 1, 200)).ToListAsync(ct);
         var pending = await PendingCountsAsync(db, campaigns.Select(c => c.Id).ToList(), ct);

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace TalkNTalk.Core.Data;
@@ -24,6 +25,19 @@ internal sealed class SqlitePragmas : DbConnectionInterceptor
     {
         await using var command = Command(connection);
         await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// A 64 MB page cache on this connection, for a long read of one operation (a send's recipients, hundreds of
+    /// thousands of rows). SQLite only: PostgreSQL's cache is the server's, shared by every connection.
+    /// </summary>
+    public static async Task UseLargeCacheAsync(DbConnection connection, CancellationToken ct)
+    {
+        if (connection is not SqliteConnection)
+            return;
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA cache_size = -65536";
+        await command.ExecuteNonQueryAsync(ct);
     }
 
     private static DbCommand Command(DbConnection connection)

@@ -185,6 +185,9 @@ public sealed class TalkNTalkDbContext(DbContextOptions<TalkNTalkDbContext> opti
             // Organisation-wide opt-outs, checked when resolving recipients.
             c.HasIndex(x => new { x.OrganisationId, x.Status, x.Mobile });
         });
+        // The contact search's folded text: a C# function registered on each SQLite connection, a SQL function on PostgreSQL.
+        builder.HasDbFunction(typeof(ContactSearch).GetMethod(nameof(ContactSearch.Text))!)
+            .HasName(ContactSearch.FunctionName).IsNullable(false);
 
         builder.Entity<OptOut>(o =>
         {

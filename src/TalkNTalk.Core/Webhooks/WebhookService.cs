@@ -195,7 +195,7 @@ public sealed class WebhookService(
                 var digits = new string(search.Where(char.IsAsciiDigit).ToArray()).TrimStart('0'); // numbers are stored 2547…: no local 0
                 query = digits.Length > 0 && search.All(c => char.IsAsciiDigit(c) || c is ' ' or '-' or '+')
                     ? query.Where(x => x.Address != null && x.Address.Contains(digits))
-                    : query.Where(x => x.Address != null && EF.Functions.Like(x.Address, Like.Contains(search), Like.Escape));
+                    : query.Where(x => x.Address != null && Like.Matches(x.Address, Like.Contains(search)));
             }
         }
         // The log has no index by endpoint (outbox inserts stay cheap): counting stops at a bound.
