@@ -126,7 +126,7 @@ public sealed class CampaignQueries(
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var campaign = await FindAsync(db, organisationId, campaignId, ct);
         var span = (campaign.FinishedAt ?? clock.GetUtcNow().UtcDateTime) - (campaign.StartedAt ?? campaign.CreatedAt);
-        // Times are stored as sortable text: a prefix is a time bucket ("yyyy-MM-dd HH:mm" or "...:ss").
+        // A prefix of the time as sortable text is a time bucket ("yyyy-MM-dd HH:mm" or "...:ss"; ProgressBucketSql).
         var length = span > TimeSpan.FromMinutes(10) ? 16 : 19;
         var sent = await BucketsAsync(db, "SentAt", campaignId, length, ct);
         var delivered = await BucketsAsync(db, "DeliveredAt", campaignId, length, ct, "Status = 'Delivered'"); // an undelivered receipt has a time too
@@ -149,8 +149,9 @@ public sealed class CampaignQueries(
     private static async Task<Dictionary<string, int>> BucketsAsync(TalkNTalkDbContext db, string column, Guid campaignId, int length, CancellationToken ct, string condition = "1 = 1")
     {
         await db.Database.OpenConnectionAsync(ct);
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.CommandText = $"SELECT substr({column}, 1, @length), COUNT(*) FROM messages WHERE CampaignId = @campaign AND {column} IS NOT NULL AND {condition} GROUP BY 1";
+        var connection = db.Database.GetDbConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {ProgressBucketSql.For(connection).Bucket(column)}, COUNT(*) FROM messages WHERE CampaignId = @campaign AND {column} IS NOT NULL AND {condition} GROUP BY 1";
         Sql.Add(command, "@length", length);
         Sql.Add(command, "@campaign", campaignId);
         var buckets = new Dictionary<string, int>(StringComparer.Ordinal);

@@ -39,7 +39,8 @@ public sealed record MessageView(
 /// Finds messages among millions: newest (or oldest) first, any combination of filters, for the API and the explorer.
 /// Pages are picked from the covering explorer index before any row is read; totals come from <c>message_stats</c>
 /// unless a number is searched, in which case the trigram index narrows the rows first. Plain SQL, because the
-/// ordering by rowid and the FTS5 match are beyond what LINQ can say.
+/// ordering by rowid and the FTS5 match are beyond what LINQ can say; what differs between the engines is in
+/// <see cref="MessageSearchSql"/>.
 /// </summary>
 public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFactory)
 {
@@ -58,8 +59,9 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         await CheckCampaignAsync(db, organisationId, filter, ct);
         filter = await WithoutNeedlessChannelAsync(db, organisationId, filter, ct);
         var connection = await OpenAsync(db, ct);
+        var sql = MessageSearchSql.For(connection);
         await using var command = connection.CreateCommand();
-        if (Where(command, organisationId, filter) is not var (from, where))
+        if (Where(command, sql, organisationId, filter) is not var (from, where))
             return ([], 0);
 
         var total = await CountAsync(command, filter, from, where, ct);
@@ -67,11 +69,11 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         if (skip >= total)
             return ([], total);
 
-        // The page's rowids come from an index alone; only the rows shown are read.
-        var order = Order(filter);
+        // The page's keys come from an index alone; only the rows shown are read.
+        var order = sql.Order(filter.OldestFirst);
         command.CommandText = $"""
             SELECT {Columns} FROM messages
-            WHERE rowid IN (SELECT messages.rowid FROM {from} WHERE {where} ORDER BY {order} LIMIT @take OFFSET @skip)
+            WHERE {sql.Key} IN (SELECT messages.{sql.Key} FROM {from} WHERE {where} ORDER BY {order} LIMIT @take OFFSET @skip)
             ORDER BY {order};
             """;
         Sql.Add(command, "@take", Math.Clamp(take, 1, MaxPageSize));
@@ -87,7 +89,7 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         filter = await WithoutNeedlessChannelAsync(db, organisationId, filter, ct);
         var connection = await OpenAsync(db, ct);
         await using var command = connection.CreateCommand();
-        return Where(command, organisationId, filter) is var (from, where) ? await CountAsync(command, filter, from, where, ct) : 0;
+        return Where(command, MessageSearchSql.For(connection), organisationId, filter) is var (from, where) ? await CountAsync(command, filter, from, where, ct) : 0;
     }
 
     /// <summary>The sender IDs the organisation's messages were sent from, for filter lists.</summary>
@@ -113,10 +115,11 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
         await CheckCampaignAsync(db, organisationId, filter, ct);
         filter = await WithoutNeedlessChannelAsync(db, organisationId, filter, ct);
         var connection = await OpenAsync(db, ct);
+        var sql = MessageSearchSql.For(connection);
         await using var command = connection.CreateCommand();
-        if (Where(command, organisationId, filter) is not var (from, where))
+        if (Where(command, sql, organisationId, filter) is not var (from, where))
             yield break;
-        command.CommandText = $"SELECT {Qualified} FROM {from} WHERE {where} ORDER BY {Order(filter)};";
+        command.CommandText = $"SELECT {Qualified} FROM {from} WHERE {where} ORDER BY {sql.Order(filter.OldestFirst)};";
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (reader.Read())
             yield return Read(reader);
@@ -139,25 +142,9 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
     public async Task<MessageView?> GetAsync(Guid organisationId, Guid id, CancellationToken ct = default) =>
         (await GetManyAsync(organisationId, [id], ct)).SingleOrDefault();
 
-    private const string Messages = "messages";
-
-    private static string Order(MessageFilter filter) =>
-        filter.OldestFirst ? "messages.CreatedAt, messages.rowid" : "messages.CreatedAt DESC, messages.rowid DESC";
-
-    // Without statistics SQLite's planner guesses, and a wrong guess costs a hundredfold on a million rows (a campaign
-    // paged through the organisation's index, say). Each filter shape names the index that serves it, in order.
-    private static string IndexFor(MessageFilter filter) => filter switch
-    {
-        { CampaignId: not null } => "IX_messages_CampaignId_CreatedAt",
-        { Network: null, Source: null, SenderId: null or "", Channel: null } when filter.Status is not null => "IX_messages_OrganisationId_Status_CreatedAt",
-        { Status: null, Source: null, SenderId: null or "", Channel: null } when filter.Network is not null => "IX_messages_OrganisationId_Network_CreatedAt",
-        { Network: null, Source: null, SenderId: null or "", Channel: null } => "IX_messages_OrganisationId_CreatedAt",
-        _ => "IX_messages_Explorer",
-    };
-
     // The rows to read and the condition over them. The condition's filter columns are shared with message_stats,
     // which answers totals when no number is searched. Null when nothing can match.
-    private static (string From, string Where)? Where(DbCommand command, Guid organisationId, MessageFilter filter)
+    private static (string From, string Where)? Where(DbCommand command, MessageSearchSql sql, Guid organisationId, MessageFilter filter)
     {
         var clauses = new List<string> { "OrganisationId = @org" };
         Sql.Add(command, "@org", organisationId);
@@ -188,16 +175,12 @@ public sealed class MessageQueries(IDbContextFactory<TalkNTalkDbContext> dbFacto
                 "@sender", filter.SenderId.Trim().ToUpperInvariant());
         }
         if (string.IsNullOrWhiteSpace(filter.Address))
-            return ($"{Messages} INDEXED BY {IndexFor(filter)}", string.Join(" AND ", clauses));
+            return (sql.Rows(filter), string.Join(" AND ", clauses));
 
         if (SearchTerm(filter) is not { } term)
             return null;
-        Add("messages.Address LIKE @like ESCAPE '\\'", "@like", Like.Contains(term.Text));
-        if (term.Trigrams.Length < 3)
-            return (Messages, string.Join(" AND ", clauses)); // too short for trigrams, and matches most addresses anyway
-        // The trigram index finds the few rows first; only those are read and checked against the other filters.
-        Add("message_search MATCH @address", "@address", $"\"{term.Trigrams.Replace("\"", "\"\"", StringComparison.Ordinal)}\"");
-        return ("message_search CROSS JOIN messages ON messages.rowid = message_search.rowid", string.Join(" AND ", clauses));
+        var rows = sql.FindAddress(Add, term.Text, term.Trigrams);
+        return (rows, string.Join(" AND ", clauses));
     }
 
     // What LIKE confirms and what the trigram index is asked for; null when nothing can match.
