@@ -135,7 +135,7 @@ public sealed class DispatchSafetyTests
         var gateway = SmsGateway.Fixed(failing, 0, services.Clock, circuit);
         var dispatcher = NewDispatcher(services, gateway);
         var start = services.Clock.GetUtcNow().UtcDateTime;
-        (decimal, decimal) Wallet(TalkNTalk.Core.Data.TalkNTalkDbContext db) => db.Wallets.Select(w => ValueTuple.Create(w.Available, w.Reserved)).Single();
+        (decimal, decimal) Wallet(TalkNTalk.Core.Data.TalkNTalkDbContext db) => db.Wallets.Select(w => new { w.Available, w.Reserved }).AsEnumerable().Select(w => (w.Available, w.Reserved)).Single();
         (decimal, decimal) before;
         await using (var db = services.NewDb())
             before = Wallet(db);
