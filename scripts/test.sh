@@ -2,7 +2,8 @@
 # Runs every test of the solution: unit, API and real-browser tests.
 # Installs what is missing first, with apt-get: Debian's Chromium (driven by Playwright), curl, PHP's CLI with its curl
 # extension and Python's requests for the API's documented examples, and Kannel with its test fakesmsc for the SMS
-# gateway tests, and PostgreSQL, on which the Core suite runs a second time (Node.js is expected on the machine).
+# gateway tests, and PostgreSQL, on which the Core suite runs a second time and the E2E tests run several app instances
+# on one database (Node.js is expected on the machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,7 +41,8 @@ log=$(mktemp)
 trap 'rm -f "$log"; scripts/postgres.sh stop "$pgdir"' EXIT
 postgres=$(scripts/postgres.sh start "$pgdir")
 set +e
-dotnet test TalkNTalk.Dashboard.sln --no-build -nologo "$@" 2>&1 | tee "$log"
+# The E2E tests of several instances create a database each on the cluster (PostgresDatabase).
+TALKNTALK_E2E_POSTGRES="$postgres" dotnet test TalkNTalk.Dashboard.sln --no-build -nologo "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 # The whole Core suite again, on PostgreSQL: each test in a database of its own (TestDatabase).
 echo "Core tests on PostgreSQL ($postgres)"

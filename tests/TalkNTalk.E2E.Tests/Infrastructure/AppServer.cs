@@ -17,6 +17,9 @@ public sealed class AppServer : IAsyncDisposable
 
     public string BaseUrl { get; }
     public int Port => new Uri(BaseUrl).Port;
+
+    /// <summary>The app's process id: with the machine's name, how the instance names itself in <c>app_instances</c>.</summary>
+    public int ProcessId => _process.Id;
     public string DataFolder { get; }
     public string DatabasePath => Path.Combine(DataFolder, "talkntalk.db");
 
@@ -110,7 +113,7 @@ public sealed class AppServer : IAsyncDisposable
         throw new TimeoutException($"The app did not answer /healthz within 60 s:\n{Output}");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -152,6 +155,32 @@ public sealed class AppServer : IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         return System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("campaign_id").GetString()!;
+    }
+
+    /// <summary>POSTs a JSON body to the REST API with a key and checks the status; the answer.</summary>
+    public async Task<System.Text.Json.JsonElement> PostAsync(string key, string path, object body, HttpStatusCode expected)
+    {
+        using var http = ApiClient(key);
+        var response = await System.Net.Http.Json.HttpClientJsonExtensions.PostAsJsonAsync(http, path, body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{path}: {(int)response.StatusCode} {text}");
+        return System.Text.Json.JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>
+    /// An SMS campaign through the multi-channel API as a client system makes one: a new address book of the numbers
+    /// (the contacts API's 10,000 a call), then <c>POST /v1/campaigns/</c> to it from the bootstrap's sender ID; its id.
+    /// </summary>
+    public async Task<Guid> SendToNewBookAsync(string key, string name, IReadOnlyCollection<string> numbers, string message)
+    {
+        var book = await PostAsync(key, "/v1/address-books/", new { name = $"{name} recipients" }, HttpStatusCode.Created);
+        var bookId = book.GetProperty("id").GetString();
+        foreach (var chunk in numbers.Chunk(10_000))
+            await PostAsync(key, $"/v1/address-books/{bookId}/contacts/", new { contacts = chunk.Select(n => new { mobile = n }) }, HttpStatusCode.OK);
+        var campaign = await PostAsync(key, "/v1/campaigns/", new { name, channel = "sms", contact_list_id = bookId, sender_id = "ACMEKE", body = message },
+            HttpStatusCode.Created);
+        Assert.Equal(numbers.Count, campaign.GetProperty("recipients_count").GetInt32());
+        return Guid.Parse(campaign.GetProperty("id").GetString()!["cmp_".Length..]);
     }
 
     /// <summary>SIGKILL, as a crash or <c>kill -9</c> would: no shutdown code runs.</summary>
