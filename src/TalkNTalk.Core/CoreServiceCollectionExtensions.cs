@@ -113,6 +113,14 @@ public static class CoreServiceCollectionExtensions
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());
         services.AddTalkNTalkWebhooks(configuration);
+        // Several instances share a PostgreSQL database: what changes in one reaches the live pages and caches of the
+        // others through LISTEN/NOTIFY. SQLite has one instance, so no backplane and nothing to pay for one.
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            services.AddSingleton<ChangeBackplane>();
+            services.AddSingleton<PostgresBackplane>();
+            services.AddHostedService(sp => sp.GetRequiredService<PostgresBackplane>());
+        }
         // The key ring lives in the database, so sign-in cookies and webhook secrets survive a restart and every
         // instance on one database reads what another wrote.
         services.AddDataProtection()

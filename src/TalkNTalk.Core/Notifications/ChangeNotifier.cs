@@ -1,24 +1,43 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace TalkNTalk.Core.Notifications;
 
 /// <summary>
-/// In-process publish/subscribe keyed by an id (an organisation, a campaign). A publisher never waits on a
+/// Publish/subscribe keyed by an id (an organisation, a campaign). A publisher never waits on a
 /// subscriber: each subscription runs at most one callback at a time, and publishes that arrive meanwhile
 /// coalesce into a single re-run, so a slow browser circuit sees the latest state rather than a backlog.
 /// A subscription may ask for a minimum interval between runs (a page re-rendering a few times a second);
 /// the last change is never dropped, only delayed. A failing callback is logged and the subscription lives on.
+/// A notifier made with a <see cref="ChangeBackplane"/> also tells the other app instances on the database, whose
+/// subscribers it reaches the same way; without one (SQLite, one instance) it stays in this process.
 /// </summary>
-public class ChangeNotifier<TKey>(TimeProvider time, ILogger logger) where TKey : notnull
+public class ChangeNotifier<TKey> where TKey : notnull
 {
     private readonly ConcurrentDictionary<TKey, ConcurrentDictionary<Subscription, byte>> _subscribers = new();
-    private readonly TimeProvider _time = time;
-    private readonly ILogger _logger = logger;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly Action<string>? _toOtherInstances;
 
     public ChangeNotifier() : this(TimeProvider.System, NullLogger.Instance)
     {
+    }
+
+    public ChangeNotifier(TimeProvider time, ILogger logger)
+    {
+        _time = time;
+        _logger = logger;
+    }
+
+    /// <summary>A notifier whose changes also reach the other instances through <paramref name="backplane"/> (null: this process only).</summary>
+    /// <param name="topic">The notifier's name on the backplane, the same in every instance.</param>
+    /// <param name="parseKey">Reads a key back from its invariant text.</param>
+    protected ChangeNotifier(TimeProvider time, ILogger logger, ChangeBackplane? backplane, string topic, Func<string, TKey> parseKey)
+        : this(time, logger)
+    {
+        _toOtherInstances = backplane?.Join(topic, key => PublishHere(parseKey(key)), PublishEveryKeyHere);
     }
 
     /// <summary>Calls <paramref name="onChange"/> after changes to <paramref name="key"/> until the result is disposed,
@@ -30,13 +49,26 @@ public class ChangeNotifier<TKey>(TimeProvider time, ILogger logger) where TKey 
         return subscription;
     }
 
-    /// <summary>Signals a change; returns at once.</summary>
+    /// <summary>Signals a change here and, for a notifier on a backplane, in the other instances; returns at once.</summary>
     public void Publish(TKey key)
+    {
+        PublishHere(key);
+        _toOtherInstances?.Invoke(string.Create(CultureInfo.InvariantCulture, $"{key}"));
+    }
+
+    private void PublishHere(TKey key)
     {
         if (!_subscribers.TryGetValue(key, out var set))
             return;
         foreach (var subscription in set.Keys)
             subscription.Signal();
+    }
+
+    // After the backplane was away: every live view refreshes once, whatever it may have missed.
+    private void PublishEveryKeyHere()
+    {
+        foreach (var key in _subscribers.Keys)
+            PublishHere(key);
     }
 
     /// <summary>How many subscriptions are live for a key; lets tests prove pages unsubscribe.</summary>
@@ -122,10 +154,13 @@ public static class LiveUpdates
 }
 
 /// <summary>Organisation-wide changes the shell shows everywhere, such as the wallet balance in the header.</summary>
-public sealed class WalletNotifier(TimeProvider time, ILogger<WalletNotifier> logger) : ChangeNotifier<Guid>(time, logger);
+public sealed class WalletNotifier(TimeProvider time, ILogger<WalletNotifier> logger, ChangeBackplane? backplane = null)
+    : ChangeNotifier<Guid>(time, logger, backplane, "wallet", Guid.Parse);
 
 /// <summary>Progress of one campaign (counts, status), keyed by campaign id: detail pages subscribe.</summary>
-public sealed class CampaignNotifier(TimeProvider time, ILogger<CampaignNotifier> logger) : ChangeNotifier<Guid>(time, logger);
+public sealed class CampaignNotifier(TimeProvider time, ILogger<CampaignNotifier> logger, ChangeBackplane? backplane = null)
+    : ChangeNotifier<Guid>(time, logger, backplane, "campaign", Guid.Parse);
 
-/// <summary>Any campaign of an organisation changed, keyed by organisation id: lists and the monitor subscribe.</summary>
-public sealed class OrganisationCampaignsNotifier(TimeProvider time, ILogger<OrganisationCampaignsNotifier> logger) : ChangeNotifier<Guid>(time, logger);
+/// <summary>Any campaign of an organisation changed, keyed by organisation id: lists, the monitor and the hub subscribe.</summary>
+public sealed class OrganisationCampaignsNotifier(TimeProvider time, ILogger<OrganisationCampaignsNotifier> logger, ChangeBackplane? backplane = null)
+    : ChangeNotifier<Guid>(time, logger, backplane, "organisation-campaigns", Guid.Parse);

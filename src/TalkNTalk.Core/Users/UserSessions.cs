@@ -15,10 +15,10 @@ public sealed class SessionNotifier(TimeProvider time, Microsoft.Extensions.Logg
 /// <summary>
 /// The server-side record of sign-in sessions (<see cref="UserSession"/>). Every cookie request asks
 /// <see cref="IsActiveAsync"/>; a positive answer is cached for <see cref="CacheFor"/>, so a busy browser costs one
-/// look-up every few seconds, and ending a session in this process drops it from the cache at once. Another process
-/// (scale-out) sees the end within <see cref="CacheFor"/>.
+/// look-up every few seconds, and ending a session drops it from the cache at once and signs its circuits out
+/// (<see cref="SessionNotifier"/>), in this process and, through the backplane, in every other instance on the database.
 /// </summary>
-public sealed class UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, SessionNotifier notifier)
+public sealed class UserSessions
 {
     /// <summary>A session unseen for this long is over (the sign-in cookie's own sliding lifetime is the same).</summary>
     public static readonly TimeSpan IdleLifetime = TimeSpan.FromHours(12);
@@ -27,15 +27,28 @@ public sealed class UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory
     public static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
 
     private static readonly TimeSpan TouchEvery = TimeSpan.FromMinutes(1);
+    private readonly IDbContextFactory<TalkNTalkDbContext> _dbFactory;
+    private readonly TimeProvider _clock;
+    private readonly SessionNotifier _notifier;
     private readonly ConcurrentDictionary<Guid, (string UserId, DateTimeOffset Until)> _confirmed = new();
+    private readonly Action<string>? _toOtherInstances;
     private long _nextSweepTicks;
+
+    public UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory, TimeProvider clock, SessionNotifier notifier, ChangeBackplane? backplane = null)
+    {
+        _dbFactory = dbFactory;
+        _clock = clock;
+        _notifier = notifier;
+        // After the backplane was away, confirmations are asked again rather than trusted (circuits re-check within a minute).
+        _toOtherInstances = backplane?.Join("session-ended", id => ForgetHere(Guid.Parse(id)), _confirmed.Clear);
+    }
 
     /// <summary>Records a new session for a user who just signed in and returns its id (for the cookie).</summary>
     public async Task<Guid> StartAsync(string userId, string? userAgent, string? ipAddress, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
+        var now = _clock.GetUtcNow().UtcDateTime;
         var expired = now - IdleLifetime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         // Sessions whose cookies have run out are of no use to anyone: tidy the user's list as they sign in.
         await db.UserSessions.Where(s => s.UserId == userId && s.LastSeenAt < expired).ExecuteDeleteAsync(ct);
         var session = new UserSession
@@ -57,10 +70,10 @@ public sealed class UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory
     /// </summary>
     public async Task<bool> IsActiveAsync(Guid sessionId, string userId, string? userAgent = null, string? ipAddress = null, CancellationToken ct = default)
     {
-        var now = clock.GetUtcNow();
+        var now = _clock.GetUtcNow();
         if (_confirmed.TryGetValue(sessionId, out var confirmed) && confirmed.UserId == userId && confirmed.Until > now)
             return true;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var session = await db.UserSessions.SingleOrDefaultAsync(s => s.Id == sessionId && s.UserId == userId, ct);
         if (session is null || session.LastSeenAt < now.UtcDateTime - IdleLifetime)
         {
@@ -82,8 +95,8 @@ public sealed class UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory
     /// <summary>The user's live sessions, most recently seen first.</summary>
     public async Task<IReadOnlyList<SessionView>> ListAsync(string userId, CancellationToken ct = default)
     {
-        var since = clock.GetUtcNow().UtcDateTime - IdleLifetime;
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var since = _clock.GetUtcNow().UtcDateTime - IdleLifetime;
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var rows = await db.UserSessions.AsNoTracking()
             .Where(s => s.UserId == userId && s.LastSeenAt >= since)
             .OrderByDescending(s => s.LastSeenAt)
@@ -94,7 +107,7 @@ public sealed class UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory
     /// <summary>Ends one of the user's sessions (signing out, or ending it from another browser). Another user's is "not found".</summary>
     public async Task EndAsync(string userId, Guid sessionId, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var deleted = await db.UserSessions.Where(s => s.Id == sessionId && s.UserId == userId).ExecuteDeleteAsync(ct);
         Forget([sessionId]);
         if (deleted == 0)
@@ -104,7 +117,7 @@ public sealed class UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory
     /// <summary>Ends every session of the user except <paramref name="keep"/> (the browser that asked); returns how many ended.</summary>
     public async Task<int> EndAllAsync(string userId, Guid? keep = null, CancellationToken ct = default)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var db = await _dbFactory.CreateDbContextAsync(ct);
         var ids = await db.UserSessions.Where(s => s.UserId == userId && s.Id != keep).Select(s => s.Id).ToListAsync(ct);
         if (ids.Count == 0)
             return 0;
@@ -117,9 +130,15 @@ public sealed class UserSessions(IDbContextFactory<TalkNTalkDbContext> dbFactory
     {
         foreach (var id in ids)
         {
-            _confirmed.TryRemove(id, out _);
-            notifier.Publish(id);
+            ForgetHere(id);
+            _toOtherInstances?.Invoke(id.ToString());
         }
+    }
+
+    private void ForgetHere(Guid id)
+    {
+        _confirmed.TryRemove(id, out _);
+        _notifier.Publish(id);
     }
 
     // Drops cache entries of sessions nobody used lately, at most once a minute.

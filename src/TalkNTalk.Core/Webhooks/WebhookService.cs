@@ -258,4 +258,5 @@ public sealed class WebhookService(
 }
 
 /// <summary>An organisation's webhook endpoints or deliveries changed, keyed by organisation id: the admin page and the failure notice subscribe.</summary>
-public sealed class WebhookNotifier(TimeProvider time, Microsoft.Extensions.Logging.ILogger<WebhookNotifier> logger) : Notifications.ChangeNotifier<Guid>(time, logger);
+public sealed class WebhookNotifier(TimeProvider time, Microsoft.Extensions.Logging.ILogger<WebhookNotifier> logger, Notifications.ChangeBackplane? backplane = null)
+    : Notifications.ChangeNotifier<Guid>(time, logger, backplane, "webhooks", Guid.Parse);

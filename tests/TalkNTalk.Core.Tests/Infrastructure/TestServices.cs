@@ -62,6 +62,9 @@ public sealed class TestServices : IAsyncDisposable
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
+    /// <summary>The service, or null when these services have none (one registered only on some engines).</summary>
+    public T? TryGet<T>() where T : class => _provider.GetService<T>();
+
     public TalkNTalkDbContext NewDb() => Get<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContext();
 
     /// <summary>Creates an organisation with an admin (admin@{slug}.co.ke) and an approved default sender ID.</summary>
