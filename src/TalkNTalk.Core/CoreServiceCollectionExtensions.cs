@@ -109,6 +109,8 @@ public static class CoreServiceCollectionExtensions
         services.AddHttpClient(Channels.WhatsApp.WhatsAppCloudProvider.HttpClientName).RemoveAllLoggers();
         services.Configure<Instances.InstanceOptions>(configuration.GetSection("Instances"));
         services.AddSingleton<Instances.InstanceRegistry>();
+        // Chosen once: in this process on SQLite (one instance), in the database on PostgreSQL (every instance counts).
+        services.AddSingleton(sp => RateLimits.RateLimitStore.Create(sp, database.Provider));
         services.AddSingleton<Dispatcher>();
         services.AddHostedService<SimulatedProviderRecovery>();
         services.AddHostedService(sp => sp.GetRequiredService<Dispatcher>());

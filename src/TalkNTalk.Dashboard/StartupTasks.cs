@@ -44,12 +44,15 @@ public sealed class StartupTasks(
 
     private async Task PrepareAsync(CancellationToken ct)
     {
+        string? lastAttempt = null;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                readiness.Migrating();
+                readiness.Migrating(lastAttempt);
                 await DatabaseInitializer.MigrateAsync(dbFactory, ct);
+                if (DatabaseInitializer.StaleLockRemoved)
+                    logger.LogWarning("Removed the migration lock a process left in the SQLite file when it stopped while migrating");
                 // Settings saved in Admin › SMS gateway take the place of configuration's Sms section.
                 if (await gatewaySettings.ApplyStoredAsync(ct))
                     logger.LogInformation("SMS gateway: using the settings saved in the dashboard");
@@ -61,8 +64,11 @@ public sealed class StartupTasks(
             }
             catch (Exception e) when (!ct.IsCancellationRequested && IsUnreachable(e))
             {
-                var why = $"Cannot reach the {database.Provider} database: {Reason(e)} Retrying every {RetryEvery.TotalSeconds:0} s (attempt {attempt}).";
+                var why = e is MigrationLockTimeoutException
+                    ? $"Waiting to migrate: {e.Message} Retrying every {RetryEvery.TotalSeconds:0} s (attempt {attempt})."
+                    : $"Cannot reach the {database.Provider} database: {Reason(e)} Retrying every {RetryEvery.TotalSeconds:0} s (attempt {attempt}).";
                 readiness.Unavailable(why);
+                lastAttempt = why;
                 logger.LogError("{Why}", why);
                 await Task.Delay(RetryEvery, ct);
             }

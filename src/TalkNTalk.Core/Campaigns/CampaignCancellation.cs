@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using TalkNTalk.Core.Data;
 using TalkNTalk.Core.Messages;
 using TalkNTalk.Core.Wallets;
@@ -18,16 +19,35 @@ public static class CampaignCancellation
     /// <summary>Cancels the campaign's waiting messages, adding their refund to <paramref name="money"/>; in the caller's transaction.</summary>
     public static async Task<int> CancelWaitingAsync(TalkNTalkDbContext db, Guid organisationId, Guid campaignId, CampaignMoney money, DateTime now, CancellationToken ct)
     {
-        var staleClaim = now - ClaimLease;
-        var waiting = db.Messages.Where(m => m.CampaignId == campaignId
-            && (m.Status == MessageStatus.Held || (m.Status == MessageStatus.Queued && (m.ClaimedAt == null || m.ClaimedAt < staleClaim))));
-        var costs = await waiting.Select(m => m.Cost).ToListAsync(ct);
-        var cancelled = await waiting.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Cancelled).SetProperty(m => m.UpdatedAt, now), ct);
+        // The refund is the cost of the rows this statement changed (RETURNING), never of rows read before it: on
+        // PostgreSQL another instance may claim some in between, and those are not cancelled.
+        var costs = await UpdateReturningCostsAsync(db, """
+            UPDATE messages SET Status = 'Cancelled', UpdatedAt = @now
+            WHERE CampaignId = @campaign AND (Status = 'Held' OR (Status = 'Queued' AND (ClaimedAt IS NULL OR ClaimedAt < @stale)))
+            RETURNING Cost
+            """, campaignId, now, ct);
         money.Refund(organisationId, campaignId, costs.Sum());
-        return cancelled;
+        return costs.Count;
     }
 
-    /// <summary>Messages of the campaign a dispatcher holds now: claimed within the lease, or being handed over.</summary>
+    /// <summary>Runs an UPDATE of one campaign's messages (<c>@campaign</c>, <c>@now</c>, <c>@stale</c>) in the context's transaction and returns the costs of the rows it changed.</summary>
+    internal static async Task<List<decimal>> UpdateReturningCostsAsync(TalkNTalkDbContext db, string sql, Guid campaignId, DateTime now, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        await using var command = Sql.Command(db.Database.GetDbConnection(), sql);
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        Sql.Set(command, "@campaign", campaignId);
+        if (command.Parameters.Contains("@now"))
+            Sql.Set(command, "@now", now);
+        if (command.Parameters.Contains("@stale"))
+            Sql.Set(command, "@stale", now - ClaimLease);
+        var costs = new List<decimal>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            costs.Add(Sql.ReadDecimal(reader, 0));
+        return costs;
+    }
+
     public static Task<int> InFlightAsync(TalkNTalkDbContext db, Guid campaignId, DateTime now, CancellationToken ct)
     {
         var staleClaim = now - ClaimLease;

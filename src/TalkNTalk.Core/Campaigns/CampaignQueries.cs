@@ -207,12 +207,13 @@ public sealed class CampaignQueries(
         var campaign = await FindAsync(db, organisationId, id, ct);
         if (CampaignStateMachine.IsFinished(campaign.Status))
             throw new DomainException("invalid_transition", $"This campaign is already {campaign.Status.ToString().ToLowerInvariant()}: there is nothing left to cancel.");
-        CampaignStateMachine.Move(campaign, CampaignStatus.Cancelled, now);
-        await db.SaveChangesAsync(ct);
+        // Rows are locked in the dispatcher's recording order (messages, wallet, campaign), so the two never deadlock
+        // on PostgreSQL; the campaign's move is written last, in the same transaction.
         var money = new CampaignMoney();
         var cancelled = await CampaignCancellation.CancelWaitingAsync(db, organisationId, id, money, now, ct);
         var inFlight = await CampaignCancellation.InFlightAsync(db, id, now, ct);
         await money.ApplyAsync(db, now, ct);
+        CampaignStateMachine.Move(campaign, CampaignStatus.Cancelled, now);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         walletChanges.Publish(organisationId);
@@ -244,9 +245,14 @@ public sealed class CampaignQueries(
         }
         else
         {
-            var costs = await unknown.Select(m => m.Cost).ToListAsync(ct);
-            settled = await unknown.ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Failed).SetProperty(m => m.ErrorCode, "outcome_unknown")
-                .SetProperty(m => m.ErrorDetail, "Marked failed by an admin: the SMS provider's answer was lost.").SetProperty(m => m.UpdatedAt, now), ct);
+            // Refunds what this statement failed (RETURNING): a report may settle one of them meanwhile.
+            var costs = await CampaignCancellation.UpdateReturningCostsAsync(db, """
+                UPDATE messages SET Status = 'Failed', ErrorCode = 'outcome_unknown',
+                    ErrorDetail = 'Marked failed by an admin: the SMS provider''s answer was lost.', UpdatedAt = @now
+                WHERE CampaignId = @campaign AND Status = 'Unknown'
+                RETURNING Cost
+                """, id, now, ct);
+            settled = costs.Count;
             var money = new CampaignMoney();
             money.Refund(organisationId, id, costs.Sum());
             await money.ApplyAsync(db, now, ct);

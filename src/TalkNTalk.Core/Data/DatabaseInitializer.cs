@@ -16,7 +16,7 @@ public static class DatabaseInitializer
         await using var db = await factory.CreateDbContextAsync(ct);
         if (!db.Database.IsSqlite())
         {
-            await db.Database.MigrateAsync(ct);
+            await MigratePostgresAsync(db, ct);
             return;
         }
         var path = db.Database.GetDbConnection().DataSource;
@@ -25,9 +25,49 @@ public static class DatabaseInitializer
             Directory.CreateDirectory(folder);
         // WAL is a property of the file: set once, it stays for every later connection.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        // EF's SQLite lock is a row that a process killed while migrating leaves behind, and EF would wait for it forever.
+        // One process uses a SQLite file, so a row found at start is such a leftover.
+        if (await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS Value FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'").SingleAsync(ct) > 0
+            && await db.Database.ExecuteSqlRawAsync("DELETE FROM __EFMigrationsLock", ct) > 0)
+            StaleLockRemoved = true;
         await db.Database.MigrateAsync(ct);
         if (!string.IsNullOrEmpty(folder))
             await TakeOverKeyFilesAsync(db, Path.Combine(folder, "keys"), ct);
+    }
+
+    /// <summary>Set when start-up found SQLite's migration lock left by a process that died while migrating, and removed it.</summary>
+    public static bool StaleLockRemoved { get; private set; }
+
+    /// <summary>How long an instance waits for the migration lock before saying who holds it and trying again.</summary>
+    public static readonly TimeSpan MigrationLockWait = TimeSpan.FromSeconds(30);
+
+    // EF locks the history table for the migrations; a session that dies releases it, but a machine that vanished holds
+    // it until PostgreSQL notices the connection is gone. So the wait is bounded, and what it waited for is named.
+    private static async Task MigratePostgresAsync(TalkNTalkDbContext db, CancellationToken ct)
+    {
+        await db.Database.OpenConnectionAsync(ct);
+        await db.Database.ExecuteSqlRawAsync("SET lock_timeout = '30s'", ct); // MigrationLockWait
+        try
+        {
+            await db.Database.MigrateAsync(ct);
+        }
+        catch (Npgsql.PostgresException e) when (e.SqlState == Npgsql.PostgresErrorCodes.LockNotAvailable)
+        {
+            var holder = await db.Database.SqlQueryRaw<string>("""
+                SELECT format('session %s from %s (%s) since %s', a.pid, coalesce(host(a.client_addr), 'a local socket'),
+                              coalesce(nullif(a.application_name, ''), 'no name'), to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS TZ')) AS "Value"
+                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+                WHERE l.relation = '"__EFMigrationsHistory"'::regclass AND l.granted AND a.pid <> pg_backend_pid()
+                LIMIT 1
+                """).FirstOrDefaultAsync(CancellationToken.None);
+            throw new MigrationLockTimeoutException(holder is null
+                ? $"Another instance held the migration lock for {MigrationLockWait.TotalSeconds:0} s."
+                : $"Another instance holds the migration lock: {holder}. If that instance is gone, end its session with SELECT pg_terminate_backend(pid).", e);
+        }
+        finally
+        {
+            await db.Database.ExecuteSqlRawAsync("RESET lock_timeout", CancellationToken.None);
+        }
     }
 
     /// <summary>Where releases on one machine kept the Data Protection keys and the SMS callback key: beside the SQLite file.</summary>
@@ -51,3 +91,6 @@ public static class DatabaseInitializer
         await db.SaveChangesAsync(ct);
     }
 }
+
+/// <summary>Start-up waited <see cref="DatabaseInitializer.MigrationLockWait"/> for another instance's migration lock; it tries again.</summary>
+public sealed class MigrationLockTimeoutException(string message, Exception inner) : TimeoutException(message, inner);

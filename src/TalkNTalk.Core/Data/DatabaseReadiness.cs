@@ -23,7 +23,9 @@ public sealed class DatabaseReadiness
         _detail = "Starting.";
     }
 
-    public void Migrating() => _detail = "Migrating the database.";
+    /// <param name="lastAttempt">What stopped the previous attempt, if there was one.</param>
+    public void Migrating(string? lastAttempt = null) =>
+        _detail = lastAttempt is null ? "Migrating the database." : $"Migrating the database. The last attempt: {lastAttempt}";
 
     public void Unavailable(string why) => _detail = why;
 

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using TalkNTalk.Core.Dispatch;
+using TalkNTalk.Core.Messages;
 
 namespace TalkNTalk.Core.Data;
 
@@ -19,6 +20,14 @@ internal static class PostgresModel
     {
         // delivery_inbox's id is SQLite's rowid (given on insert); here a sequence gives it.
         builder.Entity<InboxReceipt>().Property(x => x.Id).ValueGeneratedOnAdd().UseIdentityByDefaultColumn();
+
+        // The explorer pages by (CreatedAt, rowid) on SQLite, where the rowid is in every index; here by (CreatedAt, Id),
+        // so the narrow index carries the Id: deep pages read the index alone.
+        var messages = builder.Entity<OutboundMessage>();
+        messages.Metadata.RemoveIndex(messages.Metadata.FindIndex([
+            messages.Metadata.FindProperty(nameof(OutboundMessage.OrganisationId))!,
+            messages.Metadata.FindProperty(nameof(OutboundMessage.CreatedAt))!])!);
+        messages.HasIndex(x => new { x.OrganisationId, x.CreatedAt, x.Id });
 
         foreach (var entity in builder.Model.GetEntityTypes())
         {

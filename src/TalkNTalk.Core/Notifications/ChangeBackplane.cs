@@ -11,15 +11,15 @@ namespace TalkNTalk.Core.Notifications;
 /// <see cref="PostgresBackplane"/> carries them over. Registered only on PostgreSQL: on SQLite there is one instance,
 /// participants get no backplane and publish in their own process only.
 /// </summary>
-public sealed class ChangeBackplane(ILogger<ChangeBackplane> logger)
+public sealed class ChangeBackplane(Instances.InstanceRegistry instance, ILogger<ChangeBackplane> logger)
 {
     private readonly Dictionary<string, Participant> _topics = [];
     private readonly Lock _gate = new();
     private HashSet<BackplaneChange> _pending = [];
     private readonly Channel<byte> _waiting = Channel.CreateBounded<byte>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
-    /// <summary>This process among the instances: it ignores what it sent itself.</summary>
-    public Guid InstanceId { get; } = Guid.NewGuid();
+    /// <summary>This process among the instances (<see cref="Instances.InstanceRegistry"/>): it ignores what it sent itself.</summary>
+    public Guid InstanceId => instance.Id;
 
     /// <summary>Takes part in <paramref name="topic"/>; returns how to tell the other instances that a key of it changed.</summary>
     /// <param name="receive">Applies another instance's change here only (it must not send again); called on the listener's thread, so it returns quickly.</param>

@@ -50,6 +50,21 @@ public sealed class WebhookOptions
     /// <summary>How long an idle worker waits before it looks at the outbox again.</summary>
     public int IdleDelayMs { get; set; } = 500;
 
+    /// <summary>
+    /// On PostgreSQL, how long a worker's claim on its batch lasts (<see cref="WebhookDueBatch"/>): the longest its attempts
+    /// can take (rounds of <see cref="MaxConcurrency"/> requests of up to <see cref="TimeoutSeconds"/> each) and a minute
+    /// more to record them, at least two minutes. A shorter claim would let another instance send a slow batch again
+    /// while it is still going out; rows whose instance died are due again once it ends.
+    /// </summary>
+    public TimeSpan ClaimLease
+    {
+        get
+        {
+            var rounds = (Math.Max(1, BatchSize) + Math.Max(1, MaxConcurrency) - 1) / Math.Max(1, MaxConcurrency);
+            return TimeSpan.FromSeconds(Math.Max(120, (long)rounds * Math.Max(1, TimeoutSeconds) + 60));
+        }
+    }
+
     /// <summary>The wait before attempt <paramref name="attempt"/> + 1, after <paramref name="attempt"/> failures (1-based), with jitter from <paramref name="random"/> in [0, 1).</summary>
     public TimeSpan RetryDelay(int attempt, double random)
     {

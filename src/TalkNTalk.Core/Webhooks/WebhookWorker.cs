@@ -20,7 +20,9 @@ namespace TalkNTalk.Core.Webhooks;
 /// or the receiver's <c>Retry-After</c>), or given up (other statuses). An endpoint that gave no answer to an event it
 /// will retry is held back (<see cref="WebhookEndpointHolds"/>): its other events, in this batch and later ones, wait for
 /// that retry unattempted, so one silent receiver does not cost everyone's batches a timeout per event. Endpoints that keep failing, or answer 410,
-/// are disabled. A delivery is marked done only after its answer, so a restart sends it again: at least once.
+/// are disabled. A delivery is marked done only after its answer, so a restart sends it again: at least once. On
+/// PostgreSQL the workers of several instances share the outbox: each claims its batch (<see cref="WebhookDueBatch"/>),
+/// so no two take the same delivery, and the batch of an instance that died is due again once its claim ends.
 /// </summary>
 public sealed class WebhookWorker(
     IDbContextFactory<TalkNTalkDbContext> dbFactory,
@@ -120,112 +122,117 @@ public sealed class WebhookWorker(
     /// <summary>One cycle; true when it delivered anything (so the loop goes again at once).</summary>
     public async Task<bool> RunOnceAsync(CancellationToken ct = default)
     {
-        var (due, targets, cursor) = await TakeDueAsync(ct);
+        var (taken, due, targets) = await TakeDueAsync(ct);
         if (due.Count > 0)
         {
-            var http = httpFactory.CreateClient(HttpClientName);
-            var outcomes = new Outcome[due.Count];
-            var finished = 0;
-            var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
-            var silent = new ConcurrentBag<Guid>();
-            await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), parallel, async (i, token) =>
-            {
-                var outcome = await AttemptAsync(http, due[i], targets[due[i].EndpointId], silent, token);
-                outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
-            });
             try
             {
-                using (await turns.TakeAsync(ct))
-                    await RecordAsync(due, outcomes, ct);
+                var http = httpFactory.CreateClient(HttpClientName);
+                var outcomes = new Outcome[due.Count];
+                var finished = 0;
+                var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.Value.MaxConcurrency), CancellationToken = ct };
+                var silent = new ConcurrentBag<Guid>();
+                await Parallel.ForEachAsync(Enumerable.Range(0, due.Count), parallel, async (i, token) =>
+                {
+                    var outcome = await AttemptAsync(http, due[i], targets[due[i].EndpointId], silent, token);
+                    outcomes[i] = outcome with { Order = Interlocked.Increment(ref finished) };
+                });
+                try
+                {
+                    using (await turns.TakeAsync(ct))
+                        await RecordAsync(due, outcomes, ct);
+                }
+                catch
+                {
+                    // Not recorded: the same rows come again, and they should be attempted, not held back on this cycle's word.
+                    foreach (var endpoint in silent)
+                        holds.Release(endpoint);
+                    throw;
+                }
             }
             catch
             {
-                // Not recorded: the same rows come again, and they should be attempted, not held back on this cycle's word.
-                foreach (var endpoint in silent)
-                    holds.Release(endpoint);
+                await ReleaseAsync(taken);
                 throw;
             }
             foreach (var organisation in due.Select(d => targets[d.EndpointId].OrganisationId).Distinct())
                 changes.Publish(organisation);
         }
-        // Moved on only once the outcomes are recorded: a cycle that fails takes the same rows again.
-        var moved = cursor != _cursor;
-        _cursor = cursor;
+        var moved = _outbox!.Recorded(taken);
         return due.Count > 0 || moved;
     }
 
-    // New outbox rows (from the trigger: never attempted, no NextAttemptAt) are read in id order after this cursor, so
-    // that inserting them costs no index. Ids only grow: one writer at a time, and the newest row is never deleted
-    // (WebhookDeliveryIds). After a restart the cursor starts again before the oldest new row still waiting. On
-    // PostgreSQL, where transactions commit out of id order, the trigger makes a new row due at once instead, and the
-    // retries' query (NextAttemptAt's index) finds it.
-    private long? _cursor;
+    // How this engine takes the due batch (WebhookDueBatch), chosen from the first connection. It holds SQLite's id cursor.
+    private WebhookDueBatch? _outbox;
 
-    private async Task<(List<Due> Due, Dictionary<Guid, Target> Targets, long Cursor)> TakeDueAsync(CancellationToken ct)
+    private async Task<(WebhookDueBatch.Taken Taken, List<Due> Due, Dictionary<Guid, Target> Targets)> TakeDueAsync(CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         var batch = Math.Max(1, options.Value.BatchSize);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var cursor = _cursor
-            ?? await db.WebhookDeliveries.Where(IsNew).Select(d => (long?)d.Id).MinAsync(ct) - 1
-            ?? await db.WebhookDeliveries.Select(d => (long?)d.Id).MaxAsync(ct)
-            ?? 0;
-        var retries = await WithMessages(db, db.WebhookDeliveries
-                .Where(d => d.NextAttemptAt <= now && db.WebhookEndpoints.Any(e => e.Id == d.EndpointId && (e.Enabled || d.EventType == WebhookEventNames.Test)))
-                .OrderBy(d => d.NextAttemptAt).Take(batch))
-            .ToListAsync(ct);
-        var fresh = await WithMessages(db, db.WebhookDeliveries.Where(d => d.Id > cursor).OrderBy(d => d.Id).Take(batch)).ToListAsync(ct);
-        var nextCursor = fresh.Count > 0 ? fresh.Max(r => r.Id) : cursor;
-        var ids = retries.Concat(fresh).Select(d => d.EndpointId).Distinct().ToList();
-        var endpoints = await (
-                from e in db.WebhookEndpoints
-                join o in db.Organisations on e.OrganisationId equals o.Id
-                where ids.Contains(e.Id)
-                select new { e.Id, e.Enabled, e.OrganisationId, e.Url, e.ProtectedSecret, e.PreviousProtectedSecret, e.PreviousSecretExpiresAt, o.TimeZoneId })
-            .ToListAsync(ct);
-        var enabled = endpoints.Where(e => e.Enabled).Select(e => e.Id).ToHashSet();
-        var targets = endpoints.ToDictionary(e => e.Id, e =>
+        _outbox ??= WebhookDueBatch.For(db.Database.GetDbConnection(), options.Value.ClaimLease);
+        var taken = await _outbox.TakeAsync(db, now, batch, ct);
+        try
         {
-            var signing = e.PreviousSecretExpiresAt > now ? new[] { e.ProtectedSecret, e.PreviousProtectedSecret! } : [e.ProtectedSecret];
-            try
+            var ids = taken.Due.Concat(taken.Fresh).Select(d => d.EndpointId).Distinct().ToList();
+            var endpoints = await (
+                    from e in db.WebhookEndpoints
+                    join o in db.Organisations on e.OrganisationId equals o.Id
+                    where ids.Contains(e.Id)
+                    select new { e.Id, e.Enabled, e.OrganisationId, e.Url, e.ProtectedSecret, e.PreviousProtectedSecret, e.PreviousSecretExpiresAt, o.TimeZoneId })
+                .ToListAsync(ct);
+            var enabled = endpoints.Where(e => e.Enabled).Select(e => e.Id).ToHashSet();
+            var targets = endpoints.ToDictionary(e => e.Id, e =>
             {
-                return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, signing.Select(secrets.Reveal).ToList(), null);
-            }
-            catch (CryptographicException)
-            {
-                // Data Protection's keys were lost (a database restored without its keys folder): only a new secret helps.
-                return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, [], "The signing secret cannot be decrypted here: rotate it.");
-            }
-        });
-        // New rows of a disabled endpoint stay where they are, paused; enabling it schedules them.
-        var due = retries
-            .Concat(fresh.Where(r => r.Attempts == 0 && r.Status == WebhookDeliveryStatus.Pending && r.NextAttemptAt is null && enabled.Contains(r.EndpointId)))
-            .Where(r => targets.ContainsKey(r.EndpointId)) // deleted meanwhile
-            .DistinctBy(r => r.Id)
-            .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, r.NextAttemptAt,
-                new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id), r.EventType, r.OccurredAt, AtTheEvent(r))))
-            .ToList();
-        return (due, targets, nextCursor);
+                var signing = e.PreviousSecretExpiresAt > now ? new[] { e.ProtectedSecret, e.PreviousProtectedSecret! } : [e.ProtectedSecret];
+                try
+                {
+                    return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, signing.Select(secrets.Reveal).ToList(), null);
+                }
+                catch (CryptographicException)
+                {
+                    // Data Protection's keys were lost (a database restored without its keys folder): only a new secret helps.
+                    return new Target(e.OrganisationId, new Uri(e.Url), e.TimeZoneId, [], "The signing secret cannot be decrypted here: rotate it.");
+                }
+            });
+            // New rows of a disabled endpoint stay where they are, paused; enabling it schedules them.
+            var due = taken.Due
+                .Concat(taken.Fresh.Where(r => enabled.Contains(r.EndpointId)))
+                .Where(r => targets.ContainsKey(r.EndpointId)) // deleted meanwhile
+                .DistinctBy(r => r.Id)
+                .Select(r => new Due(r.Id, r.EndpointId, r.Attempts, r.NextAttemptAt,
+                    new WebhookEvent(WebhookDelivery.EventIdOf(r.EventType, r.MessageId, r.Id), r.EventType, r.OccurredAt, AtTheEvent(r))))
+                .ToList();
+            return (taken, due, targets);
+        }
+        catch
+        {
+            await ReleaseAsync(taken);
+            throw;
+        }
     }
 
-    private static readonly System.Linq.Expressions.Expression<Func<WebhookDelivery, bool>> IsNew =
-        d => d.Status == WebhookDeliveryStatus.Pending && d.Attempts == 0 && d.NextAttemptAt == null;
-
-    // A page of outbox rows with their messages, for the payload.
-    private static IQueryable<DueRow> WithMessages(TalkNTalkDbContext db, IQueryable<WebhookDelivery> deliveries) =>
-        from d in deliveries
-        join m in db.Messages on d.MessageId equals m.Id into sent
-        from m in sent.DefaultIfEmpty()
-        select new DueRow(d.Id, d.EndpointId, d.Attempts, d.Status, d.NextAttemptAt, d.EventType, d.OccurredAt, d.MessageId, d.MessageStatus,
-            m == null ? null : new MessageView(m.Id, m.CampaignId, m.Channel, m.Address, m.Network, m.SenderId, m.Body, m.Segments, m.Cost, m.Status, m.Source,
-                m.ErrorCode, m.ErrorDetail, m.ScheduledAt, m.CreatedAt, m.UpdatedAt, m.SentAt, m.DeliveredAt, m.Encoding, m.ProviderMessageId));
+    // A batch taken and not recorded is given back (on PostgreSQL, rather than left claimed until the lease ends), if the
+    // database lets us: a stopping host or a failed cycle should not hold up another instance. Best effort, briefly.
+    private async Task ReleaseAsync(WebhookDueBatch.Taken taken)
+    {
+        try
+        {
+            using var brief = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await _outbox!.ReleaseAsync(dbFactory, taken, clock.GetUtcNow().UtcDateTime, brief.Token);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not give back {Count} webhook deliveries taken but not recorded; they are due again when their claim ends", taken.Due.Count);
+        }
+    }
 
     /// <summary>
     /// The message as it stood when the event happened, so every attempt says the same: the status and time the outbox row
     /// recorded (a retried sms.sent still says sent after the receipt came), and an error only on a failure (a later
     /// receipt must not colour an earlier sms.sent).
     /// </summary>
-    private static MessageView? AtTheEvent(DueRow r) => r.Message is { } m
+    private static MessageView? AtTheEvent(WebhookDueBatch.Row r) => r.Message is { } m
         ? m with
         {
             Status = r.MessageStatus ?? m.Status,
@@ -425,9 +432,6 @@ public sealed class WebhookWorker(
             }
         }
     }
-
-    private sealed record DueRow(long Id, Guid EndpointId, int Attempts, WebhookDeliveryStatus Status, DateTime? NextAttemptAt, string EventType,
-        DateTime OccurredAt, Guid? MessageId, MessageStatus? MessageStatus, MessageView? Message);
 
     private sealed record Due(long Id, Guid EndpointId, int Attempts, DateTime? DueAt, WebhookEvent Event);
 

@@ -912,11 +912,11 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                     b.HasIndex("CampaignId", "Status")
                         .HasDatabaseName("ix_messages_campaignid_status");
 
-                    b.HasIndex("OrganisationId", "CreatedAt")
-                        .HasDatabaseName("ix_messages_organisationid_createdat");
-
                     b.HasIndex("Status", "ScheduledAt")
                         .HasDatabaseName("ix_messages_status_scheduledat");
+
+                    b.HasIndex("OrganisationId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_messages_organisationid_createdat_id");
 
                     b.HasIndex("OrganisationId", "Network", "CreatedAt")
                         .HasDatabaseName("ix_messages_organisationid_network_createdat");

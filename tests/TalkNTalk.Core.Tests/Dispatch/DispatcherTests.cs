@@ -197,15 +197,17 @@ public sealed class DispatcherTests
         Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
     }
 
-    internal static Dispatcher NewDispatcher(TestServices services, IMessageProvider provider, CircuitOptions? circuit = null) =>
-        NewDispatcher(services, SmsGateway.Fixed(provider, services.Get<IOptions<SimulatedProviderOptions>>().Value.MessagesPerSecond, services.Clock, circuit));
+    internal static Dispatcher NewDispatcher(TestServices services, IMessageProvider provider, CircuitOptions? circuit = null,
+        TalkNTalk.Core.Instances.InstanceRegistry? instance = null) =>
+        NewDispatcher(services, SmsGateway.Fixed(provider, services.Get<IOptions<SimulatedProviderOptions>>().Value.MessagesPerSecond, services.Clock, circuit), instance);
 
-    internal static Dispatcher NewDispatcher(TestServices services, SmsGateway gateway) => NewDispatcher(services, ChannelGateways.Fixed(gateway));
+    internal static Dispatcher NewDispatcher(TestServices services, SmsGateway gateway, TalkNTalk.Core.Instances.InstanceRegistry? instance = null) =>
+        NewDispatcher(services, ChannelGateways.Fixed(gateway), instance);
 
-    internal static Dispatcher NewDispatcher(TestServices services, ChannelGateways gateways) => new(
+    internal static Dispatcher NewDispatcher(TestServices services, ChannelGateways gateways, TalkNTalk.Core.Instances.InstanceRegistry? instance = null) => new(
         services.Get<IDbContextFactory<TalkNTalkDbContext>>(), gateways, services.Get<DeliveryReceiptInbox>(), services.Get<DispatchSignal>(), services.Get<DispatchActivity>(), services.Get<WriteTurns>(),
         services.Get<IOptions<DispatchOptions>>(), services.Get<IOptions<SendingOptions>>(), services.Clock, services.Get<CampaignNotifier>(), services.Get<OrganisationCampaignsNotifier>(),
-        services.Get<WalletNotifier>(), services.Get<DatabaseReadiness>(), NewInstance(services), NullLogger<Dispatcher>.Instance);
+        services.Get<WalletNotifier>(), services.Get<DatabaseReadiness>(), instance ?? NewInstance(services), NullLogger<Dispatcher>.Instance);
 
     /// <summary>A new process is a new instance: what an earlier dispatcher claimed is not its own.</summary>
     internal static TalkNTalk.Core.Instances.InstanceRegistry NewInstance(TestServices services) => new(

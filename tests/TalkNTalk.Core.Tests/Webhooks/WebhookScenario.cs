@@ -42,6 +42,20 @@ public sealed class WebhookScenario : IAsyncDisposable
         Services.Get<IOptions<WebhookOptions>>(), Services.Get<WebhookNotifier>(), Services.Get<DispatchActivity>(), Services.Get<WriteTurns>(), new WebhookEndpointHolds(), Services.Clock,
         Services.Get<DatabaseReadiness>(), NullLogger<WebhookWorker>.Instance);
 
+    /// <summary>The settings these services started with.</summary>
+    public required Dictionary<string, string?> Configuration { get; init; }
+
+    /// <summary>
+    /// A second app instance on the same database (PostgreSQL), with the same settings and a clock of its own at the
+    /// first one's time: its own worker, holds and write turns, as another process would have.
+    /// </summary>
+    public async Task<TestServices> SecondInstanceAsync()
+    {
+        var second = await TestServices.StartAsync(Configuration, sharing: Services);
+        second.Clock.SetUtcNow(Services.Clock.GetUtcNow());
+        return second;
+    }
+
     public static async Task<WebhookScenario> StartAsync(WebhookEvents events = WebhookEvents.All, Dictionary<string, string?>? settings = null)
     {
         var merged = new Dictionary<string, string?>(Settings);
@@ -51,7 +65,7 @@ public sealed class WebhookScenario : IAsyncDisposable
         var receiver = await WebhookReceiver.StartAsync();
         var organisation = await services.CreateOrganisationAsync(credit: 1000m);
         var (endpoint, secret) = await services.Get<WebhookService>().CreateAsync(organisation, receiver.Url, "Billing system", events, "admin@acme.co.ke");
-        return new WebhookScenario { Services = services, Receiver = receiver, OrganisationId = organisation, EndpointId = endpoint.Id, Secret = secret };
+        return new WebhookScenario { Services = services, Configuration = merged, Receiver = receiver, OrganisationId = organisation, EndpointId = endpoint.Id, Secret = secret };
     }
 
     /// <summary>Sends a campaign to <paramref name="recipients"/> numbers and dispatches it to the end (sent, then receipts).</summary>

@@ -1,8 +1,14 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using TalkNTalk.Core;
+using TalkNTalk.Core.Data;
+using TalkNTalk.Core.RateLimits;
 using TalkNTalk.Dashboard.Tests.Infrastructure;
 
 namespace TalkNTalk.Dashboard.Tests.Api;
@@ -89,5 +95,25 @@ public sealed class RateLimitTests : IDisposable
         Assert.Equal(HttpStatusCode.TooManyRequests, bulk.StatusCode);
         // The other endpoints keep their own count.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/v1/campaigns/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_count_the_database_cannot_give_refuses_the_call_with_503_in_the_apis_error_shape()
+    {
+        // The PostgreSQL store against a server that is not there: nothing listens on port 1.
+        var options = new DbContextOptionsBuilder<TalkNTalkDbContext>();
+        CoreServiceCollectionExtensions.ConfigureDb(options, DatabaseOptions.Postgres("Host=127.0.0.1;Port=1;Database=talkntalk;Username=talkntalk;Timeout=5"));
+        using var app = new TestApp(services: s => s.AddSingleton<RateLimitStore>(new PostgresRateLimitStore(
+            new PooledDbContextFactory<TalkNTalkDbContext>(options.Options), TimeProvider.System, NullLogger<PostgresRateLimitStore>.Instance)));
+        var client = await app.ApiClientAsync(await app.OrganisationIdAsync());
+
+        var refused = await PostAsync(client, "/v1/sms/send-bulk/");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(5), refused.Headers.RetryAfter?.Delta);
+        Assert.Equal("application/json; charset=utf-8", refused.Content.Headers.ContentType?.ToString());
+        Assert.Equal("""{"error":"service_unavailable","detail":"The rate limit could not be checked because the database is not answering; nothing was done. Retry after 5 seconds."}""",
+            await refused.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.GetAsync("/v1/address-books/")).StatusCode);
     }
 }

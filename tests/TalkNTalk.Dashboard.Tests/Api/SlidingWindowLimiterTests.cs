@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using TalkNTalk.Core.RateLimits;
 using TalkNTalk.Dashboard.Api.V1;
 
 namespace TalkNTalk.Dashboard.Tests.Api;
 
-/// <summary>The two limiters of the API on their own: the sliding window log and the message read gate.</summary>
+/// <summary>The two limiters of the API on their own: the sliding window over its store and the message read gate.</summary>
 public sealed class SlidingWindowLimiterTests
 {
     private readonly FakeTimeProvider _time = new();
@@ -37,17 +38,60 @@ public sealed class SlidingWindowLimiterTests
     }
 
     [Fact]
-    public void A_limiter_is_idle_only_once_no_permit_is_left_in_the_window()
+    public void The_count_is_the_stores_so_a_limiter_dropped_while_idle_and_made_again_forgets_nothing()
     {
-        using var limiter = new SlidingWindowLimiter(2, TimeSpan.FromMinutes(1), _time, "2 a minute");
-        limiter.AttemptAcquire().Dispose();
-        _time.Advance(TimeSpan.FromSeconds(59));
-        // Dropping it now (the partitioned limiter drops idle ones) would forget the permit and allow one too many.
-        Assert.Null(limiter.IdleDuration);
-        _time.Advance(TimeSpan.FromSeconds(1));
-        Assert.Equal(TimeSpan.Zero, limiter.IdleDuration);
-        _time.Advance(TimeSpan.FromSeconds(5));
-        Assert.Equal(TimeSpan.FromSeconds(5), limiter.IdleDuration);
+        var store = new InProcessRateLimitStore(_time);
+        var limit = new RateLimit("api:send-bulk acme", 2, TimeSpan.FromMinutes(1));
+        using (var first = new SlidingWindowLimiter(store, limit, _time, "2 a minute"))
+        {
+            first.AttemptAcquire().Dispose();
+            first.AttemptAcquire().Dispose();
+            _time.Advance(TimeSpan.FromSeconds(30));
+            // The partitioned limiter drops a limiter idle this long (over 10 s): it holds no count of its own.
+            Assert.Equal(TimeSpan.FromSeconds(30), first.IdleDuration);
+        }
+        using var again = new SlidingWindowLimiter(store, limit, _time, "2 a minute");
+
+        using var refused = again.AttemptAcquire();
+
+        Assert.False(refused.IsAcquired);
+        Assert.True(refused.TryGetMetadata(MetadataName.RetryAfter, out var wait));
+        Assert.Equal(TimeSpan.FromSeconds(30), wait);
+    }
+
+    [Fact]
+    public async Task A_store_that_must_ask_the_database_decides_only_when_acquired_asynchronously()
+    {
+        var store = new AskingStore(RateLimitDecision.Unavailable);
+        using var limiter = new SlidingWindowLimiter(store, new RateLimit("api:send acme", 300, TimeSpan.FromMinutes(1)), _time, "300 a minute");
+
+        using var undecided = limiter.AttemptAcquire();
+
+        Assert.False(undecided.IsAcquired);
+        Assert.Empty(undecided.MetadataNames);
+        Assert.Equal(0, store.Asked);
+        using var unavailable = await limiter.AcquireAsync();
+        Assert.False(unavailable.IsAcquired);
+        Assert.True(unavailable.TryGetMetadata(SlidingWindowLimiter.Unavailable, out var isUnavailable) && isUnavailable);
+        Assert.Equal(1, store.Asked);
+        store.Answer = RateLimitDecision.Granted(299);
+        Assert.True((await limiter.AcquireAsync()).IsAcquired);
+    }
+
+    /// <summary>A store whose count is elsewhere: it answers only asynchronously, with what the test sets.</summary>
+    private sealed class AskingStore(RateLimitDecision answer) : RateLimitStore
+    {
+        public RateLimitDecision Answer { get; set; } = answer;
+
+        public int Asked { get; private set; }
+
+        public override RateLimitDecision? TryTake(RateLimit limit, int permits = 1) => null;
+
+        public override ValueTask<RateLimitDecision> TakeAsync(RateLimit limit, int permits = 1, CancellationToken ct = default)
+        {
+            Asked++;
+            return ValueTask.FromResult(Answer);
+        }
     }
 
     [Fact]

@@ -818,9 +818,9 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                 columns: new[] { "organisationid", "createdat", "status", "network", "source", "senderid", "channel" });
 
             migrationBuilder.CreateIndex(
-                name: "ix_messages_organisationid_createdat",
+                name: "ix_messages_organisationid_createdat_id",
                 table: "messages",
-                columns: new[] { "organisationid", "createdat" });
+                columns: new[] { "organisationid", "createdat", "id" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_messages_organisationid_network_createdat",
@@ -898,7 +898,7 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                 columns: new[] { "organisationid", "name", "language" },
                 unique: true);
 
-            // What EF does not model (SqlObjects): the trigram search index and the triggers.
+            // What EF does not model (SqlObjects): the trigram search index, the triggers and the contact search's functions.
             foreach (var statement in SqlObjects.Create)
                 migrationBuilder.Sql(statement);
         }

@@ -13,7 +13,7 @@ using TalkNTalk.Core.Data;
 namespace TalkNTalk.Migrations.Postgres.Migrations
 {
     [DbContext(typeof(TalkNTalkDbContext))]
-    [Migration("20261206225809_Initial")]
+    [Migration("20261206235019_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -915,11 +915,11 @@ namespace TalkNTalk.Migrations.Postgres.Migrations
                     b.HasIndex("CampaignId", "Status")
                         .HasDatabaseName("ix_messages_campaignid_status");
 
-                    b.HasIndex("OrganisationId", "CreatedAt")
-                        .HasDatabaseName("ix_messages_organisationid_createdat");
-
                     b.HasIndex("Status", "ScheduledAt")
                         .HasDatabaseName("ix_messages_status_scheduledat");
+
+                    b.HasIndex("OrganisationId", "CreatedAt", "Id")
+                        .HasDatabaseName("ix_messages_organisationid_createdat_id");
 
                     b.HasIndex("OrganisationId", "Network", "CreatedAt")
                         .HasDatabaseName("ix_messages_organisationid_network_createdat");
