@@ -31,10 +31,13 @@ public sealed class BenchDatabase : IAsyncDisposable
     }
 
     /// <summary>A context factory over a SQLite file, configured exactly as the app configures its own.</summary>
-    public static IDbContextFactory<TalkNTalkDbContext> FactoryFor(string path)
+    public static IDbContextFactory<TalkNTalkDbContext> FactoryFor(string path) => FactoryFor(Core.Data.DatabaseOptions.Sqlite(path));
+
+    /// <summary>A context factory over either engine's database, configured exactly as the app configures its own.</summary>
+    public static IDbContextFactory<TalkNTalkDbContext> FactoryFor(Core.Data.DatabaseOptions database)
     {
         var options = new DbContextOptionsBuilder<TalkNTalkDbContext>();
-        CoreServiceCollectionExtensions.ConfigureDb(options, Core.Data.DatabaseOptions.Sqlite(path));
+        CoreServiceCollectionExtensions.ConfigureDb(options, database);
         return new PooledDbContextFactory<TalkNTalkDbContext>(options.Options);
     }
 

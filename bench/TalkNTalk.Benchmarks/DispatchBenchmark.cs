@@ -75,27 +75,55 @@ public static class DispatchBenchmark
     }
 }
 
-/// <summary>Core's services as the app registers them, on a fresh SQLite file, with one funded organisation.</summary>
+/// <summary>
+/// Core's services as the app registers them, with one funded organisation: on a fresh SQLite file, or on the database
+/// given (its owner creates and drops it). <see cref="JoinAsync"/> adds another instance on the same database.
+/// </summary>
 public sealed class BenchServices : IAsyncDisposable
 {
     public const decimal Credit = 1_000_000m;
 
     private readonly ServiceProvider _provider;
-    private readonly string _folder;
+    private readonly string? _folder;
 
     public Guid OrganisationId { get; private init; }
 
-    private BenchServices(ServiceProvider provider, string folder)
+    /// <summary>The database these services use.</summary>
+    public DatabaseOptions Database { get; private init; }
+
+    private BenchServices(ServiceProvider provider, string? folder, DatabaseOptions database)
     {
         _provider = provider;
         _folder = folder;
+        Database = database;
     }
 
     public T Get<T>() where T : notnull => _provider.GetRequiredService<T>();
 
-    public static async Task<BenchServices> StartAsync(int latencyMs, IEnumerable<KeyValuePair<string, string?>>? settings = null)
+    /// <param name="database">An empty database to migrate and use; null for a SQLite file in a temporary folder, deleted afterwards.</param>
+    public static async Task<BenchServices> StartAsync(int latencyMs, IEnumerable<KeyValuePair<string, string?>>? settings = null, DatabaseOptions? database = null)
     {
-        var folder = Directory.CreateTempSubdirectory("talkntalk-bench-").FullName;
+        var folder = database is null ? Directory.CreateTempSubdirectory("talkntalk-bench-").FullName : null;
+        database ??= DatabaseOptions.Sqlite(Path.Combine(folder!, "bench.db"));
+        var provider = Build(latencyMs, settings, database);
+        await DatabaseInitializer.MigrateAsync(provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>());
+        await provider.GetRequiredService<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
+        {
+            OrganisationName = "Bench Ltd", DefaultSenderId = "BENCH", AdminEmail = "bench@bench.co.ke", AdminPassword = "bench-password-1", OpeningCredit = Credit,
+        });
+        await using var db = await provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
+        return new BenchServices(provider, folder, database) { OrganisationId = await db.Organisations.Select(o => o.Id).SingleAsync() };
+    }
+
+    /// <summary>
+    /// Another app instance on this database, as a second process would be: services of its own (its dispatcher, its
+    /// <c>InstanceRegistry</c>, its provider, its connection pool), the same organisation. Disposing it leaves the database.
+    /// </summary>
+    public BenchServices Join(int latencyMs, IEnumerable<KeyValuePair<string, string?>>? settings = null) =>
+        new(Build(latencyMs, settings, Database), null, Database) { OrganisationId = OrganisationId };
+
+    private static ServiceProvider Build(int latencyMs, IEnumerable<KeyValuePair<string, string?>>? settings, DatabaseOptions database)
+    {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["SimulatedProvider:SubmitLatencyMs"] = latencyMs.ToString(),
@@ -107,20 +135,15 @@ public sealed class BenchServices : IAsyncDisposable
             ["Dispatch:MaxConcurrency"] = "256",
         }).AddInMemoryCollection(settings ?? []).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddTalkNTalkCore(configuration, Core.Data.DatabaseOptions.Sqlite(Path.Combine(folder, "bench.db")));
-        var provider = services.BuildServiceProvider();
-        await DatabaseInitializer.MigrateAsync(provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>());
-        await provider.GetRequiredService<OrganisationSetup>().BootstrapAsync(new BootstrapOptions
-        {
-            OrganisationName = "Bench Ltd", DefaultSenderId = "BENCH", AdminEmail = "bench@bench.co.ke", AdminPassword = "bench-password-1", OpeningCredit = Credit,
-        });
-        await using var db = await provider.GetRequiredService<IDbContextFactory<TalkNTalkDbContext>>().CreateDbContextAsync();
-        return new BenchServices(provider, folder) { OrganisationId = await db.Organisations.Select(o => o.Id).SingleAsync() };
+        services.AddTalkNTalkCore(configuration, database);
+        return services.BuildServiceProvider();
     }
 
     public async ValueTask DisposeAsync()
     {
         await _provider.DisposeAsync();
+        if (_folder is null)
+            return;
         SqliteConnection.ClearAllPools();
         Directory.Delete(_folder, recursive: true);
     }

@@ -104,11 +104,11 @@ public sealed class MessageSeeder(IDbContextFactory<TalkNTalkDbContext> dbFactor
         foreach (var name in new[] { "@id", "@org", "@campaign", "@mobile", "@network", "@sender", "@body", "@segments", "@encoding", "@cost", "@status", "@source", "@provider", "@code", "@detail", "@created", "@updated", "@sent", "@delivered" })
             Sql.Add(insert, name);
         insert.Prepare();
-        Sql.Set(insert, "@org", Sql.Text(organisationId));
-        Sql.Set(insert, "@campaign", Sql.Text(campaign.Id));
+        Sql.Set(insert, "@org", organisationId);
+        Sql.Set(insert, "@campaign", campaign.Id);
         Sql.Set(insert, "@sender", sender);
         Sql.Set(insert, "@source", campaign.Source.ToString());
-        Sql.Set(insert, "@created", Sql.Text(at));
+        Sql.Set(insert, "@created", at);
         var lastRowId = await MessageIndex.LastRowIdAsync(connection, insert.Transaction, ct);
 
         decimal reserved = 0, charged = 0, stillQueued = 0;
@@ -132,20 +132,20 @@ public sealed class MessageSeeder(IDbContextFactory<TalkNTalkDbContext> dbFactor
                 MessageStatus.Blocked => ("opted_out", "The recipient opted out of this sender."),
                 _ => ((string?)null, (string?)null),
             };
-            Sql.Set(insert, "@id", Sql.Text(Guid.CreateVersion7(at)));
+            Sql.Set(insert, "@id", Guid.CreateVersion7(at));
             Sql.Set(insert, "@mobile", mobile);
             Sql.Set(insert, "@network", KenyanNetworks.Detect(mobile).ToString());
             Sql.Set(insert, "@body", body);
             Sql.Set(insert, "@segments", analysis.Segments);
             Sql.Set(insert, "@encoding", analysis.Encoding.ToString());
-            Sql.Set(insert, "@cost", cost.ToString(CultureInfo.InvariantCulture));
+            Sql.Set(insert, "@cost", cost);
             Sql.Set(insert, "@status", status.ToString());
             Sql.Set(insert, "@provider", sentAt is null ? null : $"sim-{Guid.NewGuid():N}");
             Sql.Set(insert, "@code", code);
             Sql.Set(insert, "@detail", detail);
-            Sql.Set(insert, "@updated", Sql.Text(receiptAt ?? sentAt ?? at));
-            Sql.Set(insert, "@sent", sentAt is { } s ? Sql.Text(s) : null);
-            Sql.Set(insert, "@delivered", receiptAt is { } d ? Sql.Text(d) : null);
+            Sql.Set(insert, "@updated", receiptAt ?? sentAt ?? at);
+            Sql.Set(insert, "@sent", sentAt);
+            Sql.Set(insert, "@delivered", receiptAt);
             await insert.ExecuteNonQueryAsync(ct);
 
             if (status != MessageStatus.Blocked)

@@ -17,6 +17,7 @@ var modes = new Dictionary<string, Func<Task>>
     ["webhooks"] = WebhookBenchmark.RunAsync,
     ["kannel"] = KannelBenchmark.RunAsync,
     ["channels"] = ChannelsBenchmark.RunAsync,
+    ["postgres"] = () => PostgresBenchmark.RunAsync(args.Skip(1).ToArray()),
 };
 if (mode == "all")
 {

@@ -5,8 +5,9 @@ using TalkNTalk.Core.Data;
 namespace TalkNTalk.Benchmarks;
 
 /// <summary>
-/// <c>seed [--database PATH] [--messages N] [--organisation NAME]</c>: adds N realistic messages (default 1,000,000)
-/// to an organisation of a dashboard database, so the explorer and overview can be tried at scale. Without
+/// <c>seed [--database PATH | --connection "Host=…;Database=…"] [--messages N] [--organisation NAME]</c>: adds N realistic
+/// messages (default 1,000,000) to an organisation of a dashboard database (a SQLite file, or a PostgreSQL database),
+/// so the explorer and overview can be tried at scale. Without
 /// <c>--organisation</c> the first organisation is used; an empty database gets "Demo organisation".
 /// </summary>
 public static class SeedCommand
@@ -14,12 +15,14 @@ public static class SeedCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var path = Option(args, "--database") ?? Path.Combine("src", "TalkNTalk.Dashboard", "data", "talkntalk.db");
+        var connection = Option(args, "--connection");
         var count = int.TryParse(Option(args, "--messages"), out var n) && n > 0 ? n : 1_000_000;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var factory = BenchDatabase.FactoryFor(path);
+        if (connection is null)
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var factory = BenchDatabase.FactoryFor(connection is null ? DatabaseOptions.Sqlite(path) : DatabaseOptions.Postgres(connection));
         await DatabaseInitializer.MigrateAsync(factory);
         var organisation = await OrganisationAsync(factory, Option(args, "--organisation"));
-        Console.WriteLine($"Seeding {count:N0} messages into '{organisation.Name}' in {Path.GetFullPath(path)}");
+        Console.WriteLine($"Seeding {count:N0} messages into '{organisation.Name}' in {(connection is null ? Path.GetFullPath(path) : "the PostgreSQL database")}");
         var watch = Stopwatch.StartNew();
         var next = 100_000;
         var campaigns = await new MessageSeeder(factory, organisation.Id).SeedAsync(count, written =>
