@@ -125,9 +125,14 @@ public sealed class Dispatcher(
             try
             {
                 await Task.Delay(instances.Heartbeat, clock, stoppingToken);
+                using var turn = await turns.TakeAsync(stoppingToken);
                 await instances.BeatAsync(stoppingToken);
-                if (await instances.TakeOverAsync(atStart: false, stoppingToken) is > 0 and var stranded)
-                    logger.LogWarning("{Count} message(s) were being handed to their provider by an instance that died: their outcome is unknown until their delivery reports arrive", stranded);
+                var takeover = await instances.TakeOverAsync(atStart: false, stoppingToken);
+                if (takeover.Stranded > 0)
+                {
+                    logger.LogWarning("{Count} message(s) were being handed to their provider by an instance that died: their outcome is unknown until their delivery reports arrive", takeover.Stranded);
+                    await RefreshCampaignsAsync(takeover.Campaigns, stoppingToken);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -221,7 +226,10 @@ public sealed class Dispatcher(
     {
         using var turn = await turns.TakeAsync(ct);
         await instances.BeatAsync(ct);
-        var stranded = await instances.TakeOverAsync(atStart: true, ct);
+        var takeover = await instances.TakeOverAsync(atStart: true, ct);
+        var stranded = takeover.Stranded;
+        // A campaign whose last part that was is complete now.
+        await RefreshCampaignsAsync(takeover.Campaigns, ct);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         // A report that waited for its message's answer waits no longer: that answer may have gone with a dead instance,
         // and the report is what settles the message now (one still awaited simply waits again).

@@ -50,17 +50,21 @@ public sealed class InstanceRegistry(IDbContextFactory<TalkNTalkDbContext> dbFac
     /// when it names none that is alive (its row timed out, its process on this machine is gone, or it has no row).
     /// <paramref name="atStart"/> also frees queued claims and claims that name no instance (left by a release before
     /// instances), which means reading the whole queue: once, when the dispatcher starts. Returns how many messages
-    /// became unknown.
+    /// became unknown, and their campaigns.
     /// </summary>
-    public async Task<int> TakeOverAsync(bool atStart, CancellationToken ct = default)
+    public async Task<TakeOver> TakeOverAsync(bool atStart, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var others = await db.AppInstances.AsNoTracking().Where(i => i.Id != Id).ToListAsync(ct);
         var dead = others.Where(i => IsDead(i, now)).ToList();
         var live = others.Except(dead).Select(i => i.Id).Append(Id).ToList();
-        var stranded = await db.Messages
-            .Where(m => m.Status == MessageStatus.Submitting && (m.ClaimedBy == null ? atStart : !live.Contains(m.ClaimedBy.Value)))
+        var strandedMessages = db.Messages
+            .Where(m => m.Status == MessageStatus.Submitting && (m.ClaimedBy == null ? atStart : !live.Contains(m.ClaimedBy.Value)));
+        // Their campaigns are counted again by the caller: one whose last part this was is complete now.
+        var campaigns = (await strandedMessages.Select(m => new { m.OrganisationId, m.CampaignId }).Distinct().ToListAsync(ct))
+            .Select(c => (c.OrganisationId, c.CampaignId)).ToHashSet();
+        var stranded = await strandedMessages
             .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Unknown).SetProperty(m => m.ClaimedAt, (DateTime?)null)
                 .SetProperty(m => m.UpdatedAt, now), ct);
         if (atStart)
@@ -74,7 +78,7 @@ public sealed class InstanceRegistry(IDbContextFactory<TalkNTalkDbContext> dbFac
                 logger.LogWarning("Instance {Name} (started {Started:u}) stopped answering at {Seen:u}: its claims are taken over",
                     instance.Name, instance.StartedAt, instance.SeenAt);
         }
-        return stranded;
+        return new TakeOver(stranded, campaigns);
     }
 
     /// <summary>On a clean stop: gives back the queued messages this instance claimed and never handed over, and leaves.</summary>
@@ -105,3 +109,6 @@ public sealed class InstanceRegistry(IDbContextFactory<TalkNTalkDbContext> dbFac
         }
     }
 }
+
+/// <summary>What a takeover did: how many messages became unknown, and the campaigns (organisation, campaign) they belong to.</summary>
+public sealed record TakeOver(int Stranded, HashSet<(Guid Organisation, Guid Campaign)> Campaigns);

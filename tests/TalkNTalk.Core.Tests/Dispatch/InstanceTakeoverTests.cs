@@ -48,7 +48,7 @@ public sealed class InstanceTakeoverTests
 
         // A stays silent past the lease: B takes over. A's part may be with the provider, so it becomes unknown.
         b.Clock.Advance(TimeSpan.FromSeconds(16));
-        Assert.Equal(40, await instanceB.TakeOverAsync(atStart: false));
+        Assert.Equal(40, (await instanceB.TakeOverAsync(atStart: false)).Stranded);
         await RunUntilIdleAsync(survivor);
 
         var received = File.ReadAllLines(log).Select(l => l.Split(' ')).ToDictionary(p => Guid.Parse(p[0]), p => p[1]); // a repeat would throw
@@ -67,5 +67,29 @@ public sealed class InstanceTakeoverTests
         var wallet = await after.Wallets.SingleAsync();
         Assert.Equal((500m - charged - unknown, unknown), (wallet.Available, wallet.Reserved));
         File.Delete(log);
+    }
+
+    [Fact]
+    public async Task Taking_over_a_campaigns_last_part_completes_the_campaign()
+    {
+        var settings = new Dictionary<string, string?>(FastProvider) { ["SimulatedProvider:Deduplicates"] = "false" };
+        await using var services = await TestServices.StartAsync(settings);
+        var org = await services.CreateOrganisationAsync(credit: 100m);
+        await SendAsync(services, org, 20);
+
+        // An instance claims the whole campaign as one part and dies before handing any of it over.
+        var provider = services.Get<SimulatedSmsProvider>();
+        _ = NewDispatcher(services, new DieAfter(provider, 0)).RunOnceAsync();
+        await WaitUntilAsync(() =>
+        {
+            using var db = services.NewDb();
+            return db.Messages.Count(m => m.Status == MessageStatus.Submitting) == 20;
+        });
+
+        await NewDispatcher(services, provider).RecoverAsync();
+
+        await using var after = services.NewDb();
+        Assert.Equal(20, await after.Messages.CountAsync(m => m.Status == MessageStatus.Unknown));
+        Assert.Equal(CampaignStatus.Completed, (await after.Campaigns.SingleAsync()).Status);
     }
 }
