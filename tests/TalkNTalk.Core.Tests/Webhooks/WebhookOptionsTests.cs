@@ -28,4 +28,12 @@ public sealed class WebhookOptionsTests
         var total = Enumerable.Range(1, options.MaxAttempts - 1).Aggregate(TimeSpan.Zero, (sum, n) => sum + options.RetryDelay(n, 0.5));
         Assert.Equal(TimeSpan.FromMinutes(511 + 2 * 360), total);
     }
+
+    [Fact]
+    public void A_claim_on_postgresql_outlasts_a_batch_of_timeouts_and_lasts_at_least_two_minutes()
+    {
+        // 500 deliveries, 32 at once: 16 rounds of up to 10 s, and a minute to record them.
+        Assert.Equal(TimeSpan.FromSeconds(220), new WebhookOptions().ClaimLease);
+        Assert.Equal(TimeSpan.FromMinutes(2), new WebhookOptions { BatchSize = 10, MaxConcurrency = 4 }.ClaimLease);
+    }
 }
