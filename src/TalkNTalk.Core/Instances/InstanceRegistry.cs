@@ -58,18 +58,8 @@ public sealed class InstanceRegistry(IDbContextFactory<TalkNTalkDbContext> dbFac
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var others = await db.AppInstances.AsNoTracking().Where(i => i.Id != Id).ToListAsync(ct);
         var dead = others.Where(i => IsDead(i, now)).ToList();
-        var live = others.Except(dead).Select(i => i.Id).Append(Id).ToList();
-        var strandedMessages = db.Messages
-            .Where(m => m.Status == MessageStatus.Submitting && (m.ClaimedBy == null ? atStart : !live.Contains(m.ClaimedBy.Value)));
-        // Their campaigns are counted again by the caller: one whose last part this was is complete now.
-        var campaigns = (await strandedMessages.Select(m => new { m.OrganisationId, m.CampaignId }).Distinct().ToListAsync(ct))
-            .Select(c => (c.OrganisationId, c.CampaignId)).ToHashSet();
-        var stranded = await strandedMessages
-            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Unknown).SetProperty(m => m.ClaimedAt, (DateTime?)null)
-                .SetProperty(m => m.UpdatedAt, now), ct);
-        if (atStart)
-            await db.Messages.Where(m => m.Status == MessageStatus.Queued && m.ClaimedAt != null && (m.ClaimedBy == null || !live.Contains(m.ClaimedBy.Value)))
-                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedAt, (DateTime?)null), ct);
+        // Dead rows go first; liveness is then read in the statements themselves, so an instance that registers
+        // meanwhile keeps its claims.
         if (dead.Count > 0)
         {
             var ids = dead.Select(i => i.Id).ToList();
@@ -78,6 +68,18 @@ public sealed class InstanceRegistry(IDbContextFactory<TalkNTalkDbContext> dbFac
                 logger.LogWarning("Instance {Name} (started {Started:u}) stopped answering at {Seen:u}: its claims are taken over",
                     instance.Name, instance.StartedAt, instance.SeenAt);
         }
+        var strandedMessages = db.Messages.Where(m => m.Status == MessageStatus.Submitting
+            && (m.ClaimedBy == null ? atStart : m.ClaimedBy != Id && !db.AppInstances.Any(i => i.Id == m.ClaimedBy)));
+        // Their campaigns are counted again by the caller: one whose last part this was is complete now.
+        var campaigns = (await strandedMessages.Select(m => new { m.OrganisationId, m.CampaignId }).Distinct().ToListAsync(ct))
+            .Select(c => (c.OrganisationId, c.CampaignId)).ToHashSet();
+        var stranded = await strandedMessages
+            .ExecuteUpdateAsync(s => s.SetProperty(m => m.Status, MessageStatus.Unknown).SetProperty(m => m.ClaimedAt, (DateTime?)null)
+                .SetProperty(m => m.UpdatedAt, now), ct);
+        if (atStart)
+            await db.Messages.Where(m => m.Status == MessageStatus.Queued && m.ClaimedAt != null
+                    && (m.ClaimedBy == null || (m.ClaimedBy != Id && !db.AppInstances.Any(i => i.Id == m.ClaimedBy))))
+                .ExecuteUpdateAsync(s => s.SetProperty(m => m.ClaimedAt, (DateTime?)null), ct);
         return new TakeOver(stranded, campaigns);
     }
 
