@@ -50,8 +50,7 @@ public sealed class StartupTasks(
             try
             {
                 readiness.Migrating(lastAttempt);
-                await DatabaseInitializer.MigrateAsync(dbFactory, ct);
-                if (DatabaseInitializer.StaleLockRemoved)
+                if (await DatabaseInitializer.MigrateAsync(dbFactory, ct))
                     logger.LogWarning("Removed the migration lock a process left in the SQLite file when it stopped while migrating");
                 // Settings saved in Admin › SMS gateway take the place of configuration's Sms section.
                 if (await gatewaySettings.ApplyStoredAsync(ct))
@@ -80,7 +79,6 @@ public sealed class StartupTasks(
     private static bool IsUnreachable(Exception e) => e switch
     {
         Npgsql.NpgsqlException or SocketException or TimeoutException => true,
-        InvalidOperationException { InnerException: { } inner } => IsUnreachable(inner),
         _ => e.InnerException is { } inner && IsUnreachable(inner),
     };
 

@@ -11,13 +11,14 @@ public static class DatabaseInitializer
     /// never block the dispatcher's writes, and takes over the key files an earlier release kept beside it.
     /// EF takes a lock around the migrations on either engine, so instances starting together migrate once.
     /// </summary>
-    public static async Task MigrateAsync(IDbContextFactory<TalkNTalkDbContext> factory, CancellationToken ct = default)
+    /// <returns>Whether it removed a SQLite migration lock that a process killed while migrating left behind.</returns>
+    public static async Task<bool> MigrateAsync(IDbContextFactory<TalkNTalkDbContext> factory, CancellationToken ct = default)
     {
         await using var db = await factory.CreateDbContextAsync(ct);
         if (!db.Database.IsSqlite())
         {
             await MigratePostgresAsync(db, ct);
-            return;
+            return false;
         }
         var path = db.Database.GetDbConnection().DataSource;
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
@@ -27,16 +28,13 @@ public static class DatabaseInitializer
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
         // EF's SQLite lock is a row that a process killed while migrating leaves behind, and EF would wait for it forever.
         // One process uses a SQLite file, so a row found at start is such a leftover.
-        if (await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS Value FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'").SingleAsync(ct) > 0
-            && await db.Database.ExecuteSqlRawAsync("DELETE FROM __EFMigrationsLock", ct) > 0)
-            StaleLockRemoved = true;
+        var staleLock = await db.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS Value FROM sqlite_master WHERE type = 'table' AND name = '__EFMigrationsLock'").SingleAsync(ct) > 0
+            && await db.Database.ExecuteSqlRawAsync("DELETE FROM __EFMigrationsLock", ct) > 0;
         await db.Database.MigrateAsync(ct);
         if (!string.IsNullOrEmpty(folder))
             await TakeOverKeyFilesAsync(db, Path.Combine(folder, "keys"), ct);
+        return staleLock;
     }
-
-    /// <summary>Set when start-up found SQLite's migration lock left by a process that died while migrating, and removed it.</summary>
-    public static bool StaleLockRemoved { get; private set; }
 
     /// <summary>How long an instance waits for the migration lock before saying who holds it and trying again.</summary>
     public static readonly TimeSpan MigrationLockWait = TimeSpan.FromSeconds(30);
